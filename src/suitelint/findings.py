@@ -1,0 +1,187 @@
+"""Findings: what a rule says about one subject, with the chain that produced it.
+
+A finding is a value, not an exception. Reporters only ever see :class:`Report`:
+findings, the documentation of the rules that produced them, and what the run was
+judged against (catalog version, sources).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+
+class Severity(enum.IntEnum):
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; expected error, warning or note") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in an input file; line and column are 1-based."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        text = self.path
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return text
+
+
+LinkKind = str  # "integration" | "token" | "user" | "role" | "permission" | "global_permission"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One step of a chain: integration → token → user → role → permission = level."""
+
+    kind: LinkKind
+    id: str
+    name: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        if self.kind in ("permission", "global_permission"):
+            label = "global permission" if self.kind == "global_permission" else "permission"
+            text = f"{label} {self.name}"
+            if self.name != self.id:
+                text += f" ({self.id})"
+            return f"{text} = {self.detail}" if self.detail else text
+        text = f"{self.kind} {self.name!r}"
+        if self.id and self.id != self.name:
+            text += f" [{self.id}]"
+        return f"{text} {self.detail}" if self.detail else text
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding does not count: an active waiver or a baseline entry."""
+
+    kind: str  # "waiver" | "baseline"
+    reason: str
+    expires: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str
+    subject_kind: str
+    subject_id: str
+    subject_name: str
+    subject_scriptid: str | None = None
+    permkey: str | None = None
+    #: distinguishes findings of one rule on one subject beyond the permkey
+    #: (e.g. the pair of a segregation-of-duties rule); stable, never a line number
+    qualifier: str = ""
+    chain: tuple[Link, ...] = ()
+    location: Location | None = None
+    suppression: Suppression | None = None
+
+    @property
+    def subject_ref(self) -> str:
+        """Stable identity of the subject: scriptid where it has one, else id."""
+        return self.subject_scriptid or self.subject_id
+
+    @property
+    def identity(self) -> tuple[str, str, str, str, str]:
+        """Keys baselines and ``--base`` comparisons: rule + subject + permkey, never lines."""
+        return (self.rule_id, self.subject_kind, self.subject_ref, self.permkey or "", self.qualifier)
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha256("\x1f".join(self.identity).encode()).hexdigest()[:32]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str, str, str]:
+        loc = self.location
+        return (
+            loc.path if loc else "",
+            loc.line or 0 if loc else 0,
+            loc.column or 0 if loc else 0,
+            self.subject_kind,
+            self.subject_name,
+            self.subject_id,
+            self.rule_id,
+            self.permkey or "",
+            self.qualifier + "\x1f" + self.message,
+        )
+
+    def suppress(self, suppression: Suppression) -> Finding:
+        return replace(self, suppression=suppression)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """What reporters need to know of a rule: SARIF rule metadata, ``explain``."""
+
+    id: str
+    title: str
+    severity: Severity
+    why: str = ""
+    fix: str = ""
+    pack: str = ""
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a reporter renders. Pure data: no clocks, no environment."""
+
+    findings: tuple[Finding, ...]
+    rules: Mapping[str, RuleDoc] = field(default_factory=dict)
+    catalog_version: str = ""
+    tool_version: str = ""
+    sources: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
+    account_id: str = ""
+    environment: str = ""
+    fail_on: Severity = Severity.ERROR
+    subjects_checked: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.suppression is None)
+
+    @property
+    def suppressed(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.suppression is not None)
+
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.active if f.severity >= self.fail_on)
+
+    def counts(self) -> dict[str, int]:
+        """Active findings per severity label, plus ``suppressed``."""
+        counter = Counter(f.severity.label for f in self.active)
+        result = {s.label: counter.get(s.label, 0) for s in sorted(Severity, reverse=True)}
+        result["suppressed"] = len(self.suppressed)
+        return result
+
+
+def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=Finding.sort_key))

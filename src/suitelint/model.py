@@ -1,0 +1,258 @@
+"""The account snapshot: roles, users, integrations and tokens, as frozen values.
+
+Every source (snapshot file, SDF project, CSV export, live account) produces a
+:class:`Snapshot`. The types are ``msgspec`` structs: frozen, slotted and typed, so a
+large snapshot decodes straight into them at C speed (DESIGN.md §7) and the same
+types emit the published JSON Schema (``suitelint schema snapshot``).
+
+Ids are strings throughout: NetSuite internal ids come back from SuiteQL as strings,
+and SDF objects only have a scriptid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+import msgspec
+
+SNAPSHOT_FORMAT = 1
+
+
+class Level(enum.IntEnum):
+    """Permission levels, ordered and cumulative: FULL includes delete.
+
+    Source: Oracle "Access Levels for Permissions" (help page section_N326341).
+    In SuiteQL ``rolepermissions.permlevel`` the same levels are the integers 0..4.
+    """
+
+    NONE = 0
+    VIEW = 1
+    CREATE = 2
+    EDIT = 3
+    FULL = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Level:
+        """Parse a level name as NetSuite writes it (``VIEW``); raise ``ValueError``."""
+        try:
+            return LEVEL_BY_NAME[text]
+        except KeyError:
+            expected = ", ".join(LEVEL_BY_NAME)
+            raise ValueError(f"unknown permission level {text!r}; expected one of {expected}") from None
+
+
+LEVEL_BY_NAME: dict[str, Level] = {level.name: level for level in Level}
+LevelName = Literal["NONE", "VIEW", "CREATE", "EDIT", "FULL"]
+TokenType = Literal["tba", "client_credentials"]
+AuthFlow = Literal["tba", "auth_code", "client_credentials", "user_credentials"]
+Environment = Literal["production", "sandbox", "unknown"]
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class Permission(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """One permission row of a role or of an employee record (global permission)."""
+
+    permkey: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    level: LevelName
+    restriction: str | None = None
+    #: line of the element in ``Role.path`` (SDF: the ``<permkey>`` line), set by loaders
+    line: int | None = None
+
+    @property
+    def lvl(self) -> Level:
+        return LEVEL_BY_NAME[self.level]
+
+
+class RecordRestriction(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """A department, class or location restriction on a role."""
+
+    segment: Literal["DEPARTMENT", "CLASS", "LOCATION"]
+    restriction: str
+    viewing_allowed: bool = False
+    items_restricted: bool = False
+
+
+class Role(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """A role and its permissions. Standard roles have no ``customrole`` scriptid."""
+
+    id: Id
+    name: str
+    scriptid: str | None = None
+    inactive: bool = False
+    web_services_only: bool = False
+    two_factor_required: bool = False
+    core_admin: bool = False
+    center_type: str | None = None
+    subsidiary_option: str | None = None
+    subsidiaries: tuple[str, ...] = ()
+    restrictions: tuple[RecordRestriction, ...] = ()
+    permissions: tuple[Permission, ...] = ()
+    #: where the role was defined (SDF file), set by loaders
+    path: str | None = None
+    line: int | None = None
+
+
+class User(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """An employee or other entity that logs in, with its roles and global permissions."""
+
+    id: Id
+    name: str
+    email: str | None = None
+    inactive: bool = False
+    roles: tuple[str, ...] = ()
+    #: permissions on the employee record itself: they apply in every role the user uses
+    global_permissions: tuple[Permission, ...] = ()
+
+
+class Integration(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """An integration record (Setup > Integration > Manage Integrations)."""
+
+    id: Id
+    name: str
+    scriptid: str | None = None
+    application_id: str | None = None
+    state: Literal["enabled", "blocked"] = "enabled"
+    auth_flows: tuple[AuthFlow, ...] = ()
+    path: str | None = None
+    line: int | None = None
+
+
+class Token(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """A credential that acts as a user in a role: a TBA access token or an OAuth 2.0
+    client-credentials (M2M) mapping."""
+
+    id: Id
+    user: Id
+    role: Id
+    type: TokenType = "tba"
+    name: str | None = None
+    integration: str | None = None
+    inactive: bool = False
+    created: dt.date | None = None
+    last_used: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Account(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    id: str = "unknown"
+    environment: Environment = "unknown"
+    exported_at: dt.datetime | None = None
+    source: str | None = None
+
+
+class Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """The normalised picture of an account that every source produces."""
+
+    suitelint_snapshot: Literal[1] = 1
+    account: Account = Account()
+    roles: tuple[Role, ...] = ()
+    users: tuple[User, ...] = ()
+    integrations: tuple[Integration, ...] = ()
+    tokens: tuple[Token, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.roles or self.users or self.integrations or self.tokens)
+
+
+SubjectKind = Literal["role", "token", "user", "integration"]
+Subject = Role | Token | User | Integration
+
+
+def subject_kind(subject: Subject) -> SubjectKind:
+    if isinstance(subject, Role):
+        return "role"
+    if isinstance(subject, Token):
+        return "token"
+    if isinstance(subject, User):
+        return "user"
+    return "integration"
+
+
+def subject_name(subject: Subject) -> str:
+    if isinstance(subject, Token):
+        return subject.label
+    return subject.name
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """Lookups by id, built once per snapshot."""
+
+    snapshot: Snapshot
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    users: Mapping[str, User] = field(default_factory=dict)
+    integrations: Mapping[str, Integration] = field(default_factory=dict)
+    tokens_by_role: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
+    tokens_by_user: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
+    tokens_by_integration: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
+
+    def role(self, ref: str) -> Role | None:
+        return self.roles.get(ref)
+
+
+def _group(tokens: Iterable[Token], key: str) -> dict[str, tuple[Token, ...]]:
+    grouped: dict[str, list[Token]] = {}
+    for token in tokens:
+        value = getattr(token, key)
+        if value is not None:
+            grouped.setdefault(value, []).append(token)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def build_index(snapshot: Snapshot) -> Index:
+    """Index a snapshot by id. Roles are found by id and by scriptid (case-insensitive),
+    integrations by id and scriptid, so sources can refer to either."""
+    roles: dict[str, Role] = {}
+    for role in snapshot.roles:
+        roles[role.id] = role
+        if role.scriptid:
+            roles.setdefault(role.scriptid.lower(), role)
+    integrations: dict[str, Integration] = {}
+    for integration in snapshot.integrations:
+        integrations[integration.id] = integration
+        if integration.scriptid:
+            integrations.setdefault(integration.scriptid.lower(), integration)
+    users = {user.id: user for user in snapshot.users}
+
+    # Tokens are grouped under the canonical id of what they point at.
+    def canonical(mapping: Mapping[str, Role | Integration], ref: str | None) -> str | None:
+        if ref is None:
+            return None
+        found = mapping.get(ref) or mapping.get(ref.lower())
+        return found.id if found is not None else ref
+
+    by_role: dict[str, list[Token]] = {}
+    by_integration: dict[str, list[Token]] = {}
+    for token in snapshot.tokens:
+        role_id = canonical(roles, token.role)
+        if role_id is not None:
+            by_role.setdefault(role_id, []).append(token)
+        integration_id = canonical(integrations, token.integration)
+        if integration_id is not None:
+            by_integration.setdefault(integration_id, []).append(token)
+    return Index(
+        snapshot=snapshot,
+        roles=roles,
+        users=users,
+        integrations=integrations,
+        tokens_by_role={k: tuple(v) for k, v in by_role.items()},
+        tokens_by_user=_group(snapshot.tokens, "user"),
+        tokens_by_integration={k: tuple(v) for k, v in by_integration.items()},
+    )
+
+
+def find_role(index: Index, ref: str) -> Role | None:
+    return index.roles.get(ref) or index.roles.get(ref.lower())
+
+
+def find_integration(index: Index, ref: str) -> Integration | None:
+    return index.integrations.get(ref) or index.integrations.get(ref.lower())
