@@ -148,6 +148,17 @@ class Account(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defa
     source: str | None = None
 
 
+class CustomObject(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """A custom record type, custom transaction type or custom segment, known by scriptid:
+    it names the account-specific permkeys that refer to it."""
+
+    scriptid: Id
+    name: str | None = None
+    kind: Literal["customrecordtype", "customtransactiontype", "customsegment"] = "customrecordtype"
+    path: str | None = None
+    line: int | None = None
+
+
 class Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """The normalised picture of an account that every source produces."""
 
@@ -157,6 +168,7 @@ class Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_def
     users: tuple[User, ...] = ()
     integrations: tuple[Integration, ...] = ()
     tokens: tuple[Token, ...] = ()
+    custom_objects: tuple[CustomObject, ...] = ()
 
     @property
     def is_empty(self) -> bool:
