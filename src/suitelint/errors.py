@@ -20,13 +20,18 @@ class Problem:
     line: int | None = None
     column: int | None = None
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """``path:line:col`` as far as known."""
         where = self.path or "<input>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
 
 class SuitelintError(Exception):

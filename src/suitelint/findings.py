@@ -24,7 +24,9 @@ class Severity(enum.IntEnum):
         try:
             return cls[text.upper()]
         except KeyError:
-            raise ValueError(f"unknown severity {text!r}; expected error, warning or note") from None
+            raise ValueError(
+                f"unknown severity {text!r}; expected error, warning or note"
+            ) from None
 
     @property
     def label(self) -> str:
@@ -64,7 +66,7 @@ class Link:
         if self.kind in ("permission", "global_permission"):
             label = "global permission" if self.kind == "global_permission" else "permission"
             text = f"{label} {self.name}"
-            if self.name != self.id:
+            if self.id != "*" and self.id not in self.name:
                 text += f" ({self.id})"
             return f"{text} = {self.detail}" if self.detail else text
         text = f"{self.kind} {self.name!r}"
@@ -107,7 +109,13 @@ class Finding:
     @property
     def identity(self) -> tuple[str, str, str, str, str]:
         """Keys baselines and ``--base`` comparisons: rule + subject + permkey, never lines."""
-        return (self.rule_id, self.subject_kind, self.subject_ref, self.permkey or "", self.qualifier)
+        return (
+            self.rule_id,
+            self.subject_kind,
+            self.subject_ref,
+            self.permkey or "",
+            self.qualifier,
+        )
 
     @property
     def fingerprint(self) -> str:

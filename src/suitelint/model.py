@@ -42,7 +42,9 @@ class Level(enum.IntEnum):
             return LEVEL_BY_NAME[text]
         except KeyError:
             expected = ", ".join(LEVEL_BY_NAME)
-            raise ValueError(f"unknown permission level {text!r}; expected one of {expected}") from None
+            raise ValueError(
+                f"unknown permission level {text!r}; expected one of {expected}"
+            ) from None
 
 
 LEVEL_BY_NAME: dict[str, Level] = {level.name: level for level in Level}
@@ -68,7 +70,9 @@ class Permission(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
         return LEVEL_BY_NAME[self.level]
 
 
-class RecordRestriction(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class RecordRestriction(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True
+):
     """A department, class or location restriction on a role."""
 
     segment: Literal["DEPARTMENT", "CLASS", "LOCATION"]

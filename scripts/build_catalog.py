@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""Build ``src/suitelint/catalog/catalog.json`` from the shared NetSuite facts.
+
+Inputs:
+- ``<shared>/netsuite/permissions.tsv`` and ``permission-aliases.tsv`` (researched facts,
+  outside the repo; see their README for sources and trust);
+- ``scripts/capabilities.yaml`` (capability tags and standard roles, hand-written in the repo
+  from ``capabilities.md`` and ``sdf-customrole.md``).
+
+The output is deterministic: keys sorted, no timestamps; the version is the edition date from
+capabilities.yaml plus a hash of the content. Run::
+
+    python scripts/build_catalog.py [--shared DIR] [--output FILE] [--check]
+
+``--check`` compares instead of writing and exits 1 when the committed file is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = REPO / ".." / "shared"
+DEFAULT_OUTPUT = REPO / "src" / "suitelint" / "catalog" / "catalog.json"
+CAPABILITIES = REPO / "scripts" / "capabilities.yaml"
+
+CATALOG_FORMAT = 1
+LEVELS = ("NONE", "VIEW", "CREATE", "EDIT", "FULL")
+CATEGORIES = ("setup", "transactions", "reports", "lists", "custom_record", "other")
+# permissions.tsv writes the UI subtab name; the catalog uses snake-case identifiers.
+CATEGORY_BY_SUBTAB = {
+    "Setup": "setup",
+    "Transactions": "transactions",
+    "Reports": "reports",
+    "Lists": "lists",
+    "Custom Record": "custom_record",
+    "Other": "other",
+}
+# The README's prefix rule (ADMI→Setup, LIST→Lists, TRAN/REGT→Transactions, REPO→Reports,
+# else Other). The builder checks the TSV against it so a hand edit there cannot slip through.
+PREFIX_CATEGORY = (
+    ("ADMI", "setup"),
+    ("LIST", "lists"),
+    ("TRAN", "transactions"),
+    ("REGT", "transactions"),
+    ("REPO", "reports"),
+)
+STANDARD_KEY = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+class BuildError(Exception):
+    """The inputs are inconsistent; the message says where."""
+
+
+def prefix_category(permkey: str) -> str:
+    for prefix, category in PREFIX_CATEGORY:
+        if permkey.startswith(prefix):
+            return category
+    return "other"
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_tsv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = [c for c in columns if c not in (reader.fieldnames or ())]
+        if missing:
+            raise BuildError(f"{path}: missing columns {missing}")
+        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+
+
+def build_permissions(
+    rows: Sequence[Mapping[str, str]],
+    alias_rows: Sequence[Mapping[str, str]],
+    ignore_aliases: Sequence[Mapping[str, str]],
+    where: str,
+) -> dict[str, dict[str, Any]]:
+    permissions: dict[str, dict[str, Any]] = {}
+    for line, row in enumerate(rows, start=2):
+        key = row["permkey"]
+        if not STANDARD_KEY.match(key):
+            raise BuildError(f"{where}/permissions.tsv:{line}: malformed permkey {key!r}")
+        if key in permissions:
+            raise BuildError(f"{where}/permissions.tsv:{line}: duplicate permkey {key}")
+        category = CATEGORY_BY_SUBTAB.get(row["category"])
+        if category is None:
+            raise BuildError(
+                f"{where}/permissions.tsv:{line}: unknown category {row['category']!r}"
+            )
+        if category != prefix_category(key):
+            raise BuildError(
+                f"{where}/permissions.tsv:{line}: {key} is {category}, prefix rule says "
+                f"{prefix_category(key)}"
+            )
+        levels = [lv for lv in row["levels"].split(",") if lv]
+        bad = [lv for lv in levels if lv not in LEVELS or lv == "NONE"]
+        if bad:
+            raise BuildError(f"{where}/permissions.tsv:{line}: bad levels {bad}")
+        permissions[key] = {
+            "name": " ".join(row["name"].split()) or None,
+            "category": category,
+            "levels": sorted(set(levels), key=LEVELS.index),
+            "sources": sorted({s.strip() for s in row["source"].split(";") if s.strip()}),
+            "aliases": [],
+        }
+    ignored = {(i["permkey"], i["alias"]) for i in ignore_aliases}
+    used_ignores: set[tuple[str, str]] = set()
+    for line, row in enumerate(alias_rows, start=2):
+        key, alias = row["permkey"], " ".join(row["alias"].split())
+        if key not in permissions:
+            raise BuildError(f"{where}/permission-aliases.tsv:{line}: unknown permkey {key}")
+        if (key, alias) in ignored:
+            used_ignores.add((key, alias))
+            continue
+        if alias not in permissions[key]["aliases"]:
+            permissions[key]["aliases"].append(alias)
+    if stale := ignored - used_ignores:
+        raise BuildError(
+            f"capabilities.yaml ignore_aliases: not in permission-aliases.tsv: {stale}"
+        )
+    for info in permissions.values():
+        info["aliases"].sort()
+    return dict(sorted(permissions.items()))
+
+
+def expand(patterns: Sequence[str], keys: Sequence[str], where: str) -> list[str]:
+    found: set[str] = set()
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            matched = fnmatch.filter(keys, pattern)
+            if not matched:
+                raise BuildError(f"{where}: pattern {pattern!r} matches no permkey")
+            found.update(matched)
+        elif pattern in keys:
+            found.add(pattern)
+        else:
+            raise BuildError(f"{where}: unknown permkey {pattern!r}")
+    return sorted(found)
+
+
+def build_capabilities(
+    spec: Mapping[str, Any], permissions: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    sources: Mapping[str, Mapping[str, str]] = spec["sources"]
+    keys = sorted(permissions)
+
+    def cite(ids: Sequence[str], where: str) -> list[dict[str, str]]:
+        out = []
+        for source_id in ids:
+            if source_id not in sources:
+                raise BuildError(f"{where}: unknown source {source_id!r}")
+            src = sources[source_id]
+            out.append({"id": source_id, "title": src["title"], "url": src["url"]})
+        return out
+
+    result: dict[str, dict[str, Any]] = {}
+    for tag, body in sorted(spec["capabilities"].items()):
+        where = f"capabilities.yaml: {tag}"
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", tag):
+            raise BuildError(f"{where}: tag must be kebab-case")
+        grants = []
+        for number, grant in enumerate(body["grants"], start=1):
+            gwhere = f"{where} grant {number}"
+            level = grant["level"]
+            if level not in LEVELS or level == "NONE":
+                raise BuildError(f"{gwhere}: bad level {level!r}")
+            members = expand(grant.get("permkeys", ()), keys, gwhere)
+            excluded = set(expand(grant.get("exclude", ()), keys, gwhere))
+            categories = sorted(grant.get("categories", ()))
+            if bad := [c for c in categories if c not in CATEGORIES]:
+                raise BuildError(f"{gwhere}: unknown categories {bad}")
+            if not members and not categories:
+                raise BuildError(f"{gwhere}: grants nothing")
+            entry: dict[str, Any] = {
+                "permkeys": [k for k in members if k not in excluded],
+                "categories": categories,
+                "level": level,
+                "inferred": bool(grant.get("inferred", False)),
+            }
+            if grant.get("note"):
+                entry["note"] = " ".join(str(grant["note"]).split())
+            grants.append(entry)
+        cited = cite(body["sources"], where)
+        if not cited:
+            raise BuildError(f"{where}: a capability needs at least one source")
+        result[tag] = {
+            "title": body["title"],
+            "description": " ".join(body["description"].split()),
+            "sources": cited,
+            "grants": grants,
+        }
+    return result
+
+
+def role_enum_names(sdf_customrole: Path) -> list[str]:
+    """The script names listed in sdf-customrole.md §7 ("Other standard roles" row)."""
+    for line in sdf_customrole.read_text(encoding="utf-8").splitlines():
+        if line.startswith("| Other standard roles"):
+            listed = line.split("`SDFxml_271228656.html`):", 1)[1]
+            return sorted(re.findall(r"\b[A-Z][A-Z_]+[A-Z]\b", listed))
+    raise BuildError(f"{sdf_customrole}: standard role list not found")
+
+
+def build_roles(spec: Mapping[str, Any], enum_names: Sequence[str] | None) -> list[dict[str, Any]]:
+    sources: Mapping[str, Mapping[str, str]] = spec["sources"]
+    roles = []
+    for role in spec["standard_roles"]:
+        scriptid = role["scriptid"]
+        name = role.get("name") or " ".join(w.capitalize() for w in scriptid.split("_") if w)
+        cited = role.get("sources", ["permitted-role-enum"])
+        roles.append(
+            {
+                "name": name,
+                "scriptid": scriptid,
+                "id": role.get("id"),
+                "id_confirmed": bool(role.get("id_confirmed", False)),
+                "everything": bool(role.get("everything", False)),
+                "deprecated": role.get("deprecated"),
+                "sources": [
+                    {"id": s, "title": sources[s]["title"], "url": sources[s]["url"]} for s in cited
+                ],
+            }
+        )
+    scriptids = [r["scriptid"] for r in roles]
+    if len(set(scriptids)) != len(scriptids):
+        raise BuildError("capabilities.yaml standard_roles: duplicate scriptid")
+    if enum_names is not None and sorted(scriptids) != list(enum_names):
+        diff = set(scriptids) ^ set(enum_names)
+        raise BuildError(f"capabilities.yaml standard_roles differ from sdf-customrole.md: {diff}")
+    return sorted(roles, key=lambda r: (not r["everything"], r["scriptid"]))
+
+
+def build(shared: Path, capabilities: Path = CAPABILITIES) -> str:
+    """Return the catalog JSON text (deterministic for the same inputs)."""
+    netsuite = shared / "netsuite"
+    perm_path = netsuite / "permissions.tsv"
+    alias_path = netsuite / "permission-aliases.tsv"
+    roles_path = netsuite / "sdf-customrole.md"
+    spec = yaml.safe_load(capabilities.read_text(encoding="utf-8"))
+    permissions = build_permissions(
+        read_tsv(perm_path, ("permkey", "name", "category", "levels", "source")),
+        read_tsv(alias_path, ("permkey", "alias", "source")),
+        spec.get("ignore_aliases", ()),
+        str(netsuite),
+    )
+    body: dict[str, Any] = {
+        "format": CATALOG_FORMAT,
+        "generated_from": [
+            {"file": "shared/netsuite/permissions.tsv", "sha256": sha256_file(perm_path)},
+            {"file": "shared/netsuite/permission-aliases.tsv", "sha256": sha256_file(alias_path)},
+            {"file": "shared/netsuite/sdf-customrole.md", "sha256": sha256_file(roles_path)},
+            {"file": "scripts/capabilities.yaml", "sha256": sha256_file(capabilities)},
+        ],
+        "permissions": permissions,
+        "capabilities": build_capabilities(spec, permissions),
+        "standard_roles": build_roles(spec, role_enum_names(roles_path)),
+    }
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+    body["version"] = f"{spec['edition']}+{digest[:10]}"
+    return json.dumps(body, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the file is committed package data
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared/ folder")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--capabilities", type=Path, default=CAPABILITIES)
+    parser.add_argument("--check", action="store_true", help="exit 1 if --output is stale")
+    args = parser.parse_args(argv)
+    try:
+        text = build(args.shared, args.capabilities)
+    except (BuildError, OSError, KeyError, yaml.YAMLError) as exc:
+        print(f"build_catalog: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if current != text:
+            print(f"build_catalog: {args.output} is stale; re-run the builder", file=sys.stderr)
+            return 1
+        return 0
+    write_atomic(args.output, text)
+    print(f"wrote {args.output} ({json.loads(text)['version']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+from suitelint.entry import main
+
+main()

@@ -1,0 +1,149 @@
+"""Read policy files: safe, line-aware YAML validated against the published schema.
+
+Every error names file:line:col and what was expected; misspelt keys get a
+"did you mean". Built-in packs are named ``builtin:<pack>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from suitelint.errors import PolicyError, Problem
+from suitelint.fsutil import read_input
+from suitelint.yamlsrc import PathKey, Positions, decode_text, load_yaml
+
+BUILTIN_PREFIX = "builtin:"
+MAX_POLICY_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyDocument:
+    """A policy file as data, with the position of every value."""
+
+    path: str
+    data: dict[str, Any]
+    positions: Positions
+    builtin: bool = False
+
+    def where(self, at: PathKey, *, key: bool = False) -> tuple[int | None, int | None]:
+        return self.positions.of(at, key=key)
+
+    def error(self, message: str, at: PathKey, *, key: bool = False) -> PolicyError:
+        line, column = self.where(at, key=key)
+        return PolicyError(message, self.path, line, column)
+
+
+@functools.cache
+def policy_schema() -> dict[str, Any]:
+    text = resources.files("suitelint.policy").joinpath("policy.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def builtin_packs() -> tuple[str, ...]:
+    folder = resources.files("suitelint").joinpath("policies")
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".yaml")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".yaml") and not entry.name.endswith(".test.yaml")
+        )
+    )
+
+
+def _read_builtin(name: str) -> tuple[str, str]:
+    pack = name.removeprefix(BUILTIN_PREFIX)
+    if pack not in builtin_packs():
+        known = ", ".join(BUILTIN_PREFIX + p for p in builtin_packs())
+        raise PolicyError(f"unknown built-in pack {name!r}; available: {known}", name)
+    text = resources.files("suitelint").joinpath("policies", f"{pack}.yaml").read_text("utf-8")
+    return text, f"{BUILTIN_PREFIX}{pack}"
+
+
+def _describe_error(error: Any, doc_path: str, positions: Positions) -> Problem:
+    """Turn one jsonschema error into a located, readable problem."""
+    at: PathKey = tuple(error.absolute_path)
+    validator = error.validator
+    message: str
+    on_key = False
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extras = (
+            sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        )
+        parts = []
+        for extra in extras:
+            close = difflib.get_close_matches(extra, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            parts.append(f"unknown key {extra!r}{hint}")
+        if extras:
+            at = (*at, extras[0])
+            on_key = True
+        message = "; ".join(parts) + f" (expected one of: {', '.join(allowed)})"
+    elif validator == "required":
+        message = error.message.replace("is a required property", "is required here")
+    elif validator == "enum":
+        options = ", ".join(repr(v) for v in error.validator_value)
+        message = f"{error.instance!r} is not allowed; expected one of {options}"
+        close = difflib.get_close_matches(
+            str(error.instance), [str(v) for v in error.validator_value]
+        )
+        if close:
+            message += f" (did you mean {close[0]!r}?)"
+    elif (
+        validator == "anyOf"
+        and error.schema.get("anyOf")
+        and all("required" in branch for branch in error.schema["anyOf"])
+    ):
+        names = ", ".join(branch["required"][0] for branch in error.schema["anyOf"])
+        message = f"a rule needs at least one assertion: {names}"
+    elif validator == "pattern" and at and at[-1] == "expires":
+        message = f"{error.instance!r} is not an ISO date; expected YYYY-MM-DD"
+    elif validator == "pattern" and at and at[-1] == "id":
+        message = f"{error.instance!r} is not a valid rule id; expected kebab-case (a-z, 0-9, -)"
+    elif validator in ("oneOf", "anyOf") and error.context:
+        best = min(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+        return _describe_error(best, doc_path, positions)
+    else:
+        message = error.message
+    where = "/".join(str(p) for p in error.absolute_path)
+    if where:
+        message = f"{message} (at {where})"
+    line, column = positions.of(at, key=on_key)
+    return Problem(doc_path, message, line, column)
+
+
+def parse_policy(text: str, path: str, *, builtin: bool = False) -> PolicyDocument:
+    import jsonschema
+
+    data, positions = load_yaml(text, path, PolicyError)
+    if data is None:
+        raise PolicyError("empty policy file; expected 'suitelint: 1' and rules", path, 1, 1)
+    if not isinstance(data, dict):
+        raise PolicyError("expected a mapping with 'suitelint: 1' and 'rules'", path, 1, 1)
+    validator = jsonschema.Draft202012Validator(policy_schema())
+    errors = sorted(
+        validator.iter_errors(data),
+        key=lambda e: (*positions.of(tuple(e.absolute_path)), str(e.message)),  # type: ignore[operator]
+    )
+    if errors:
+        problems = [_describe_error(e, path, positions) for e in errors]
+        unique = tuple(dict.fromkeys(problems))
+        raise PolicyError("", problems=unique)
+    return PolicyDocument(path, data, positions, builtin)
+
+
+def load_policy(ref: str) -> PolicyDocument:
+    """Load a policy file, or a built-in pack named ``builtin:<pack>``."""
+    if ref.startswith(BUILTIN_PREFIX):
+        text, name = _read_builtin(ref)
+        return parse_policy(text, name, builtin=True)
+    path = Path(ref)
+    data = read_input(path, limit=MAX_POLICY_BYTES, what="policy file")
+    return parse_policy(decode_text(data, ref, PolicyError), ref)

@@ -1,0 +1,65 @@
+"""JSON: a stable, documented shape (see README "JSON output"); keys in fixed order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from suitelint.findings import Finding, Report
+
+FORMAT_VERSION = 1
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    location = finding.location
+    suppression = finding.suppression
+    return {
+        "rule": finding.rule_id,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "subject": {
+            "kind": finding.subject_kind,
+            "id": finding.subject_id,
+            "name": finding.subject_name,
+            "scriptid": finding.subject_scriptid,
+        },
+        "permkey": finding.permkey,
+        "location": (
+            {"path": location.path, "line": location.line, "column": location.column}
+            if location
+            else None
+        ),
+        "chain": [
+            {"kind": link.kind, "id": link.id, "name": link.name, "detail": link.detail}
+            for link in finding.chain
+        ],
+        "fingerprint": finding.fingerprint,
+        "suppressed": (
+            {"kind": suppression.kind, "reason": suppression.reason, "expires": suppression.expires}
+            if suppression
+            else None
+        ),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    counts = report.counts()
+    return {
+        "format": FORMAT_VERSION,
+        "tool": {"name": "suitelint", "version": report.tool_version},
+        "catalog": report.catalog_version,
+        "account": {"id": report.account_id, "environment": report.environment},
+        "sources": list(report.sources),
+        "policies": list(report.policies),
+        "summary": {
+            **counts,
+            "failing": len(report.failing),
+            "fail_on": report.fail_on.label,
+            "checked": dict(report.subjects_checked),
+        },
+        "findings": [finding_to_dict(f) for f in report.findings],
+    }
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,75 @@
+"""Plain text: ``path:line:col: severity rule-id message``, the chain under it, a summary."""
+
+from __future__ import annotations
+
+from suitelint.findings import Finding, Report, Severity
+
+_COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def _clean(text: str) -> str:
+    """Account data is attacker-controllable: no control characters reach the terminal."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text
+    )
+
+
+def format_finding(finding: Finding, *, color: bool = False) -> str:
+    where = str(finding.location) if finding.location else "<account>"
+    severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
+    rule = _paint(finding.rule_id, "1", color)
+    lines = [f"{_clean(where)}: {severity} {rule} {_clean(finding.message)}"]
+    if finding.chain:
+        chain = " → ".join(_clean(str(link)) for link in finding.chain)
+        lines.append("    " + _paint(chain, "2", color))
+    return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(report: Report) -> str:
+    counts = report.counts()
+    total = counts["error"] + counts["warning"] + counts["note"]
+    parts = [
+        _plural(counts["error"], "error"),
+        _plural(counts["warning"], "warning"),
+        _plural(counts["note"], "note"),
+    ]
+    text = f"{_plural(total, 'finding')} ({', '.join(parts)})"
+    if counts["suppressed"]:
+        kinds: dict[str, int] = {}
+        for finding in report.suppressed:
+            assert finding.suppression is not None
+            kinds[finding.suppression.kind] = kinds.get(finding.suppression.kind, 0) + 1
+        detail = ", ".join(f"{n} by {k}" for k, n in sorted(kinds.items()))
+        text += f", {counts['suppressed']} suppressed ({detail})"
+    checked = ", ".join(f"{n} {kind}" for kind, n in report.subjects_checked.items())
+    if checked:
+        text += f"; checked {checked}"
+    text += f"; catalog {report.catalog_version}"
+    verdict = "FAIL" if report.failing else "OK"
+    return f"{verdict}: {text}; failing at {report.fail_on.label} or above"
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    blocks = [format_finding(f, color=color) for f in report.active]
+    suppressed = report.suppressed
+    if suppressed:
+        lines = ["suppressed:"]
+        for finding in suppressed:
+            assert finding.suppression is not None
+            where = str(finding.location) if finding.location else "<account>"
+            lines.append(
+                f"  {_clean(where)}: {finding.rule_id} {_clean(finding.subject_name)} "
+                f"({finding.suppression.kind}: {_clean(finding.suppression.reason)})"
+            )
+        blocks.append("\n".join(lines))
+    verdict = summary_line(report)
+    blocks.append(_paint(verdict, "1;31" if report.failing else "1;32", color))
+    return "\n".join(blocks) + "\n"

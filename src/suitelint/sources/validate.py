@@ -1,0 +1,118 @@
+"""Fail closed on the data: dangling references, unknown permkeys, duplicate ids.
+
+Run on the merged snapshot of every source, before any rule. Problems are located
+through the role's source file (SDF) or the snapshot file's locator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from suitelint.catalog import Catalog
+from suitelint.errors import Problem, SnapshotError
+from suitelint.findings import Location
+from suitelint.model import Role, Snapshot, build_index, find_integration, find_role
+
+Locate = Callable[[str, str, str | None], Location | None]
+MAX_PROBLEMS = 50
+
+
+def add_standard_roles(snapshot: Snapshot, catalog: Catalog) -> Snapshot:
+    """Administrator and Full Access exist in every account and hold every permission:
+    a token may name them without the snapshot listing them. Any other missing role
+    stays a dangling reference."""
+    index = build_index(snapshot)
+    refs = {t.role for t in snapshot.tokens} | {r for u in snapshot.users for r in u.roles}
+    added: dict[str, Role] = {}
+    for ref in sorted(refs):
+        if find_role(index, ref) is not None:
+            continue
+        standard = catalog.standard_role(ref)
+        if standard is None or not standard.everything:
+            continue
+        if ref not in (standard.id, standard.scriptid) and ref.upper() != standard.scriptid:
+            continue
+        role_id = standard.id or standard.scriptid
+        added.setdefault(role_id, Role(id=role_id, name=standard.name, scriptid=standard.scriptid))
+    if not added:
+        return snapshot
+    import msgspec
+
+    return msgspec.structs.replace(snapshot, roles=snapshot.roles + tuple(added.values()))
+
+
+def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[Problem]:
+    def at(section: str, subject_id: str, permkey: str | None, message: str) -> Problem:
+        location = locate(section, subject_id, permkey)
+        if location is None:
+            return Problem("<snapshot>", message)
+        return Problem(location.path, message, location.line, location.column)
+
+    index = build_index(snapshot)
+    for section in ("roles", "users", "integrations", "tokens"):
+        seen: set[str] = set()
+        for item in getattr(snapshot, section):
+            if item.id in seen:
+                yield at(section, item.id, None, f"duplicate {section[:-1]} id {item.id!r}")
+            seen.add(item.id)
+
+    def check_permkey(
+        section: str, owner: str, permkey: str, path: str | None, line: int | None
+    ) -> Iterator[Problem]:
+        if catalog.get(permkey) is not None:
+            return
+        hints = catalog.suggest(permkey)
+        hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+        message = f"unknown permkey {permkey!r}{hint}"
+        if path is not None:
+            yield Problem(path, message, line)
+        else:
+            yield at(section, owner, permkey, message)
+
+    for role in snapshot.roles:
+        for perm in role.permissions:
+            yield from check_permkey("roles", role.id, perm.permkey, role.path, perm.line)
+    for user in snapshot.users:
+        for perm in user.global_permissions:
+            yield from check_permkey("users", user.id, perm.permkey, None, None)
+        for ref in user.roles:
+            if find_role(index, ref) is None:
+                yield at(
+                    "users", user.id, None, f"user {user.name!r} refers to unknown role {ref!r}"
+                )
+    for token in snapshot.tokens:
+        if find_role(index, token.role) is None:
+            yield at(
+                "tokens",
+                token.id,
+                None,
+                f"token {token.label!r} refers to unknown role {token.role!r}",
+            )
+        if token.user not in index.users:
+            yield at(
+                "tokens",
+                token.id,
+                None,
+                f"token {token.label!r} refers to unknown user {token.user!r}",
+            )
+        if token.integration is not None and find_integration(index, token.integration) is None:
+            yield at(
+                "tokens",
+                token.id,
+                None,
+                f"token {token.label!r} refers to unknown integration {token.integration!r}",
+            )
+
+
+def validate_snapshot(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> None:
+    """Raise ``SnapshotError`` listing every problem (up to a bound)."""
+    problems: list[Problem] = []
+    for problem in _problems(snapshot, catalog, locate):
+        problems.append(problem)
+        if len(problems) >= MAX_PROBLEMS:
+            problems.append(
+                Problem(problems[0].path, f"... stopping after {MAX_PROBLEMS} problems")
+            )
+            break
+    if problems:
+        raise SnapshotError("", problems=problems)

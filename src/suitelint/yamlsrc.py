@@ -1,0 +1,139 @@
+"""Line-aware, safe YAML loading.
+
+Policies, config and YAML snapshots are read with this loader: safe tags only, no
+duplicate keys, a bound on the nodes an alias bomb can expand to, and a map from
+every value's path to its 1-based (line, column), so errors point at the file.
+Timestamps stay strings: the schemas say which strings must be ISO dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from suitelint.errors import SuitelintError
+
+PathKey = tuple[str | int, ...]
+MAX_NODES = 2_000_000
+MAX_DEPTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """Where each value of a YAML document stands: path → (line, column), 1-based."""
+
+    by_path: Mapping[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_by_path: Mapping[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: PathKey, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Position of the value at ``path`` (or of its key), falling back to the
+        nearest enclosing value that has one."""
+        table = self.key_by_path if key else self.by_path
+        probe = tuple(path)
+        while True:
+            if probe in table:
+                return table[probe]
+            if probe in self.by_path:
+                return self.by_path[probe]
+            if not probe:
+                return (None, None)
+            probe = probe[:-1]
+
+
+_SCALAR = yaml.constructor.SafeConstructor()
+# The scalar constructors are pure functions of the node: no state is kept between calls.
+_PLAIN_TAGS: dict[str, Any] = {
+    "tag:yaml.org,2002:null": _SCALAR.construct_yaml_null,
+    "tag:yaml.org,2002:bool": _SCALAR.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _SCALAR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SCALAR.construct_yaml_float,
+}
+
+
+def load_yaml(
+    text: str, path: str, error: type[SuitelintError] = SuitelintError
+) -> tuple[Any, Positions]:
+    """Parse one YAML document; raise ``error`` with file:line:col on any problem."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        raise error(
+            f"invalid YAML: {message}",
+            path,
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise error(f"invalid YAML: {exc}", path) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", path) from None
+    if node is None:
+        return None, Positions()
+    by_path: dict[PathKey, tuple[int, int]] = {}
+    key_by_path: dict[PathKey, tuple[int, int]] = {}
+    budget = [MAX_NODES]
+
+    def where(n: yaml.Node) -> tuple[int, int]:
+        return (n.start_mark.line + 1, n.start_mark.column + 1)
+
+    def build(n: yaml.Node, at: PathKey, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            line, col = where(n)
+            raise error(
+                f"YAML expands to more than {MAX_NODES} values (alias bomb?)", path, line, col
+            )
+        if depth > MAX_DEPTH:
+            line, col = where(n)
+            raise error(f"YAML is nested more than {MAX_DEPTH} levels deep", path, line, col)
+        by_path.setdefault(at, where(n))
+        if isinstance(n, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in n.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    line, col = where(key_node)
+                    raise error("YAML merge keys (<<) are not supported", path, line, col)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    line, col = where(key_node)
+                    raise error("mapping keys must be plain scalars", path, line, col)
+                key = str(key_node.value)
+                if key in result:
+                    line, col = where(key_node)
+                    raise error(f"duplicate key {key!r}", path, line, col)
+                key_by_path[(*at, key)] = where(key_node)
+                result[key] = build(value_node, (*at, key), depth + 1)
+            return result
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*at, i), depth + 1) for i, item in enumerate(n.value)]
+        assert isinstance(n, yaml.ScalarNode)
+        if n.tag in _PLAIN_TAGS:
+            try:
+                return _PLAIN_TAGS[n.tag](n)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                line, col = where(n)
+                raise error(f"cannot read scalar {n.value!r}", path, line, col) from None
+        if n.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+            return str(n.value)
+        line, col = where(n)
+        raise error(f"unsupported YAML tag {n.tag}", path, line, col)
+
+    try:
+        data = build(node, (), 0)
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", path) from None
+    return data, Positions(by_path, key_by_path)
+
+
+def decode_text(data: bytes, path: str, error: type[SuitelintError] = SuitelintError) -> str:
+    """Decode UTF-8 (a BOM is allowed); anything else is an input error with its line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error("not valid UTF-8 text", path, line, column) from None

@@ -1,0 +1,66 @@
+"""Shared test helpers.
+
+``SHARED`` is the project's ``../shared`` folder (NetSuite facts, the SDF corpus, the SARIF
+and JUnit schemas). Tests that need it use the ``shared`` fixture, which skips cleanly
+where the folder is absent; the package itself never reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from typer.testing import CliRunner
+
+from suitelint.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = ROOT / "examples"
+SHARED = Path(os.environ.get("SUITELINT_SHARED", ROOT.parent / "shared"))
+TODAY = dt.date(2026, 11, 25)
+
+# Bounded example counts keep CI well under its time budget; `HYPOTHESIS_PROFILE=dev` digs deeper.
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared folder not found at {SHARED}")
+    return SHARED
+
+
+Invoke = Callable[..., "Result"]
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def __repr__(self) -> str:
+        return f"Result(exit={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run the CLI in-process: ``run_cli("check", path, "--as-of", "2026-11-25")``."""
+    monkeypatch.delenv("SUITELINT_DEBUG", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    def invoke(*args: str | Path) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
