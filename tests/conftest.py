@@ -64,3 +64,34 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+# -- building inputs in tests ---------------------------------------------------------------
+def make_snapshot(data: dict[str, object]):  # type: ignore[no-untyped-def]
+    """A validated snapshot from plain data, as a snapshot file would give it."""
+    import msgspec
+
+    from suitelint.catalog import load_catalog
+    from suitelint.model import Snapshot
+    from suitelint.sources.validate import add_standard_roles, validate_snapshot
+
+    snapshot = add_standard_roles(msgspec.convert(data, type=Snapshot), load_catalog())
+    validate_snapshot(snapshot, load_catalog(), lambda *_: None)
+    return snapshot
+
+
+def make_policy(text: str, path: str = "policy.yaml"):  # type: ignore[no-untyped-def]
+    """Compile policy YAML text (errors carry ``path``)."""
+    from suitelint.catalog import load_catalog
+    from suitelint.policy.compiler import compile_policies
+    from suitelint.policy.loader import parse_policy
+
+    return compile_policies([parse_policy(text, path)], load_catalog())
+
+
+def run_rules(policy_text: str, data: dict[str, object], today: dt.date = TODAY):  # type: ignore[no-untyped-def]
+    """Findings of ``policy_text`` on the account ``data``."""
+    from suitelint.catalog import load_catalog
+    from suitelint.engine import evaluate
+
+    return evaluate(make_policy(policy_text), make_snapshot(data), load_catalog(), today)

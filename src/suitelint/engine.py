@@ -67,6 +67,13 @@ ENGINE_RULES = {
         "A rule whose 'where' names an integration, role or user that does not exist checks "
         "nothing: a renamed integration silently escapes its least-privilege rule.",
     ),
+    "suitelint/no-token-data": (
+        Severity.NOTE,
+        "Rule about tokens checked nothing: the sources hold no tokens",
+        "A rule for tokens, or for roles used by tokens, selects nothing when the sources hold "
+        "no tokens (an SDF project alone has none): it passed without checking anything. "
+        "Combine the project with a snapshot of the account to check it.",
+    ),
     "suitelint/expired-waiver": (
         Severity.WARNING,
         "Waiver has expired",
@@ -77,6 +84,14 @@ ENGINE_RULES = {
         "Waiver matches no finding",
         "A waiver that waives nothing is dead policy: remove it, or fix its rule or subject.",
     ),
+}
+
+
+#: how an unresolved custom permkey is described, by the category the catalog gives it
+_CUSTOM_KIND = {
+    "custom_record": "custom record",
+    "transactions": "custom transaction type",
+    "lists": "custom segment",
 }
 
 
@@ -279,8 +294,9 @@ class Context:
         return [r for r in roles if r is not None]
 
     def active_tokens(self, integration: Integration) -> tuple[Token, ...]:
+        # Sorted by id: which token's grant a tie reports must not depend on input order.
         tokens = self.index.tokens_by_integration.get(integration.id, ())
-        return tuple(t for t in tokens if not t.inactive)
+        return tuple(sorted((t for t in tokens if not t.inactive), key=lambda t: t.id))
 
     def integration_table(self, integration: Integration) -> Table:
         tokens = self.active_tokens(integration)
@@ -314,6 +330,9 @@ class Context:
             for obj in self.snapshot.custom_objects:
                 if obj.scriptid.lower() == permkey.lower() and obj.name:
                     return f"{obj.name} ({permkey})"
+            # A reference to a custom object the sources do not define (it lives in another
+            # project or only in the account): shown as such, never guessed.
+            return f"{permkey} ({_CUSTOM_KIND[info.category]} not in the sources)"
         return info.display if info is not None else permkey
 
 
@@ -840,6 +859,25 @@ def _unmatched_references(ctx: Context, rule: CompiledRule) -> Iterator[Finding]
 
 
 # -- evaluation --------------------------------------------------------------------------
+def _no_token_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    """A token rule on sources without tokens checks nothing: say so rather than pass."""
+    if ctx.snapshot.tokens or not (
+        rule.applies_to == "tokens" or rule.where.used_by_tokens is True
+    ):
+        return
+    subjects = "tokens" if rule.applies_to == "tokens" else "roles used by tokens"
+    yield Finding(
+        rule_id="suitelint/no-token-data",
+        severity=ENGINE_RULES["suitelint/no-token-data"][0],
+        message=f"rule {rule.id!r} applies to {subjects}, but the sources hold no tokens: "
+        "it checked nothing (add a snapshot of the account to check it)",
+        subject_kind="rule",
+        subject_id=rule.id,
+        subject_name=rule.id,
+        location=rule.location,
+    )
+
+
 def _coverage(ctx: Context, rules: Sequence[CompiledRule]) -> Callable[[Subject], bool]:
     covered: dict[str, set[str]] = {
         "roles": set(),
@@ -962,6 +1000,7 @@ def evaluate(
     covered = _coverage(ctx, policy.rules)
     for rule in policy.rules:
         findings.extend(_unmatched_references(ctx, rule))
+        findings.extend(_no_token_data(ctx, rule))
         for subject in select(ctx, rule):
             em = Emitter(ctx, rule, subject, findings)
             needs_table = any(
