@@ -53,6 +53,9 @@ _PLAIN_TAGS: dict[str, Any] = {
 }
 
 
+_COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
 def load_yaml(
     text: str, path: str, error: type[SuitelintError] = SuitelintError
 ) -> tuple[Any, Positions]:
@@ -92,6 +95,9 @@ def load_yaml(
             line, col = where(n)
             raise error(f"YAML is nested more than {MAX_DEPTH} levels deep", path, line, col)
         by_path.setdefault(at, where(n))
+        if not isinstance(n, yaml.ScalarNode) and n.tag not in _COLLECTION_TAGS:
+            line, col = where(n)
+            raise error(f"unsupported YAML tag {n.tag}", path, line, col)
         if isinstance(n, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in n.value:

@@ -108,7 +108,9 @@ def _describe_error(error: Any, doc_path: str, positions: Positions) -> Problem:
     elif validator == "pattern" and at and at[-1] == "id":
         message = f"{error.instance!r} is not a valid rule id; expected kebab-case (a-z, 0-9, -)"
     elif validator in ("oneOf", "anyOf") and error.context:
-        best = min(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+        # The branch that failed for a reason other than the instance's type is the one
+        # the author meant (a string against {enum, object} means the enum).
+        best = min(error.context, key=lambda e: (e.validator == "type", -len(e.absolute_path)))
         return _describe_error(best, doc_path, positions)
     else:
         message = error.message
@@ -134,7 +136,7 @@ def parse_policy(text: str, path: str, *, builtin: bool = False) -> PolicyDocume
     )
     if errors:
         problems = [_describe_error(e, path, positions) for e in errors]
-        unique = tuple(dict.fromkeys(problems))
+        unique = tuple(sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.column or 0)))
         raise PolicyError("", problems=unique)
     return PolicyDocument(path, data, positions, builtin)
 
