@@ -138,9 +138,29 @@ def _locate_error_in_text(text: str, key: PathKey, path: str) -> tuple[int | Non
     return positions.of(key)
 
 
-def _friendly(message: str) -> str:
+# What each enumerated or dated field accepts, for error messages: msgspec says only
+# "Invalid enum value 'view'", and a person needs to know what was expected.
+_EXPECTED = {
+    "level": "one of NONE, VIEW, CREATE, EDIT, FULL (upper case, as NetSuite writes them)",
+    "type": "tba or client_credentials",
+    "state": "enabled or blocked",
+    "auth_flows": "tba, auth_code, client_credentials or user_credentials",
+    "environment": "production, sandbox or unknown",
+    "segment": "DEPARTMENT, CLASS or LOCATION",
+    "created": "an ISO date, YYYY-MM-DD",
+    "last_used": "an ISO date, YYYY-MM-DD",
+    "exported_at": "an ISO date-time, e.g. 2026-11-20T08:00:00Z",
+}
+
+
+def _friendly(message: str, key: PathKey = ()) -> str:
     message = message.replace("Object contains unknown field", "unknown field")
-    return re.sub(r"\s*-\s*at `\$[^`]*`", "", message)
+    message = re.sub(r"\s*-\s*at `\$[^`]*`", "", message)
+    names = [part for part in key if isinstance(part, str)]
+    expected = _EXPECTED.get(names[-1]) if names else None
+    if expected and ("Invalid" in message or "Expected `str`" in message):
+        message += f"; expected {expected}"
+    return message
 
 
 def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
@@ -161,7 +181,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
             where = re.search(r"at `(\$[^`]*)`", str(exc))
             key = _json_path_to_key(where.group(1)) if where else ()
             line, col = positions.of(key)
-            raise SnapshotError(_friendly(str(exc)), path, line, col) from None
+            raise SnapshotError(_friendly(str(exc), key), path, line, col) from None
         return LoadedSnapshot(snapshot, Locator(path, positions=positions, snapshot=snapshot))
     try:
         snapshot = msgspec.json.decode(text.encode("utf-8"), type=Snapshot)
@@ -169,7 +189,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
         where = re.search(r"at `(\$[^`]*)`", str(exc))
         key = _json_path_to_key(where.group(1)) if where else ()
         line, col = _locate_error_in_text(text, key, path)
-        raise SnapshotError(_friendly(str(exc)), path, line, col) from None
+        raise SnapshotError(_friendly(str(exc), key), path, line, col) from None
     except msgspec.DecodeError as exc:
         match = re.search(r"byte (\d+)", str(exc))
         line = col = None
