@@ -212,7 +212,9 @@ def dump_snapshot(snapshot: Snapshot, *, yaml_format: bool = False) -> bytes:
         import yaml
 
         plain: Any = msgspec.to_builtins(snapshot)
-        return yaml.safe_dump(plain, sort_keys=False, allow_unicode=True).encode("utf-8")
+        # allow_unicode=False: PyYAML emits some line-break characters (U+0085) raw, which
+        # do not read back; escaped non-ASCII always round-trips.
+        return yaml.safe_dump(plain, sort_keys=False, allow_unicode=False).encode("utf-8")
     return msgspec.json.format(msgspec.json.encode(snapshot), indent=2) + b"\n"
 
 
