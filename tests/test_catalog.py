@@ -1,0 +1,148 @@
+"""The permission catalog: names, categories, levels, capabilities, standard roles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from suitelint.catalog import canonical_permkey, is_custom_permkey, load_catalog
+from suitelint.model import Level
+
+catalog = load_catalog()
+
+
+def test_permissions_are_found_by_permkey_ui_name_or_alias_case_insensitively():
+    assert catalog.lookup("TRAN_CUSTPYMT") == ("TRAN_CUSTPYMT",)
+    assert catalog.lookup("tran_custpymt") == ("TRAN_CUSTPYMT",)
+    assert catalog.lookup("customer payment") == ("TRAN_CUSTPYMT",)
+    assert catalog.lookup("  Customer   Payment ") == ("TRAN_CUSTPYMT",)
+    assert catalog.lookup("Web Services") == ("ADMI_WEBSERVICES",)  # an Oracle alias
+    assert catalog.lookup("No Such Permission") == ()
+
+
+def test_globs_match_keys_and_names():
+    assert "TRAN_CUSTINVC" in catalog.glob("TRAN_*")
+    assert all(key.startswith("TRAN_") for key in catalog.glob("tran_*"))
+    assert "ADMI_WEBSERVICES" in catalog.glob("*web services*")
+
+
+def test_categories_follow_the_permission_subtabs():
+    assert catalog.category("ADMI_ACCTSETUP") == "setup"
+    assert catalog.category("TRAN_CUSTINVC") == "transactions"
+    assert catalog.category("LIST_VENDOR") == "lists"
+    assert catalog.category("REPO_FINANCIALS") == "reports"
+    assert catalog.category("customrecord_invoice_log") == "custom_record"
+
+
+def test_capabilities_depend_on_the_level_held():
+    assert "delete-records" not in catalog.capabilities_of("TRAN_CUSTINVC", Level.EDIT)
+    assert "delete-records" in catalog.capabilities_of("TRAN_CUSTINVC", Level.FULL)
+    assert "modify-scripts" in catalog.capabilities_of("ADMI_CUSTOMSCRIPT", Level.CREATE)
+    assert catalog.capabilities_of("ADMI_CUSTOMSCRIPT", Level.NONE) == frozenset()
+
+
+@given(
+    st.sampled_from(sorted(catalog.permissions)),
+    st.sampled_from(list(Level)),
+    st.sampled_from(list(Level)),
+)
+def test_a_higher_level_never_confers_fewer_capabilities(permkey: str, a: Level, b: Level):
+    low, high = sorted((a, b))
+    assert catalog.capabilities_of(permkey, low) <= catalog.capabilities_of(permkey, high)
+
+
+def test_every_capability_names_its_sources():
+    assert {
+        "delete-records",
+        "modify-scripts",
+        "manage-roles-and-permissions",
+        "create-tokens",
+        "configure-system",
+        "web-services-access",
+        "read-financials",
+        "move-money",
+    } <= set(catalog.capabilities)
+    for capability in catalog.capabilities.values():
+        assert capability.sources, capability.tag
+        assert all(source.url.startswith("https://") for source in capability.sources)
+
+
+def test_documented_levels_are_known_and_undocumented_ones_are_not_rejected():
+    assert catalog.accepts("REPO_BOOKINGS", Level.VIEW)
+    assert not catalog.accepts("REPO_BOOKINGS", Level.FULL)  # real exports hold it: a warning
+    assert catalog.accepts("customrecord_x", Level.FULL)  # custom: levels unknown, all accepted
+    assert not catalog.accepts("NOT_A_KEY", Level.VIEW)
+
+
+def test_standard_roles_are_known_by_name_scriptid_and_id():
+    admin = catalog.standard_role("administrator")
+    assert admin is not None and admin.everything and admin.id == "3"
+    assert catalog.standard_role("ADMINISTRATOR") is admin
+    assert catalog.standard_role("3") is admin
+    full = catalog.standard_role("Full Access")
+    assert full is not None and full.everything and full.deprecated == "2019.1"
+    assert catalog.standard_role("A/P Clerk") is not None
+    assert catalog.standard_role("Invoice Sync Role") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("[scriptid=customrecord_invoice_log]", "customrecord_invoice_log"),
+        ("[appid=com.vendor.app, scriptid=customrecord_Vendor_X]", "customrecord_vendor_x"),
+        ("customrecord_x", "customrecord_x"),
+        ("[customtransaction2]", "customtransaction2"),
+        ("[scriptid=custompurchase_po_approval]", "custompurchase_po_approval"),
+        ("TRAN_CUSTPYMT", "TRAN_CUSTPYMT"),
+    ],
+)
+def test_custom_references_are_recognised_by_syntax(written: str, canonical: str):
+    assert canonical_permkey(written) == canonical
+    assert catalog.get(written) is not None
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["[scriptid=]", "[scriptid=TRAN_CUSTPYMT]", "[foo=customrecord_x]", "[customrecord_x"],
+)
+def test_malformed_references_are_rejected(written: str):
+    with pytest.raises(ValueError):
+        canonical_permkey(written)
+    assert not is_custom_permkey(written)
+    assert catalog.get(written) is None
+
+
+def test_suggestions_for_misspelt_names():
+    assert catalog.suggest("Custmer Payment")[0] == "TRAN_CUSTPYMT (Customer Payment)"
+    assert catalog.suggest("TRAN_CUSTINV")[0] == "TRAN_CUSTINVC (Invoice)"
+
+
+def test_the_catalog_carries_a_version():
+    assert catalog.version.startswith("2026.11.25+")
+
+
+def test_the_shipped_catalog_is_what_the_build_script_makes(shared):
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_catalog.py"),
+            "--shared",
+            str(shared),
+            "--check",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_catalog_lists_every_permission_of_the_research_table(shared):
+    rows = (shared / "netsuite" / "permissions.tsv").read_text().splitlines()[1:]
+    keys = {row.split("\t")[0] for row in rows if row.strip()}
+    assert keys == set(catalog.permissions)
