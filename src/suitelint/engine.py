@@ -359,7 +359,7 @@ def subject_roles(ctx: Context, subject: Subject) -> list[tuple[tuple[Link, ...]
         return [(subject_prefix(ctx, subject), role)]
     if isinstance(subject, User):
         return [((user_link(subject),), r) for r in ctx.user_roles(subject)]
-    result = []
+    result: list[tuple[tuple[Link, ...], Role]] = []
     for token in ctx.active_tokens(subject):
         role, user, _ = ctx.token_parts(token)
         result.append(((integration_link(subject), token_link(token), user_link(user)), role))

@@ -122,7 +122,7 @@ def _describe_error(error: Any, doc_path: str, positions: Positions) -> Problem:
 
 
 def parse_policy(text: str, path: str, *, builtin: bool = False) -> PolicyDocument:
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]  # no stubs; imported lazily (start-up)
 
     data, positions = load_yaml(text, path, PolicyError)
     if data is None:
@@ -130,10 +130,12 @@ def parse_policy(text: str, path: str, *, builtin: bool = False) -> PolicyDocume
     if not isinstance(data, dict):
         raise PolicyError("expected a mapping with 'suitelint: 1' and 'rules'", path, 1, 1)
     validator = jsonschema.Draft202012Validator(policy_schema())
-    errors = sorted(
-        validator.iter_errors(data),
-        key=lambda e: (*positions.of(tuple(e.absolute_path)), str(e.message)),  # type: ignore[operator]
-    )
+
+    def order(error: Any) -> tuple[int, int, str]:
+        line, column = positions.of(tuple(error.absolute_path))
+        return (line or 0, column or 0, str(error.message))
+
+    errors = sorted(validator.iter_errors(data), key=order)
     if errors:
         problems = [_describe_error(e, path, positions) for e in errors]
         unique = tuple(sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.column or 0)))

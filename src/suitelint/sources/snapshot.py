@@ -19,7 +19,7 @@ import msgspec
 from suitelint.errors import SnapshotError
 from suitelint.findings import Location
 from suitelint.fsutil import atomic_write_bytes, read_input
-from suitelint.model import Snapshot
+from suitelint.model import Permission, Snapshot
 from suitelint.yamlsrc import PathKey, Positions, decode_text, load_yaml
 
 SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
@@ -54,9 +54,10 @@ class Locator:
             if item.id == subject_id:
                 at: PathKey = (section, i)
                 if permkey is not None:
-                    perms = getattr(item, "permissions", None) or getattr(
+                    held = getattr(item, "permissions", None) or getattr(
                         item, "global_permissions", ()
                     )
+                    perms: Sequence[Permission] = held
                     for j, perm in enumerate(perms):
                         if perm.permkey == permkey:
                             name = (
