@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -54,10 +54,11 @@ class Locator:
             if item.id == subject_id:
                 at: PathKey = (section, i)
                 if permkey is not None:
-                    held = getattr(item, "permissions", None) or getattr(
-                        item, "global_permissions", ()
+                    perms = cast(
+                        "Sequence[Permission]",
+                        getattr(item, "permissions", None)
+                        or getattr(item, "global_permissions", ()),
                     )
-                    perms: Sequence[Permission] = held
                     for j, perm in enumerate(perms):
                         if perm.permkey == permkey:
                             name = (
