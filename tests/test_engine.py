@@ -301,7 +301,7 @@ def test_require_web_services_only_on_roles_used_by_tokens():
     data["roles"][0]["web_services_only"] = False
     assert rules_of(run_rules(text, data)) == ["integration-role-hygiene"]
     data["tokens"][0]["inactive"] = True  # an inactive token does not make a role "used"
-    assert run_rules(text, data) == ()
+    assert rules_of(run_rules(text, data)) == ["suitelint/rule-selected-nothing"]
 
 
 def test_require_permissions_reports_what_is_missing_for_the_integration_to_work():
@@ -404,7 +404,7 @@ def test_inactive_subjects_are_skipped_unless_asked_for():
     any_state = policy(f"  - {{id: r, applies_to: roles, where: {{active: any}}, {forbid_any}}}\n")
     data = account()
     data["roles"][0]["inactive"] = True
-    assert run_rules(active_only, data) == ()
+    assert rules_of(run_rules(active_only, data)) == ["suitelint/rule-selected-nothing"]
     assert rules_of(run_rules(any_state, data)) == ["r"]
 
 
@@ -649,3 +649,33 @@ def _example_policy_path():  # type: ignore[no-untyped-def]
 
 
 EXAMPLE_POLICY_PATH = _example_policy_path()
+
+
+# -- failing closed --------------------------------------------------------------------------
+def test_a_rule_that_selects_nothing_is_reported_not_silently_passed():
+    text = policy(
+        "  - {id: r, applies_to: roles, where: {name: 'Billing*'}, forbid: {permissions: [Invoice]}}\n"
+    )
+    (finding,) = run_rules(text, account())
+    assert finding.rule_id == "suitelint/rule-selected-nothing"
+    assert finding.severity is Severity.WARNING
+    assert finding.location is not None and (finding.location.line, finding.location.column) == (
+        3,
+        5,
+    )
+
+
+def test_token_rules_on_sources_without_tokens_say_they_checked_nothing():
+    data = account()
+    data["tokens"] = []
+    findings = run_rules(FORBID_ADMIN, data)
+    assert [f.rule_id for f in findings] == ["suitelint/no-token-data"]
+
+
+def test_a_policy_set_without_rules_is_an_error(tmp_path):
+    from suitelint.runner import load_policy_set
+
+    path = tmp_path / "empty-rules.yaml"
+    path.write_text("suitelint: 1\nrules: []\n")
+    with pytest.raises(PolicyError, match="hold no rules"):
+        load_policy_set([str(path)], load_catalog())

@@ -74,6 +74,13 @@ ENGINE_RULES = {
         "no tokens (an SDF project alone has none): it passed without checking anything. "
         "Combine the project with a snapshot of the account to check it.",
     ),
+    "suitelint/rule-selected-nothing": (
+        Severity.WARNING,
+        "Rule selected no subject",
+        "A rule whose 'where' matches no role, token, user or integration of the account checks "
+        "nothing and would pass whatever the account holds; a glob that no longer matches after a "
+        "rename is the usual cause.",
+    ),
     "suitelint/expired-waiver": (
         Severity.WARNING,
         "Waiver has expired",
@@ -878,6 +885,20 @@ def _no_token_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
     )
 
 
+def _selected_nothing(rule: CompiledRule) -> Finding:
+    """A rule that selects no subject passes without checking anything: fail closed, say so."""
+    severity = ENGINE_RULES["suitelint/rule-selected-nothing"][0]
+    return Finding(
+        rule_id="suitelint/rule-selected-nothing",
+        severity=severity,
+        message=f"rule {rule.id!r} selected no {rule.applies_to} in the account: it checked nothing",
+        subject_kind="rule",
+        subject_id=rule.id,
+        subject_name=rule.id,
+        location=rule.location,
+    )
+
+
 def _coverage(ctx: Context, rules: Sequence[CompiledRule]) -> Callable[[Subject], bool]:
     covered: dict[str, set[str]] = {
         "roles": set(),
@@ -999,9 +1020,12 @@ def evaluate(
                 bound[id(assertion)] = _bind_role_refs(ctx, rule, assertion.roles)
     covered = _coverage(ctx, policy.rules)
     for rule in policy.rules:
-        findings.extend(_unmatched_references(ctx, rule))
-        findings.extend(_no_token_data(ctx, rule))
-        for subject in select(ctx, rule):
+        explained = [*_unmatched_references(ctx, rule), *_no_token_data(ctx, rule)]
+        findings.extend(explained)
+        subjects = select(ctx, rule)
+        if not subjects and not explained:
+            findings.append(_selected_nothing(rule))
+        for subject in subjects:
             em = Emitter(ctx, rule, subject, findings)
             needs_table = any(
                 isinstance(a, ForbidPermissions | AllowOnly | MaxLevel | ForbidTogether | Require)

@@ -170,6 +170,8 @@ class Report:
     environment: str = ""
     fail_on: Severity = Severity.ERROR
     subjects_checked: Mapping[str, int] = field(default_factory=dict)
+    #: the date token ages and waiver expiry were judged at (ISO), as given by --as-of
+    as_of: str = ""
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from suitelint import __version__
 from suitelint.catalog import Catalog, load_catalog
 from suitelint.engine import ENGINE_RULES, evaluate, subject_counts
+from suitelint.errors import PolicyError
 from suitelint.findings import Finding, Report, RuleDoc, Severity, sort_findings
 from suitelint.policy.compiler import Policy, compile_policies, rule_docs
 from suitelint.policy.loader import load_policy
@@ -30,10 +31,20 @@ class CheckOptions:
     fail_on: Severity = Severity.ERROR
     allow_empty: bool = False
     today: dt.date | None = None
+    #: git ref: report only findings the change since that ref introduces (--base)
+    base: str | None = None
 
 
 def load_policy_set(refs: Sequence[str], catalog: Catalog) -> Policy:
-    return compile_policies([load_policy(ref) for ref in refs], catalog)
+    """Load and compile policies; a set without a single rule would pass anything: an error."""
+    policy = compile_policies([load_policy(ref) for ref in refs], catalog)
+    if not policy.rules:
+        raise PolicyError(
+            "the policies hold no rules, so nothing would be checked; add rules or use "
+            "--policy builtin:baseline",
+            ", ".join(refs),
+        )
+    return policy
 
 
 def engine_rule_docs() -> dict[str, RuleDoc]:
@@ -70,6 +81,30 @@ def evaluate_sources(
     return loaded, locate_findings(findings, loaded)
 
 
+def against_base(
+    ref: str,
+    sources: Sequence[str],
+    findings: Sequence[Finding],
+    policy: Policy,
+    catalog: Catalog,
+    today: dt.date,
+) -> tuple[Finding, ...]:
+    """``findings`` with those already present at git ``ref`` suppressed (kind ``base``):
+    the same policy judges the sources as they were at ``ref``, read through git."""
+    from suitelint.errors import SuitelintError
+    from suitelint.gitbase import checkout, mark_base
+
+    with checkout(ref, sources) as base:
+        paths = [path for path in base.paths if path is not None]
+        before: tuple[Finding, ...] = ()
+        if paths:  # sources that did not exist at the base hold no findings there
+            try:
+                _, before = evaluate_sources(paths, policy, catalog, today=today, allow_empty=True)
+            except SuitelintError as error:
+                raise base.rename(error) from None
+    return sort_findings(mark_base(findings, before, ref))
+
+
 def run_check(options: CheckOptions) -> Report:
     catalog = load_catalog()
     policy = load_policy_set(options.policies, catalog)
@@ -77,6 +112,8 @@ def run_check(options: CheckOptions) -> Report:
     loaded, findings = evaluate_sources(
         options.sources, policy, catalog, today=today, allow_empty=options.allow_empty
     )
+    if options.base is not None:
+        findings = against_base(options.base, options.sources, findings, policy, catalog, today)
     docs = engine_rule_docs()
     docs.update(rule_docs(policy.rules))
     snapshot = loaded.snapshot
@@ -91,4 +128,5 @@ def run_check(options: CheckOptions) -> Report:
         environment=snapshot.account.environment,
         fail_on=options.fail_on,
         subjects_checked=subject_counts(snapshot),
+        as_of=today.isoformat(),
     )
