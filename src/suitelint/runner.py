@@ -37,12 +37,16 @@ class CheckOptions:
 
 def load_policy_set(refs: Sequence[str], catalog: Catalog) -> Policy:
     """Load and compile policies; a set without a single rule would pass anything: an error."""
-    policy = compile_policies([load_policy(ref) for ref in refs], catalog)
+    docs = [load_policy(ref) for ref in refs]
+    policy = compile_policies(docs, catalog)
     if not policy.rules:
+        line, column = docs[0].where(("rules",)) if docs else (None, None)
         raise PolicyError(
             "the policies hold no rules, so nothing would be checked; add rules or use "
             "--policy builtin:baseline",
             ", ".join(refs),
+            line or 1,
+            column or 1,
         )
     return policy
 

@@ -18,6 +18,8 @@ from suitelint.errors import SuitelintError
 
 PathKey = tuple[str | int, ...]
 MAX_NODES = 2_000_000
+#: values reached through aliases; real policies and snapshots use few or none
+MAX_ALIAS_VALUES = 100_000
 MAX_DEPTH = 200
 
 
@@ -74,17 +76,49 @@ def load_yaml(
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", path) from None
     except RecursionError:
-        raise error("invalid YAML: nested too deeply", path) from None
+        line, column = _too_deep(text)
+        raise error(
+            f"YAML is nested more than {MAX_DEPTH} levels deep", path, line, column
+        ) from None
     if node is None:
         return None, Positions()
     by_path: dict[PathKey, tuple[int, int]] = {}
     key_by_path: dict[PathKey, tuple[int, int]] = {}
     budget = [MAX_NODES]
+    # Alias bombs: an alias re-uses a node, so a few lines can stand for billions of values.
+    # Each node's expanded size is computed once over the (small) graph of distinct nodes,
+    # and the values reached through aliases are bounded before anything is built.
+    sizes: dict[int, int] = {}
+    visited: set[int] = set()
+    through_aliases = [0]
+
+    def size(n: yaml.Node) -> int:
+        known = sizes.get(id(n))
+        if known is None:
+            if isinstance(n, yaml.MappingNode):
+                known = 1 + sum(size(k) + size(v) for k, v in n.value)
+            elif isinstance(n, yaml.SequenceNode):
+                known = 1 + sum(size(item) for item in n.value)
+            else:
+                known = 1
+            sizes[id(n)] = min(known, MAX_NODES + 1)
+        return sizes[id(n)]
 
     def where(n: yaml.Node) -> tuple[int, int]:
         return (n.start_mark.line + 1, n.start_mark.column + 1)
 
     def build(n: yaml.Node, at: PathKey, depth: int) -> Any:
+        if id(n) in visited and not isinstance(n, yaml.ScalarNode):
+            through_aliases[0] += size(n)
+            if through_aliases[0] > MAX_ALIAS_VALUES:
+                line, col = where(n)
+                raise error(
+                    f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values (alias bomb?)",
+                    path,
+                    line,
+                    col,
+                )
+        visited.add(id(n))
         budget[0] -= 1
         if budget[0] < 0:
             line, col = where(n)
@@ -96,8 +130,7 @@ def load_yaml(
             raise error(f"YAML is nested more than {MAX_DEPTH} levels deep", path, line, col)
         by_path.setdefault(at, where(n))
         if not isinstance(n, yaml.ScalarNode) and n.tag not in _COLLECTION_TAGS:
-            line, col = where(n)
-            raise error(f"unsupported YAML tag {n.tag}", path, line, col)
+            raise unsupported(n)
         if isinstance(n, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in n.value:
@@ -125,14 +158,35 @@ def load_yaml(
                 raise error(f"cannot read scalar {n.value!r}", path, line, col) from None
         if n.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
             return str(n.value)
+        raise unsupported(n)
+
+    def unsupported(n: yaml.Node) -> SuitelintError:
         line, col = where(n)
-        raise error(f"unsupported YAML tag {n.tag}", path, line, col)
+        message = f"unsupported YAML tag {n.tag}; expected plain YAML (mappings, lists, strings, numbers, booleans)"
+        return error(message, path, line, col)
 
     try:
         data = build(node, (), 0)
     except RecursionError:
         raise error("invalid YAML: nested too deeply", path) from None
     return data, Positions(by_path, key_by_path)
+
+
+def _too_deep(text: str) -> tuple[int | None, int | None]:
+    """Where nesting first exceeds MAX_DEPTH, found with the event parser, which (unlike the
+    composer) does not recurse. Error path only."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return (event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return (None, None)
 
 
 def decode_text(data: bytes, path: str, error: type[SuitelintError] = SuitelintError) -> str:

@@ -135,8 +135,10 @@ def _locate_error_in_text(text: str, key: PathKey, path: str) -> tuple[int | Non
     """On the error path only: parse the text line-aware to find where ``key`` is."""
     try:
         _, positions = load_yaml(text, path, SnapshotError)
-    except SnapshotError:
-        return (None, None)
+    except SnapshotError as error:
+        # The text does not even read as YAML (JSON is YAML): what stops that reader is
+        # most likely what the decoder choked on (a 5,000-digit number, deep nesting).
+        return (error.line, error.column)
     return positions.of(key)
 
 
@@ -195,8 +197,12 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
     except msgspec.DecodeError as exc:
         match = re.search(r"byte (\d+)", str(exc))
         line = col = None
+        offset = None
         if match:
             offset = len(text.encode("utf-8")[: int(match.group(1))].decode("utf-8", "replace"))
+        elif "truncated" in str(exc):
+            offset = len(text.rstrip())  # the input ends before the document does
+        if offset is not None:
             line = text.count("\n", 0, offset) + 1
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         message = re.sub(r"\s*\(byte \d+\)", "", str(exc))
