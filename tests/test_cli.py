@@ -157,12 +157,14 @@ def test_json_output_has_a_stable_documented_shape(run_cli):
         "tool",
         "catalog",
         "account",
+        "as_of",
         "sources",
         "policies",
         "summary",
         "findings",
     ]
     assert data["catalog"].startswith("2026.11.25")
+    assert data["as_of"] == "2026-11-25"
     finding = next(f for f in data["findings"] if f["rule"] == "token-not-administrator")
     assert [link["kind"] for link in finding["chain"]] == [
         "integration",

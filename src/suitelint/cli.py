@@ -26,7 +26,10 @@ from suitelint import __version__
 from suitelint.errors import SuitelintError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from suitelint.findings import Report
+    from suitelint.runner import CheckOptions
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -64,6 +67,8 @@ class ColorMode(enum.StrEnum):
 class SchemaName(enum.StrEnum):
     policy = "policy"
     snapshot = "snapshot"
+    config = "config"
+    policy_test = "policy-test"
 
 
 def _fail(error: SuitelintError) -> NoReturn:
@@ -150,9 +155,9 @@ def main_options(
 @app.command()
 def check(
     sources: list[str] = typer.Argument(
-        ...,
+        None,
         help="Account data: snapshot files (.json/.yaml), SDF projects (folders) or CSV "
-        "exports. Several are merged into one account.",
+        "exports. Several are merged into one account. Default: 'sources' of the config.",
         show_default=False,
     ),
     policy: list[str] = typer.Option(
@@ -169,10 +174,11 @@ def check(
         help="Output format NAME or NAME=PATH (text, json, ...). Repeatable; default text.",
         show_default=False,
     ),
-    fail_on: FailOn = typer.Option(
-        FailOn.error,
+    fail_on: FailOn | None = typer.Option(
+        None,
         "--fail-on",
-        help="Exit 1 when an active finding is at this severity or above.",
+        help="Exit 1 when an active finding is at this severity or above. Default: error.",
+        show_default=False,
     ),
     allow_empty: bool = typer.Option(
         False,
@@ -187,23 +193,64 @@ def check(
         show_default=False,
     ),
     color: ColorMode = typer.Option(ColorMode.auto, "--color", help="Colour the text output."),
+    base: str = typer.Option(
+        None,
+        "--base",
+        help="Git ref (e.g. origin/main): report only findings the change since that ref "
+        "introduces; findings already there are shown as suppressed (base).",
+        show_default=False,
+    ),
+    baseline: str = typer.Option(
+        None,
+        "--baseline",
+        help="Baseline file: findings listed in it are suppressed; only new ones count.",
+        show_default=False,
+    ),
+    write_baseline: str = typer.Option(
+        None,
+        "--write-baseline",
+        help="Write every finding not waived to this baseline file (atomically); they are "
+        "then reported as baselined.",
+        show_default=False,
+    ),
+    config: str = typer.Option(
+        None,
+        "--config",
+        help="Config file (.suitelint.yaml or pyproject.toml). Default: the nearest one "
+        "from the working folder up.",
+        show_default=False,
+    ),
+    no_config: bool = typer.Option(
+        False, "--no-config", help="Ignore config files; use only the command line."
+    ),
 ) -> None:
     """Check account data against policies; exit 1 on findings at or above --fail-on."""
+    from suitelint.config import resolve_config
     from suitelint.findings import Severity
     from suitelint.runner import DEFAULT_POLICY, CheckOptions, run_check
 
     try:
+        settings = resolve_config(config, discover=not no_config)
+        formats = list(format or settings.formats)
         options = CheckOptions(
-            sources=tuple(sources),
-            policies=tuple(policy) if policy else (DEFAULT_POLICY,),
-            fail_on=Severity.parse(fail_on.value),
-            allow_empty=allow_empty,
+            sources=tuple(sources or settings.sources),
+            policies=tuple(policy or settings.policies or (DEFAULT_POLICY,)),
+            fail_on=Severity.parse(fail_on.value if fail_on else settings.fail_on or "error"),
+            allow_empty=allow_empty or bool(settings.allow_empty),
             today=parse_date(as_of, "--as-of") if as_of else None,
+            base=base,
         )
-        for spec in format or ():
+        if not options.sources:
+            raise UsageError(
+                "no source given; name an SDF project, a snapshot or a CSV export, or set "
+                "'sources' in .suitelint.yaml"
+            )
+        for spec in formats:
             parse_format(spec)  # usage errors before any work
-        report = run_check(options)
-        emit_report(report, list(format or ()), color)
+        report = _check_with_baselines(
+            options, baseline or settings.baseline, write_baseline, run_check
+        )
+        emit_report(report, formats, color)
     except SuitelintError as error:
         _fail(error)
     raise typer.Exit(EXIT_FINDINGS if report.failing else EXIT_OK)
@@ -211,7 +258,9 @@ def check(
 
 @app.command()
 def schema(
-    name: SchemaName = typer.Argument(..., help="Which schema: policy or snapshot."),
+    name: SchemaName = typer.Argument(
+        ..., help="Which schema: policy, snapshot, config or policy-test."
+    ),
 ) -> None:
     """Print a published JSON Schema (for editor completion and validation)."""
     import json
@@ -220,6 +269,14 @@ def schema(
         from suitelint.policy.loader import policy_schema
 
         data = policy_schema()
+    elif name is SchemaName.config:
+        from suitelint.config import CONFIG_SCHEMA
+
+        data = CONFIG_SCHEMA
+    elif name is SchemaName.policy_test:
+        from suitelint.policytest import TEST_SCHEMA
+
+        data = TEST_SCHEMA
     else:
         from suitelint.sources.snapshot import snapshot_schema
 
@@ -259,7 +316,13 @@ def explain(
         show_default=False,
     ),
 ) -> None:
-    """Explain a rule: what it checks, why it matters, how to fix it, examples."""
+    """Explain a rule: what it checks, why it matters, how to fix it, examples.
+    ``suitelint explain risk`` prints the blast-radius risk formula."""
+    if rule == "risk":  # not a rule: the formula behind `suitelint blast-radius`
+        from suitelint.blast import explain_risk
+
+        typer.echo(explain_risk(), nl=False)
+        return
     from suitelint.ruledocs import engine_rule_text, explain_rule
 
     try:
@@ -279,6 +342,304 @@ def explain(
     except SuitelintError as error:
         _fail(error)
     typer.echo(text, nl=False)
+
+
+@app.command()
+def init(
+    folder: str = typer.Argument(".", help="Project folder (default: the working folder)."),
+) -> None:
+    """Write a starter .suitelint.yaml and policy; never overwrites existing files."""
+    from pathlib import Path
+
+    from suitelint.starter import write_starter
+
+    try:
+        written = write_starter(Path(folder))
+    except SuitelintError as error:
+        _fail(error)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo("next: suitelint check   (uses the sources and policies in .suitelint.yaml)")
+
+
+@app.command(name="test")
+def policy_test(
+    paths: list[str] = typer.Argument(
+        None,
+        help="Test files (*.test.yaml) or folders to search. Default: the working folder.",
+        show_default=False,
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List passing cases too."),
+) -> None:
+    """Run policy unit tests: fixture accounts and the findings expected of them."""
+    from suitelint.policytest import render_outcomes, run_tests
+
+    try:
+        outcomes = run_tests(list(paths or ()))
+    except SuitelintError as error:
+        _fail(error)
+    typer.echo(render_outcomes(outcomes, verbose=verbose), nl=False)
+    raise typer.Exit(EXIT_OK if all(o.passed for o in outcomes) else EXIT_FINDINGS)
+
+
+def _check_with_baselines(
+    options: CheckOptions,
+    baseline: str | None,
+    write_baseline: str | None,
+    run_check: Callable[[CheckOptions], Report],
+) -> Report:
+    """Run the check; suppress what ``baseline`` lists; write ``write_baseline`` if asked."""
+    from pathlib import Path
+
+    from suitelint.baseline import apply_baseline, load_baseline, parse_baseline, render_baseline
+    from suitelint.fsutil import atomic_write_text
+
+    if baseline and write_baseline == baseline and not Path(baseline).exists():
+        baseline = None  # the first --write-baseline of the baseline the config names
+    accepted = load_baseline(baseline) if baseline else None  # a bad file fails before work
+    report = run_check(options)
+    if accepted is not None:
+        report = apply_baseline(report, accepted)
+    if write_baseline:
+        text = render_baseline(report.findings)
+        atomic_write_text(write_baseline, text)
+        report = apply_baseline(report, parse_baseline(text, write_baseline))
+    return report
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(
+        ..., help="Before: a snapshot, an SDF project, or GIT-REF:path (e.g. origin/main:src)."
+    ),
+    new: str = typer.Argument(..., help="After: the same kinds as OLD (e.g. src)."),
+    with_sources: list[str] = typer.Option(
+        None,
+        "--with",
+        help="A source merged into both sides (e.g. the account snapshot, for the "
+        "consequences per token and integration). Repeatable.",
+        show_default=False,
+    ),
+    format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="text or markdown."),
+    output: str = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout.", show_default=False
+    ),
+    color: ColorMode = typer.Option(ColorMode.auto, "--color", help="Colour the text output."),
+) -> None:
+    """Permission changes from OLD to NEW per role, token and integration; exit 1 when
+    anything escalated."""
+    from suitelint.catalog import load_catalog
+    from suitelint.diff import diff_snapshots
+    from suitelint.gitbase import load_spec
+    from suitelint.report.diff import RENDERERS
+
+    try:
+        catalog = load_catalog()
+        extra = list(with_sources or ())
+        before = load_spec(old, extra, catalog)
+        after = load_spec(new, extra, catalog)
+        if before.is_empty and after.is_empty:
+            from suitelint.errors import SourceError
+
+            raise SourceError("both sides are empty: there is nothing to compare", new)
+        result = diff_snapshots(before, after, catalog, old_label=old, new_label=new)
+        render = RENDERERS[format.value]
+        if output:
+            from suitelint.fsutil import atomic_write_text
+
+            atomic_write_text(output, render(result, color=False))
+        else:
+            sys.stdout.write(render(result, color=use_color(color, sys.stdout)))
+            sys.stdout.flush()
+    except SuitelintError as error:
+        _fail(error)
+    raise typer.Exit(EXIT_FINDINGS if result.escalated else EXIT_OK)
+
+
+@app.command("blast-radius")
+def blast_radius_command(
+    sources: list[str] = typer.Argument(
+        ...,
+        help="Account data: snapshot files, SDF projects or CSV exports, merged into one account.",
+        show_default=False,
+    ),
+    policy: list[str] = typer.Option(
+        None,
+        "--policy",
+        "-p",
+        help="Policy file, or builtin:<pack>, whose allow_only rules declare what tokens and "
+        "integrations need. Repeatable. Default: builtin:baseline.",
+        show_default=False,
+    ),
+    format: list[str] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="text, markdown, json or html; NAME=PATH writes a file. Repeatable; default text.",
+        show_default=False,
+    ),
+    as_of: str = typer.Option(
+        None, "--as-of", help="Judge token ages as of this date (YYYY-MM-DD).", show_default=False
+    ),
+    write_roles: str = typer.Option(
+        None,
+        "--write-roles",
+        help="Write each proposed least-privilege role to DIR/customrole_*.xml (SDF).",
+        show_default=False,
+    ),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Accept sources that hold no roles, users or tokens."
+    ),
+) -> None:
+    """What every active token and integration can really do, ranked by risk, with a
+    least-privilege role for each one a policy declares (`suitelint explain risk`)."""
+    from pathlib import Path
+
+    from suitelint.blast import blast_radius
+    from suitelint.catalog import load_catalog
+    from suitelint.errors import SourceError
+    from suitelint.fsutil import atomic_write_text
+    from suitelint.report.blast import BLAST_FORMATS
+    from suitelint.runner import DEFAULT_POLICY, load_policy_set
+    from suitelint.sources import load_sources
+
+    try:
+        specs: list[tuple[str, str | None]] = []
+        for spec in format or ["text"]:
+            name, sep, path = spec.partition("=")
+            name = name.strip().lower()
+            if name not in BLAST_FORMATS or (sep and not path):
+                raise UsageError(
+                    f"--format {spec!r}: expected one of {', '.join(BLAST_FORMATS)}, "
+                    "optionally NAME=PATH"
+                )
+            specs.append((name, path or None))
+        if sum(1 for _, target in specs if target is None) > 1:
+            raise UsageError("only one --format may go to stdout; give the others =PATH")
+        today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+        catalog = load_catalog()
+        policies = load_policy_set(list(policy or [DEFAULT_POLICY]), catalog)
+        loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+        report = blast_radius(
+            loaded.snapshot, policies, catalog, today, tool_version=__version__, sources=sources
+        )
+        if write_roles:
+            folder = Path(write_roles)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise SourceError(
+                    f"cannot create folder: {exc.strerror or exc}", write_roles
+                ) from None
+            for proposal in report.proposals:
+                atomic_write_text(folder / proposal.filename, proposal.xml)
+                typer.echo(f"wrote {folder / proposal.filename}", err=True)
+            if not report.proposals:
+                typer.echo("no proposed roles: no allow_only rule declares a token", err=True)
+        for fmt, target in specs:
+            if target is not None:
+                atomic_write_text(target, BLAST_FORMATS[fmt](report))
+        for fmt, target in specs:
+            if target is None:
+                sys.stdout.write(BLAST_FORMATS[fmt](report))
+                sys.stdout.flush()
+    except SuitelintError as error:
+        _fail(error)
+
+
+class AuthMode(enum.StrEnum):
+    tba = "tba"
+    client_credentials = "client-credentials"
+
+
+@app.command()
+def export(
+    account: str = typer.Option(
+        ..., "--account", help="NetSuite account id, e.g. 1234567 or 1234567_SB1.", show_default=False
+    ),
+    output: str = typer.Option(
+        ..., "--output", "-o", help="Snapshot file to write (.json or .yaml).", show_default=False
+    ),
+    sandbox: bool = typer.Option(False, "--sandbox", help="The account is a sandbox (_SB<n>)."),
+    auth: AuthMode = typer.Option(
+        AuthMode.tba,
+        "--auth",
+        help="tba: SUITELINT_CONSUMER_KEY/_SECRET, SUITELINT_TOKEN_ID/_SECRET. "
+        "client-credentials: SUITELINT_CLIENT_ID, SUITELINT_CERTIFICATE_ID and the private key.",
+    ),
+    private_key_file: str = typer.Option(
+        None,
+        "--private-key-file",
+        help="PEM private key of the certificate mapped for client credentials.",
+        show_default=False,
+    ),
+    concurrency: int = typer.Option(
+        4, "--concurrency", help="Requests in flight (keep within the account's limit)."
+    ),
+    base_url: str = typer.Option(
+        None,
+        "--base-url",
+        help="REST base URL (default https://<account>.suitetalk.api.netsuite.com).",
+        show_default=False,
+    ),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds to wait for each page."),
+    csv: list[str] = typer.Option(
+        None,
+        "--csv",
+        help="CSV export adding what the API does not expose (tokens, M2M mappings, "
+        "integrations). Repeatable.",
+        show_default=False,
+    ),
+) -> None:
+    """Export a live account (REST, SuiteQL) to a snapshot file, written atomically.
+
+    Credentials come only from the environment (or files it names); see docs/export.md.
+    """
+    from pathlib import Path
+
+    from suitelint.netsuite.run import ExportRequest, run_export
+
+    request = ExportRequest(
+        account=account,
+        output=Path(output),
+        sandbox=sandbox,
+        auth="tba" if auth is AuthMode.tba else "client-credentials",
+        concurrency=concurrency,
+        base_url=base_url,
+        private_key_file=Path(private_key_file) if private_key_file else None,
+        timeout=timeout,
+        csv=tuple(Path(p) for p in csv or ()),
+    )
+    try:
+        if sys.stderr.isatty() and not os.environ.get("SUITELINT_DEBUG"):
+            from rich.console import Console
+            from rich.progress import Progress
+
+            with Progress(console=Console(stderr=True), transient=True) as bar:
+                task = bar.add_task("SuiteQL pages", total=None)
+                result = run_export(
+                    request,
+                    os.environ,
+                    lambda done, total: bar.update(task, completed=done, total=total),
+                )
+        else:
+            result = run_export(request, os.environ)
+    except SuitelintError as error:
+        _fail(error)
+    for note in result.notes:
+        typer.echo(f"suitelint: warning: {note}", err=True)
+    snap = result.snapshot
+    typer.echo(
+        f"wrote {output}: {len(snap.roles)} roles, {len(snap.users)} users, "
+        f"{len(snap.integrations)} integrations, {len(snap.tokens)} tokens "
+        f"({result.pages} pages, {result.retries} retries)",
+        err=True,
+    )
 
 
 def _compile(policy: list[str] | None):  # type: ignore[no-untyped-def]

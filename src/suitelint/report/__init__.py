@@ -19,6 +19,10 @@ class Renderer(Protocol):
 FORMATS: dict[str, str] = {
     "text": "suitelint.report.text",
     "json": "suitelint.report.json",
+    "sarif": "suitelint.report.sarif",
+    "junit": "suitelint.report.junit",
+    "github": "suitelint.report.github",
+    "markdown": "suitelint.report.markdown",
 }
 
 

@@ -49,6 +49,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "suitelint", "version": report.tool_version},
         "catalog": report.catalog_version,
         "account": {"id": report.account_id, "environment": report.environment},
+        "as_of": report.as_of or None,
         "sources": list(report.sources),
         "policies": list(report.policies),
         "summary": {

@@ -67,6 +67,8 @@ _CUSTOM_OBJECT_NAME = {
 _SEGMENTS = ("DEPARTMENT", "CLASS", "LOCATION")
 _ROLE_RESTRICTIONS = ("DEFAULTTOOWN", "OWNONLY", "UNASSIGNED")
 _PERMISSION_RESTRICTIONS = ("EDIT", "VIEWANDEDIT")
+#: the start of the first element: a "<" followed by a name character
+_ROOT_START = re.compile(rb"<[A-Za-z_:]")
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
 
 
@@ -234,8 +236,13 @@ def _parse(file: Path, shown: str, parser: etree.XMLParser) -> etree._Element:
     from lxml import etree as lx
 
     data = _read(file, shown)
+    # A document type declaration can only stand before the root element, so only the
+    # prolog is scanned: "<!DOCTYPE html>" inside a CDATA field of some other object is
+    # text, not a DTD, and must not make a valid project unreadable.
+    root_at = _ROOT_START.search(data)
+    prolog = data[: root_at.start()] if root_at else data
     for marker in (b"<!DOCTYPE", b"<!ENTITY"):
-        at = data.find(marker)
+        at = prolog.find(marker)
         if at >= 0:
             raise SourceError(
                 "document type declarations are not allowed in SDF object XML "

@@ -1,0 +1,741 @@
+"""Blast radius: what every active token and integration can really do, ranked by risk.
+
+For each active token (and each integration, as the union of its active tokens) this
+module computes, from the engine's effective permission tables:
+
+* the chain integration → token → user → role;
+* the capability summary: every capability tag of the catalog the subject holds, with the
+  permissions that confer it;
+* a risk score that is the plain sum of named parts (see :data:`RISK_FORMULA`), so every
+  score can be checked by hand from the report;
+* for subjects an ``allow_only`` rule declares, the excess (what is held beyond the
+  declaration) and a proposed custom role holding exactly what the declaration allows.
+
+Everything here is pure: no I/O, no clock (``today`` is given), sorted output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from suitelint.catalog import Catalog
+from suitelint.engine import (
+    EVERY_PERMISSION,
+    Context,
+    Grant,
+    Table,
+    role_link,
+    select,
+    subject_prefix,
+)
+from suitelint.findings import Link
+from suitelint.model import Integration, Level, Role, Snapshot, Subject, Token, User
+from suitelint.policy.compiler import AllowOnly, CompiledRule, Policy
+from suitelint.sdfrole import ProposedPermission, render_customrole
+
+# -- the risk model ----------------------------------------------------------------------
+#: Weight of each capability tag: how bad it is that a leaked credential can do this.
+#: 5 = takes over the account or keeps access after the leak is found (new roles, new
+#: tokens, code that runs as anyone); 4 = changes the account or money for everyone;
+#: 3 = mass destruction or disclosure of data; 2 = reads financials; 1 = can log in.
+#: The order is the order capability summaries are listed in: the seed's five first
+#: ("delete records, modify scripts, change permissions, create new tokens, alter system
+#: configuration"), then the rest.
+CAPABILITY_WEIGHTS: Mapping[str, int] = {
+    "delete-records": 4,
+    "modify-scripts": 5,
+    "manage-roles-and-permissions": 5,
+    "create-tokens": 5,
+    "configure-system": 4,
+    "full-access": 5,
+    "manage-users": 4,
+    "manage-integrations": 4,
+    "move-money": 4,
+    "customization": 3,
+    "bulk-data": 3,
+    "read-pii": 3,
+    "read-financials": 2,
+    "web-services-access": 1,
+}
+#: weight of a tag the catalog knows but this table does not (a newer catalog)
+DEFAULT_WEIGHT = 3
+EVERYTHING_POINTS = 50
+NOT_WEB_SERVICES_ONLY_POINTS = 10
+AGE_POINTS_PER_YEAR = 5
+AGE_MAX_YEARS = 3
+INACTIVE_USER_POINTS = 10
+UNEXPLAINED_POINTS = 20
+
+RISK_FORMULA = f"""\
+Risk score (suitelint blast-radius)
+
+  score = capabilities + administrator + web-services-only + token age
+          + inactive user + unexplained + environment
+
+Every part is a whole number of points, shown in the report; the score is their sum.
+
+capabilities   for each capability tag held: weight × level held, where the level is the
+               highest level (VIEW 1, CREATE 2, EDIT 3, FULL 4) of the permissions that
+               confer the tag. Weights:
+{{weights}}
+               A tag not in this table weighs {DEFAULT_WEIGHT}.
+administrator  +{EVERYTHING_POINTS} when the role is Administrator or Full Access: it holds every
+               permission, including those no capability tag describes, and no
+               restriction applies to it.
+web-services-only
+               +{NOT_WEB_SERVICES_ONLY_POINTS} when the role is not web-services-only: whoever holds
+               the user's password can also use the role in the browser.
+token age      +{AGE_POINTS_PER_YEAR} per full year since the token was created, at most {AGE_MAX_YEARS} years
+               (+{AGE_POINTS_PER_YEAR * AGE_MAX_YEARS}); no creation date counts as the maximum. Old
+               credentials have been copied to more places.
+inactive user  +{INACTIVE_USER_POINTS} when the token acts as an inactive user: nobody owns it.
+unexplained    +{UNEXPLAINED_POINTS} when no allow_only rule declares what the token needs
+               ("unexplained token"): nobody can say whether its access is too much.
+environment    production (or unknown): +0; sandbox: minus half the sum above (rounded so
+               the score is the sum halved, rounded down).
+
+An integration is scored the same way on the union of its active tokens: its capabilities
+are what any of them can do; administrator, not web-services-only and inactive user count
+when any token has them; age is its oldest token's; it is explained when an allow_only
+rule covers the integration or each of its tokens.
+
+Ranking: score, highest first; ties by name, then id. Capability summaries list tags in
+the order of the weights table above.
+"""
+
+
+def explain_risk() -> str:
+    """The risk formula with the weights table, as ``suitelint explain risk`` prints it."""
+    rows = "\n".join(
+        f"                 {tag:<30} {weight}" for tag, weight in CAPABILITY_WEIGHTS.items()
+    )
+    return RISK_FORMULA.replace("{weights}", rows)
+
+
+# -- results ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Conferral:
+    """A held permission that confers a capability, and where it comes from."""
+
+    permkey: str
+    name: str
+    level: Level
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityHeld:
+    tag: str
+    title: str
+    level: Level
+    weight: int
+    conferred_by: tuple[Conferral, ...]
+
+    @property
+    def points(self) -> int:
+        return self.weight * int(self.level)
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePart:
+    """One named term of a score: ``points`` and why."""
+
+    name: str
+    points: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Excess:
+    """A permission held above what the declaration allows."""
+
+    permkey: str
+    name: str
+    held: Level
+    allowed: Level
+    via: str
+    #: granted on the employee record (a global permission), not by a role
+    global_permission: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A custom role holding exactly what a set of allow_only rules allows."""
+
+    scriptid: str
+    name: str
+    rules: tuple[str, ...]
+    subjects: tuple[str, ...]
+    permissions: tuple[ProposedPermission, ...]
+    capabilities: tuple[str, ...]
+    notes: tuple[str, ...]
+    xml: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.scriptid}.xml"
+
+
+ExposureKind = Literal["token", "integration"]
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """What one active token or one integration can do, and its risk score."""
+
+    kind: ExposureKind
+    id: str
+    name: str
+    #: one chain for a token; one per active token for an integration
+    chains: tuple[tuple[Link, ...], ...]
+    everything: bool
+    capabilities: tuple[CapabilityHeld, ...]
+    parts: tuple[ScorePart, ...]
+    #: allow_only rules that declare what this subject needs
+    declared_by: tuple[str, ...]
+    #: declared, for an integration also when each of its tokens is
+    explained: bool
+    excess: tuple[Excess, ...]
+    #: the role holds every permission, so everything beyond the declaration is excess
+    excess_everything: bool
+    proposal: str | None
+    flags: tuple[str, ...]
+    rank: int = 0
+
+    @property
+    def score(self) -> int:
+        return sum(part.points for part in self.parts)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(cap.tag for cap in self.capabilities)
+
+
+@dataclass(frozen=True, slots=True)
+class BlastReport:
+    account_id: str
+    environment: str
+    as_of: str
+    catalog_version: str
+    tool_version: str
+    sources: tuple[str, ...]
+    policies: tuple[str, ...]
+    tokens: tuple[Exposure, ...]
+    integrations: tuple[Exposure, ...]
+    proposals: tuple[Proposal, ...]
+
+    def proposal(self, scriptid: str | None) -> Proposal | None:
+        return next((p for p in self.proposals if p.scriptid == scriptid), None)
+
+
+# -- computing ---------------------------------------------------------------------------
+def weight_of(tag: str) -> int:
+    return CAPABILITY_WEIGHTS.get(tag, DEFAULT_WEIGHT)
+
+
+def _tag_order(catalog: Catalog) -> list[str]:
+    known = [tag for tag in CAPABILITY_WEIGHTS if tag in catalog.capabilities]
+    return known + sorted(tag for tag in catalog.capabilities if tag not in CAPABILITY_WEIGHTS)
+
+
+def _via(grant: Grant) -> str:
+    links = [str(link) for link in grant.via if link.kind in ("token", "role")]
+    if grant.user is not None and grant.role is None:
+        links.append(f"global permission of user {grant.user.name!r}")
+    return " → ".join(links)
+
+
+def capabilities(ctx: Context, table: Table) -> tuple[CapabilityHeld, ...]:
+    """Capability tags a permission table confers, in :data:`CAPABILITY_WEIGHTS` order."""
+    catalog = ctx.catalog
+    order = _tag_order(catalog)
+    if table.everything is not None:
+        via = _via(table.everything)
+        every = Conferral(EVERY_PERMISSION.id, EVERY_PERMISSION.name, Level.FULL, via)
+        return tuple(
+            CapabilityHeld(
+                tag, catalog.capabilities[tag].title, Level.FULL, weight_of(tag), (every,)
+            )
+            for tag in order
+        )
+    conferred: dict[str, list[Conferral]] = {}
+    for permkey, level in sorted(table.levels.items()):
+        if level == Level.NONE:
+            continue
+        for tag in catalog.capabilities_of(permkey, level):
+            conferred.setdefault(tag, []).append(
+                Conferral(permkey, ctx.display(permkey), level, _via(table.grant_of(permkey)))
+            )
+    result = []
+    for tag in order:
+        found = conferred.get(tag)
+        if found:
+            found.sort(key=lambda c: (-int(c.level), c.permkey))
+            result.append(
+                CapabilityHeld(
+                    tag,
+                    catalog.capabilities[tag].title,
+                    found[0].level,
+                    weight_of(tag),
+                    tuple(found),
+                )
+            )
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """The non-permission inputs of a score."""
+
+    everything_role: str | None
+    not_wso_roles: tuple[str, ...]
+    created: dt.date | None
+    created_known: bool
+    inactive_users: tuple[str, ...]
+    explained: bool
+
+
+def score_parts(
+    caps: Sequence[CapabilityHeld], facts: _Facts, environment: str, today: dt.date
+) -> tuple[ScorePart, ...]:
+    """The terms of the risk formula; their sum is the score."""
+    parts = [
+        ScorePart(
+            f"capability {cap.tag}",
+            cap.points,
+            f"weight {cap.weight} × {cap.level.name} ({int(cap.level)})",
+        )
+        for cap in caps
+    ]
+    if facts.everything_role is not None:
+        parts.append(
+            ScorePart(
+                "administrator",
+                EVERYTHING_POINTS,
+                f"role {facts.everything_role!r} holds every permission",
+            )
+        )
+    if facts.not_wso_roles:
+        names = ", ".join(repr(n) for n in facts.not_wso_roles)
+        parts.append(
+            ScorePart(
+                "not web-services-only",
+                NOT_WEB_SERVICES_ONLY_POINTS,
+                f"role {names} can also be used in the browser",
+            )
+        )
+    if not facts.created_known or facts.created is None:
+        parts.append(
+            ScorePart(
+                "token age",
+                AGE_POINTS_PER_YEAR * AGE_MAX_YEARS,
+                "no creation date: counted as the maximum",
+            )
+        )
+    else:
+        days = max(0, (today - facts.created).days)
+        years = min(AGE_MAX_YEARS, days // 365)
+        if years:
+            parts.append(
+                ScorePart(
+                    "token age",
+                    AGE_POINTS_PER_YEAR * years,
+                    f"created {facts.created.isoformat()}, {days} days ago: "
+                    f"{years} full year{'s' if years > 1 else ''} × {AGE_POINTS_PER_YEAR}",
+                )
+            )
+    if facts.inactive_users:
+        names = ", ".join(repr(n) for n in facts.inactive_users)
+        parts.append(
+            ScorePart(
+                "inactive user",
+                INACTIVE_USER_POINTS,
+                f"acts as inactive user {names}: nobody owns it",
+            )
+        )
+    if not facts.explained:
+        parts.append(
+            ScorePart(
+                "unexplained",
+                UNEXPLAINED_POINTS,
+                "no allow_only rule declares what it needs",
+            )
+        )
+    if environment == "sandbox":
+        subtotal = sum(p.points for p in parts)
+        parts.append(
+            ScorePart("environment", -(subtotal - subtotal // 2), "sandbox: half the sum above")
+        )
+    return tuple(parts)
+
+
+# -- declarations and least privilege --------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Declarations:
+    """allow_only rules by the subjects they select."""
+
+    by_subject: Mapping[tuple[str, str], tuple[CompiledRule, ...]]
+
+    def of(self, kind: str, subject_id: str) -> tuple[CompiledRule, ...]:
+        return self.by_subject.get((kind, subject_id), ())
+
+
+def _declarations(ctx: Context, rules: Sequence[CompiledRule]) -> _Declarations:
+    found: dict[tuple[str, str], list[CompiledRule]] = {}
+    for rule in rules:
+        if any(isinstance(a, AllowOnly) for a in rule.assertions):
+            for subject in select(ctx, rule):
+                found.setdefault((rule.applies_to, subject.id), []).append(rule)
+    return _Declarations({k: tuple(v) for k, v in found.items()})
+
+
+def _token_rules(ctx: Context, decl: _Declarations, token: Token) -> tuple[CompiledRule, ...]:
+    role, user, integration = ctx.token_parts(token)
+    rules = [
+        *decl.of("tokens", token.id),
+        *(decl.of("integrations", integration.id) if integration is not None else ()),
+        *decl.of("roles", role.id),
+        *decl.of("users", user.id),
+    ]
+    return _unique(rules)
+
+
+def _unique(rules: Iterable[CompiledRule]) -> tuple[CompiledRule, ...]:
+    seen: dict[str, CompiledRule] = {}
+    for rule in rules:
+        seen.setdefault(rule.id, rule)
+    return tuple(seen.values())
+
+
+def _allow_onlys(rule: CompiledRule) -> list[AllowOnly]:
+    return [a for a in rule.assertions if isinstance(a, AllowOnly)]
+
+
+def allowed_level(ctx: Context, rules: Sequence[CompiledRule], permkey: str) -> Level:
+    """The highest level of ``permkey`` every allow_only of ``rules`` allows (the first
+    matching entry of each, as the engine reads it; NONE when an allow-list omits it)."""
+    allowed = Level.FULL
+    for rule in rules:
+        for assertion in _allow_onlys(rule):
+            level = Level.NONE
+            for entry in assertion.entries:
+                if ctx.threshold(entry.selector, permkey) is not None:
+                    level = entry.level
+                    break
+            allowed = min(allowed, level)
+    return allowed
+
+
+def excess_of(
+    ctx: Context, table: Table, rules: Sequence[CompiledRule]
+) -> tuple[tuple[Excess, ...], bool]:
+    """Permissions held above the declaration, and whether the role holds everything."""
+    if table.everything is not None:
+        return (), True
+    found = []
+    for permkey, level in sorted(table.levels.items()):
+        allowed = allowed_level(ctx, rules, permkey)
+        if level > allowed:
+            grant = table.grant_of(permkey)
+            found.append(
+                Excess(permkey, ctx.display(permkey), level, allowed, _via(grant), grant.is_global)
+            )
+    return tuple(found), False
+
+
+def _documented_at_most(ctx: Context, permkey: str, level: Level) -> Level:
+    """The highest documented level of ``permkey`` not above ``level`` (NONE if none)."""
+    info = ctx.catalog.get(permkey)
+    if info is None or not info.levels:
+        return level
+    fitting = [lv for lv in info.levels if lv <= level]
+    return max(fitting, default=Level.NONE)
+
+
+def proposed_permissions(
+    ctx: Context, table: Table, rules: Sequence[CompiledRule]
+) -> tuple[tuple[ProposedPermission, ...], tuple[str, ...]]:
+    """Exactly what the declaration allows, as role permissions, and notes on what could
+    not be made concrete.
+
+    An entry naming permissions (``Invoice: view``) gives those permissions at the declared
+    level. An entry that is a glob, category or capability cannot be listed from the
+    declaration alone: it gives the permissions the subject holds now that match it,
+    capped at the declared level (none when the role holds every permission, with a note).
+    Levels are lowered to the highest level NetSuite documents for the permission, so
+    the role deploys; every rule of the declaration must allow the result.
+    """
+    candidates: dict[str, Level] = {}
+    notes: list[str] = []
+    for rule in rules:
+        for assertion in _allow_onlys(rule):
+            for entry in assertion.entries:
+                selector = entry.selector
+                if selector.keys:
+                    for key in sorted(selector.keys):
+                        candidates.setdefault(key, entry.level)
+                elif table.everything is not None:
+                    notes.append(
+                        f"rule {rule.id!r}: {selector.text!r} is a pattern, category or "
+                        "capability and the role holds every permission, so it was not "
+                        "expanded; name the permissions it needs"
+                    )
+                else:
+                    for key, held in sorted(table.levels.items()):
+                        if ctx.threshold(selector, key) is not None:
+                            candidates.setdefault(key, min(held, entry.level))
+    result = []
+    for key in sorted(candidates):
+        wanted = min(candidates[key], allowed_level(ctx, rules, key))
+        level = _documented_at_most(ctx, key, wanted)
+        if level == Level.NONE:
+            if wanted > Level.NONE:
+                notes.append(
+                    f"{ctx.display(key)} is allowed at {wanted.name}, but NetSuite offers it "
+                    "only at higher levels; left out"
+                )
+            continue
+        if level < wanted:
+            notes.append(
+                f"{ctx.display(key)}: {wanted.name} is not a documented level; proposed at {level.name}"
+            )
+        result.append(ProposedPermission(key, ctx.display(key), level))
+    return tuple(result), tuple(notes)
+
+
+_LOGIN_NOTE = (
+    "The declaration lists no log-in permission. A TBA token also needs Log in using Access "
+    "Tokens (ADMI_LOGIN_OAUTH), an OAuth 2.0 client needs Log In using OAuth 2.0 Access "
+    "Tokens (ADMI_LOGIN_OAUTH2), and each needs SOAP or REST Web Services; add the ones it "
+    "uses to the allow_only rule, then regenerate."
+)
+_LOGIN_KEYS = frozenset(
+    {"ADMI_LOGIN_OAUTH", "ADMI_LOGIN_OAUTH2", "ADMI_WEBSERVICES", "ADMI_RESTWEBSERVICES"}
+)
+_SCRIPTID_MAX = 40  # Oracle: role scriptids are at most 40 characters (sdf-customrole.md §1)
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
+def _scriptid(name: str, fallback: str, taken: set[str]) -> str:
+    slug = _slug(name) or _slug(fallback) or "integration"
+    base = ("customrole_" + slug)[:_SCRIPTID_MAX].rstrip("_")
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"_{n}"
+        candidate = base[: _SCRIPTID_MAX - len(suffix)].rstrip("_") + suffix
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+# -- the whole account ---------------------------------------------------------------------
+#: makes (or reuses) the proposed role for a subject and its declaration; returns its scriptid
+_Propose = Callable[[Subject, Table, tuple[CompiledRule, ...]], str]
+
+
+def _token_facts(ctx: Context, token: Token, explained: bool) -> _Facts:
+    role, user, _ = ctx.token_parts(token)
+    everything = role.name if ctx.role_table(role).everything is not None else None
+    return _Facts(
+        everything_role=everything,
+        not_wso_roles=() if role.web_services_only else (role.name,),
+        created=token.created,
+        created_known=token.created is not None,
+        inactive_users=(user.name,) if user.inactive else (),
+        explained=explained,
+    )
+
+
+def _integration_facts(ctx: Context, tokens: Sequence[Token], explained: bool) -> _Facts:
+    roles: dict[str, Role] = {}
+    users: dict[str, User] = {}
+    for token in tokens:
+        role, user, _ = ctx.token_parts(token)
+        roles.setdefault(role.id, role)
+        users.setdefault(user.id, user)
+    everything = sorted(r.name for r in roles.values() if ctx.role_table(r).everything is not None)
+    dates = [t.created for t in tokens if t.created is not None]
+    return _Facts(
+        everything_role=everything[0] if everything else None,
+        not_wso_roles=tuple(sorted(r.name for r in roles.values() if not r.web_services_only)),
+        created=min(dates) if dates else None,
+        created_known=bool(tokens) and len(dates) == len(tokens),
+        inactive_users=tuple(sorted(u.name for u in users.values() if u.inactive)),
+        explained=explained,
+    )
+
+
+def _rank(exposures: Iterable[Exposure]) -> tuple[Exposure, ...]:
+    ordered = sorted(exposures, key=lambda e: (-e.score, e.name.casefold(), e.name, e.id))
+    return tuple(replace(e, rank=i) for i, e in enumerate(ordered, 1))
+
+
+def blast_radius(
+    snapshot: Snapshot,
+    policy: Policy,
+    catalog: Catalog,
+    today: dt.date,
+    *,
+    tool_version: str = "",
+    sources: Sequence[str] = (),
+) -> BlastReport:
+    """Every active token and every integration: chain, capabilities, score, and the
+    least-privilege proposal where an allow_only rule declares what it needs."""
+    ctx = Context(snapshot, catalog, today)
+    decl = _declarations(ctx, policy.rules)
+    environment = snapshot.account.environment
+    taken = {r.scriptid.lower() for r in snapshot.roles if r.scriptid}
+    proposals: dict[tuple[str, ...], Proposal] = {}
+
+    def propose(subject: Subject, table: Table, rules: tuple[CompiledRule, ...]) -> str:
+        key = tuple(sorted(r.id for r in rules))
+        label = subject.label if isinstance(subject, Token) else subject.name
+        found = proposals.get(key)
+        if found is not None:
+            proposals[key] = _with_subject(found, label)
+            return found.scriptid
+        permissions, notes = proposed_permissions(ctx, table, rules)
+        if not any(p.permkey in _LOGIN_KEYS for p in permissions):
+            notes = (*notes, _LOGIN_NOTE)
+        if not table.everything and any(
+            e.global_permission for e in excess_of(ctx, table, rules)[0]
+        ):
+            notes = (
+                *notes,
+                "Some excess comes from global permissions on the employee record; a role "
+                "cannot remove those: remove them from the employee.",
+            )
+        name = f"{label} (least privilege)"
+        scriptid = _scriptid(label, subject.id, taken)
+        tags: set[str] = set()
+        for perm in permissions:
+            tags |= catalog.capabilities_of(perm.permkey, perm.level)
+        caps = tuple(t for t in _tag_order(catalog) if t in tags)
+        rule_ids = tuple(r.id for r in rules)
+        xml = render_customrole(
+            scriptid,
+            name,
+            permissions,
+            comment=f"Proposed by suitelint blast-radius from allow_only rule(s) {', '.join(rule_ids)}.",
+        )
+        proposals[key] = Proposal(scriptid, name, rule_ids, (label,), permissions, caps, notes, xml)
+        return scriptid
+
+    # Sorted, so that which subject names a shared proposal does not depend on input order.
+    integrations = [
+        _integration_exposure(ctx, decl, integration, environment, propose)
+        for integration in sorted(snapshot.integrations, key=lambda i: (i.name, i.id))
+    ]
+    tokens = [
+        _token_exposure(ctx, decl, token, environment, propose)
+        for token in sorted(snapshot.tokens, key=lambda t: (t.label, t.id))
+        if not token.inactive
+    ]
+
+    return BlastReport(
+        account_id=snapshot.account.id,
+        environment=environment,
+        as_of=today.isoformat(),
+        catalog_version=catalog.version,
+        tool_version=tool_version,
+        sources=tuple(sources),
+        policies=policy.sources,
+        tokens=_rank(tokens),
+        integrations=_rank(integrations),
+        proposals=tuple(sorted(proposals.values(), key=lambda p: p.scriptid)),
+    )
+
+
+def _with_subject(proposal: Proposal, label: str) -> Proposal:
+    if label in proposal.subjects:
+        return proposal
+    return replace(proposal, subjects=(*proposal.subjects, label))
+
+
+def _token_exposure(
+    ctx: Context, decl: _Declarations, token: Token, environment: str, propose: _Propose
+) -> Exposure:
+    role, _, _ = ctx.token_parts(token)
+    table = ctx.token_table(token)
+    rules = _token_rules(ctx, decl, token)
+    caps = capabilities(ctx, table)
+    facts = _token_facts(ctx, token, bool(rules))
+    excess, everything_excess = excess_of(ctx, table, rules) if rules else ((), False)
+    # a role is proposed only where it would take something away
+    proposal = propose(token, table, rules) if excess or everything_excess else None
+    flags = _flags(facts, "token")
+    return Exposure(
+        kind="token",
+        id=token.id,
+        name=token.label,
+        chains=((*subject_prefix(ctx, token), role_link(role)),),
+        everything=table.everything is not None,
+        capabilities=caps,
+        parts=score_parts(caps, facts, environment, ctx.today),
+        declared_by=tuple(r.id for r in rules),
+        explained=facts.explained,
+        excess=excess,
+        excess_everything=everything_excess,
+        proposal=proposal,
+        flags=flags,
+    )
+
+
+def _integration_exposure(
+    ctx: Context,
+    decl: _Declarations,
+    integration: Integration,
+    environment: str,
+    propose: _Propose,
+) -> Exposure:
+    tokens = ctx.active_tokens(integration)
+    table = ctx.integration_table(integration)
+    own = decl.of("integrations", integration.id)
+    explained = bool(own) or (bool(tokens) and all(_token_rules(ctx, decl, t) for t in tokens))
+    caps = capabilities(ctx, table)
+    facts = _integration_facts(ctx, tokens, explained)
+    excess, everything_excess = excess_of(ctx, table, own) if own else ((), False)
+    proposal = propose(integration, table, own) if excess or everything_excess else None
+    chains = []
+    for token in sorted(tokens, key=lambda t: (t.label, t.id)):
+        role, _, _ = ctx.token_parts(token)
+        chains.append((*subject_prefix(ctx, token), role_link(role)))
+    flags = _flags(facts, "integration") if tokens else ("no active tokens",)
+    parts = score_parts(caps, facts, environment, ctx.today) if tokens else ()
+    return Exposure(
+        kind="integration",
+        id=integration.id,
+        name=integration.name,
+        chains=tuple(chains),
+        everything=table.everything is not None,
+        capabilities=caps,
+        parts=parts,
+        declared_by=tuple(r.id for r in own),
+        explained=facts.explained,
+        excess=excess,
+        excess_everything=everything_excess,
+        proposal=proposal,
+        flags=flags,
+    )
+
+
+def _flags(facts: _Facts, kind: str) -> tuple[str, ...]:
+    flags = []
+    if facts.everything_role is not None:
+        flags.append("administrator")
+    if not facts.explained:
+        flags.append(f"unexplained {kind}")
+    if facts.inactive_users:
+        flags.append("inactive user")
+    if facts.not_wso_roles:
+        flags.append("not web-services-only")
+    return tuple(flags)

@@ -1,0 +1,257 @@
+"""Sources as they were at a git ref, read through git without touching the work tree.
+
+Pull-request mode (DESIGN.md §1.1, §5): ``check --base origin/main`` evaluates the sources
+at the base ref and in the work tree and reports only what the change introduces.
+Findings are matched on :attr:`~suitelint.findings.Finding.identity` (rule, subject
+scriptid/id, permkey, qualifier), never on lines, so an unrelated edit that shifts lines
+does not resurrect old findings. Findings that already existed at the base are kept,
+suppressed with kind ``base`` (waived and baselined findings are never silently dropped,
+§5); findings the change fixed are simply gone.
+
+``diff`` uses the same reader for its ``GIT-REF:path`` arguments.
+
+Files come out of git with ``git archive`` into a private temporary folder (extracted
+with :mod:`tarfile`'s ``data`` filter: no absolute paths, no links out of the folder, no
+device files), so the checked-out files, the index and HEAD are never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import msgspec
+
+from suitelint.errors import Problem, SourceError, SuitelintError
+from suitelint.findings import Finding, Suppression
+
+if TYPE_CHECKING:
+    from suitelint.catalog import Catalog
+    from suitelint.model import Snapshot
+
+log = logging.getLogger(__name__)
+
+#: a git command that does not answer within this many seconds is an error, not a hang
+GIT_TIMEOUT = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    """A git work tree and a commit in it."""
+
+    top: Path
+    commit: str
+
+
+def _git(top: Path | str, *args: str, stdout: int | object = subprocess.PIPE) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(top), *args],
+            stdout=stdout,  # type: ignore[arg-type]  # PIPE or an open file
+            stderr=subprocess.PIPE,
+            timeout=GIT_TIMEOUT,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except FileNotFoundError:
+        raise SourceError("git is not installed or not on PATH; --base needs git") from None
+    except subprocess.TimeoutExpired:
+        raise SourceError(f"git {args[0]} took longer than {GIT_TIMEOUT} s", str(top)) from None
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise _GitFailed(message[-1] if message else f"git {args[0]} failed")
+    out = done.stdout
+    return out.decode(errors="replace") if isinstance(out, bytes) else ""
+
+
+class _GitFailed(Exception):
+    pass
+
+
+def _existing_folder(path: Path) -> Path:
+    folder = path if path.is_dir() else path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def repo_of(path: Path) -> Path | None:
+    """The top of the git work tree holding ``path``, or None outside any."""
+    try:
+        top = _git(_existing_folder(path.absolute()), "rev-parse", "--show-toplevel").strip()
+    except _GitFailed:
+        return None
+    return Path(top) if top else None
+
+
+def resolve_ref(top: Path, ref: str) -> str:
+    """The commit ``ref`` names in the repository at ``top``; SourceError if none."""
+    if not ref or ref.startswith("-"):
+        raise SourceError(f"{ref!r} is not a git ref")
+    try:
+        return _git(
+            top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"
+        ).strip()
+    except _GitFailed:
+        raise SourceError(
+            f"unknown git ref {ref!r} in {top} (fetch it first, e.g. git fetch origin main)"
+        ) from None
+
+
+def _relative(path: Path, top: Path) -> str:
+    absolute = Path(os.path.realpath(path.absolute()))
+    try:
+        return absolute.relative_to(Path(os.path.realpath(top))).as_posix()
+    except ValueError:
+        raise SourceError(f"{path} is not inside the git work tree {top}") from None
+
+
+def _exists_at(repo: Repo, rel: str) -> bool:
+    try:
+        _git(repo.top, "cat-file", "-e", f"{repo.commit}:{rel}" if rel else repo.commit)
+    except _GitFailed:
+        return False
+    return True
+
+
+def _extract(repo: Repo, rel: str, dest: Path) -> None:
+    """``git archive`` of ``rel`` at the commit, unpacked under ``dest`` (same layout)."""
+    pathspec = [f":(literal){rel}"] if rel else []
+    with tempfile.TemporaryFile() as archive:
+        try:
+            _git(repo.top, "archive", "--format=tar", repo.commit, "--", *pathspec, stdout=archive)
+        except _GitFailed as exc:
+            raise SourceError(f"cannot read {rel or '.'} at {repo.commit[:12]}: {exc}") from None
+        archive.seek(0)
+        try:
+            with tarfile.open(fileobj=archive, mode="r:") as tar:
+                tar.extractall(dest, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            raise SourceError(f"cannot unpack {rel or '.'} at {repo.commit[:12]}: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkout:
+    """Source paths as they are at a ref: each is a path under a temporary folder (or
+    the path itself when it lies outside any git work tree, so it is the same on both
+    sides), or None when the path did not exist at the ref."""
+
+    ref: str
+    paths: tuple[str | None, ...]
+    shown: dict[str, str]
+
+    def rename(self, error: SuitelintError) -> SuitelintError:
+        """The error with temporary paths shown as ``REF:path``."""
+        problems = [Problem(self.show(p.path), p.message, p.line, p.column) for p in error.problems]
+        return type(error)("", problems=problems)
+
+    def show(self, path: str) -> str:
+        for temp, shown in self.shown.items():
+            if path == temp or path.startswith(temp + os.sep):
+                return shown + path[len(temp) :]
+        return path
+
+
+@contextlib.contextmanager
+def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> Iterator[Checkout]:
+    """Materialise ``sources`` as they are at ``ref`` in a temporary folder, removed on
+    exit. Raises SourceError when no source is inside a git work tree (if
+    ``require_repo``) or when ``ref`` is unknown."""
+    tops = [repo_of(Path(source)) for source in sources]
+    if require_repo and not any(tops):
+        raise SourceError(
+            f"not a git repository: --base {ref} needs sources inside a git work tree",
+            ", ".join(sources),
+        )
+    commits: dict[Path, str] = {}
+    for top in tops:
+        if top is not None and top not in commits:
+            commits[top] = resolve_ref(top, ref)
+    temp = Path(tempfile.mkdtemp(prefix="suitelint-base-"))
+    try:
+        paths: list[str | None] = []
+        shown: dict[str, str] = {}
+        for index, (source, top) in enumerate(zip(sources, tops, strict=True)):
+            if top is None:
+                paths.append(source)
+                continue
+            repo = Repo(top, commits[top])
+            rel = _relative(Path(source), top)
+            if not _exists_at(repo, rel):
+                log.debug("%s does not exist at %s", source, ref)
+                paths.append(None)
+                continue
+            dest = temp / str(index)
+            dest.mkdir()
+            _extract(repo, rel, dest)
+            local = dest / rel if rel else dest
+            paths.append(str(local))
+            shown[str(local)] = f"{ref}:{source}"
+        yield Checkout(ref, tuple(paths), shown)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def mark_base(
+    findings: Iterable[Finding], base: Iterable[Finding], ref: str
+) -> tuple[Finding, ...]:
+    """Findings whose identity already exists at the base, suppressed with kind
+    ``base``; the others (what the change introduces) stay active. A finding already
+    suppressed (a waiver) keeps its own suppression."""
+    known = {finding.identity for finding in base}
+    reason = f"already present at {ref}"
+    return tuple(
+        replace(f, suppression=Suppression("base", reason))
+        if f.suppression is None and f.identity in known
+        else f
+        for f in findings
+    )
+
+
+def split_spec(spec: str) -> tuple[str | None, str]:
+    """``GIT-REF:path`` → (ref, path); a path that exists, or has no colon, → (None, spec).
+    An existing path wins, so a file whose name holds a colon is still a file."""
+    if Path(spec).exists() or ":" not in spec:
+        return None, spec
+    ref, _, path = spec.partition(":")
+    return ref, path or "."
+
+
+def load_spec(spec: str, extra: Sequence[str], catalog: Catalog) -> Snapshot:
+    """The snapshot ``spec`` names (a path, or ``GIT-REF:path`` read through git), merged
+    with the ``extra`` sources (as they are in the work tree). Files read from git are
+    shown as ``REF:path`` in locations and errors. An empty side is allowed here: the
+    caller decides whether "nothing" is an error."""
+    from suitelint.sources import load_sources
+
+    ref, path = split_spec(spec)
+    if ref is None:
+        return load_sources([path, *extra], catalog, allow_empty=True).snapshot
+    with checkout(ref, [path]) as tree:
+        (local,) = tree.paths
+        if local is None:
+            raise SourceError(f"{path} does not exist at {ref}", spec)
+        try:
+            snapshot = load_sources([local, *extra], catalog, allow_empty=True).snapshot
+        except SuitelintError as error:
+            raise tree.rename(error) from None
+    return msgspec.structs.replace(
+        snapshot,
+        roles=tuple(
+            msgspec.structs.replace(r, path=tree.show(r.path)) if r.path else r
+            for r in snapshot.roles
+        ),
+        integrations=tuple(
+            msgspec.structs.replace(i, path=tree.show(i.path)) if i.path else i
+            for i in snapshot.integrations
+        ),
+    )

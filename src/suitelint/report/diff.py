@@ -1,0 +1,119 @@
+"""``suitelint diff`` as text (a terminal, a CI log) and Markdown (a PR comment a reviewer
+reads in ten seconds: verdict, capabilities gained, then one table row per change)."""
+
+from __future__ import annotations
+
+from suitelint.diff import PermissionChange, SnapshotDiff, SubjectDiff
+
+_ARROW = "→"
+
+
+def _clean(text: str) -> str:
+    """Account data is attacker-controllable: no control characters reach the output."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text
+    )
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+
+def _caps(change: PermissionChange) -> str:
+    parts = []
+    if change.gained:
+        parts.append("gains " + ", ".join(sorted(change.gained)))
+    if change.lost:
+        parts.append("loses " + ", ".join(sorted(change.lost)))
+    return "; ".join(parts)
+
+
+def _verdict(diff: SnapshotDiff) -> str:
+    if not diff.subjects:
+        return "no permission changes"
+    escalated = [s for s in diff.subjects if s.escalated]
+    if not escalated:
+        return f"{len(diff.subjects)} changed, nothing escalated"
+    return f"ESCALATED: {len(escalated)} of {len(diff.subjects)} changed subjects gain access"
+
+
+def _subject_head(subject: SubjectDiff) -> str:
+    text = f"{subject.label} ({subject.status})"
+    if subject.via:
+        text += f" via {subject.via}"
+    if subject.location is not None:
+        text += f"  {subject.location}"
+    return _clean(text)
+
+
+def render_text(diff: SnapshotDiff, *, color: bool = False) -> str:
+    lines = [_clean(f"suitelint diff {diff.old} {_ARROW} {diff.new}")]
+    for subject in diff.subjects:
+        lines.append(_paint(_subject_head(subject), "1", color))
+        for change in subject.permissions:
+            text = f"  {change.kind:<8} {change.name}: {change.old.name} {_ARROW} {change.new.name}"
+            if change.location is not None:
+                text += f"  {change.location}"
+            caps = _caps(change)
+            if caps:
+                text += f"  [{caps}]"
+            lines.append(_paint(_clean(text), "31" if change.escalation else "32", color))
+        for attr in subject.attributes:
+            text = f"  {'loosened' if attr.escalation else 'changed':<8} {attr.name}: "
+            text += f"{attr.old} {_ARROW} {attr.new}"
+            lines.append(_paint(_clean(text), "31" if attr.escalation else "2", color))
+    gained = diff.capabilities()
+    for tag, who in gained.items():
+        lines.append(_clean(f"gains {tag}: {', '.join(who)}"))
+    verdict = _verdict(diff)
+    lines.append(_paint(verdict, "1;31" if diff.escalated else "1;32", color))
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Table-cell text: no pipes, no line breaks, no HTML, no control characters."""
+    cleaned = _clean(text).replace("\\", "\\\\").replace("|", "\\|")
+    return cleaned.replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
+
+
+def render_markdown(diff: SnapshotDiff, *, color: bool = False) -> str:
+    del color  # Markdown has no colour
+    icon = ":warning:" if diff.escalated else ":white_check_mark:"
+    lines = [f"### {icon} suitelint diff: {_md(_verdict(diff))}", ""]
+    lines.append(f"`{_md(diff.old)}` {_ARROW} `{_md(diff.new)}`")
+    gained = diff.capabilities()
+    if gained:
+        lines.append("")
+        for tag, who in gained.items():
+            lines.append(f"- **gains `{tag}`**: {_md(', '.join(who))}")
+    lost = diff.capabilities(gained=False)
+    for tag, who in lost.items():
+        lines.append(f"- loses `{tag}`: {_md(', '.join(who))}")
+    if diff.subjects:
+        lines += [
+            "",
+            "| | Subject | Change | Level | Capabilities | Where |",
+            "|---|---|---|---|---|---|",
+        ]
+        for subject in diff.subjects:
+            head = f"{subject.label}" + (f" via {subject.via}" if subject.via else "")
+            for change in subject.permissions:
+                mark = ":arrow_up:" if change.escalation else ":arrow_down:"
+                lines.append(
+                    f"| {mark} | {_md(head)} | {change.kind} {_md(change.name)} | "
+                    f"{change.old.name} {_ARROW} **{change.new.name}** | {_md(_caps(change))} | "
+                    f"{_md(str(change.location or subject.location or ''))} |"
+                )
+            for attr in subject.attributes:
+                mark = ":arrow_up:" if attr.escalation else ":left_right_arrow:"
+                lines.append(
+                    f"| {mark} | {_md(head)} | {_md(attr.name)} | "
+                    f"{_md(attr.old)} {_ARROW} **{_md(attr.new)}** | | "
+                    f"{_md(str(subject.location or ''))} |"
+                )
+            if not subject.permissions and not subject.attributes:
+                lines.append(f"| | {_md(head)} | {subject.status} | | | |")
+    return "\n".join(lines) + "\n"
+
+
+RENDERERS = {"text": render_text, "markdown": render_markdown}

@@ -1,0 +1,177 @@
+"""Blast-radius reports: text, Markdown with a Mermaid diagram, JSON and HTML, all
+deterministic, and none letting a name from the account become markup or syntax."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from html.parser import HTMLParser
+
+from conftest import EXAMPLES, FIXTURES, TODAY
+from reports import assert_golden
+from suitelint.blast import BlastReport, blast_radius
+from suitelint.catalog import load_catalog
+from suitelint.report.blast import (
+    BLAST_FORMATS,
+    as_data,
+    md,
+    mermaid,
+    mermaid_label,
+    render_html,
+    render_json,
+    render_markdown,
+    render_text,
+)
+from suitelint.runner import load_policy_set
+from suitelint.sources import load_sources
+
+
+def make_report(source: str, policy: str) -> BlastReport:
+    catalog = load_catalog()
+    report = blast_radius(
+        load_sources([source], catalog).snapshot,
+        load_policy_set([policy], catalog),
+        catalog,
+        TODAY,
+        sources=("account.json",),
+    )
+    # pinned so golden files change only when a renderer does
+    return dataclasses.replace(
+        report,
+        catalog_version="2026.11.25+test",
+        tool_version="0.0.test",
+        policies=("policies.yaml",),
+    )
+
+
+def example() -> BlastReport:
+    return make_report(str(EXAMPLES / "account.json"), str(EXAMPLES / "policies.yaml"))
+
+
+def hostile() -> BlastReport:
+    return make_report(
+        str(FIXTURES / "blast" / "hostile.json"), str(FIXTURES / "blast" / "hostile.yaml")
+    )
+
+
+def test_text_matches_golden_file():
+    assert_golden("blast.txt", render_text(example()))
+
+
+def test_markdown_matches_golden_file():
+    assert_golden("blast.md", render_markdown(example()))
+
+
+def test_every_format_is_byte_identical_on_repeated_runs():
+    for name, render in BLAST_FORMATS.items():
+        assert render(example()) == render(example()), name
+
+
+def test_json_carries_every_score_part_and_round_trips():
+    data = json.loads(render_json(example()))
+    assert data["suitelint_blast_radius"] == 1
+    first = data["tokens"][0]
+    assert first["score"] == sum(part["points"] for part in first["score_parts"])
+    assert first["chains"][0][-1] == {
+        "kind": "role",
+        "id": "ADMINISTRATOR",
+        "name": "Administrator",
+        "detail": "",
+    }
+    assert data["proposals"][0]["permissions"] == [
+        {"permkey": "TRAN_CUSTINVC", "name": "Invoice (TRAN_CUSTINVC)", "level": "VIEW"},
+        {"permkey": "TRAN_CUSTPYMT", "name": "Customer Payment (TRAN_CUSTPYMT)", "level": "CREATE"},
+    ]
+    assert json.loads(json.dumps(as_data(example()))) == data
+
+
+def test_mermaid_draws_each_chain_and_marks_administrator_roles():
+    diagram = mermaid(example())
+    assert diagram.startswith("flowchart LR\n")
+    assert "  n1 --> n2 --> n3 --> n4" in diagram
+    assert 'n4["role#58; Administrator"]' in diagram
+    assert "class n4 everything" in diagram
+
+
+def test_mermaid_labels_cannot_close_their_node():
+    label = mermaid_label('x"]; n1 --> evil["y')
+    assert (
+        '"' not in label and "]" not in label and ";" not in label.replace("#", "").split(";")[-1]
+    )
+    assert re.fullmatch(r"[A-Za-z0-9 #;]*", label)
+    diagram = mermaid(hostile())
+    for line in diagram.splitlines()[1:]:
+        assert re.fullmatch(
+            r'  (n\d+\["[A-Za-z0-9 #;]*"\]|n\d+( --> n\d+)+|classDef .*|class [n\d,]+ everything)',
+            line,
+        ), line
+
+
+def test_markdown_escapes_account_text():
+    assert md("a|b <script>x</script> [l](u) *e* `c`") == (
+        r"a\|b &lt;script&gt;x&lt;/script&gt; \[l\](u) \*e\* \`c\`"
+    )
+    text = render_markdown(hostile())
+    assert "<script>" not in text and "<img" not in text
+    # the fence around the proposed role's XML is longer than any backtick run in it
+    assert "```xml" in text or "````xml" in text
+
+
+class _Text(HTMLParser):
+    """Collects the elements and the text of a page, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_is_self_contained_and_escapes_every_account_value():
+    page = render_html(hostile())
+    parser = _Text()
+    parser.feed(page)
+    assert parser.tags.count("script") == 1  # the report's own
+    assert "img" not in parser.tags
+    assert not any(name.startswith("on") for name, _ in parser.attrs)
+    text = "".join(parser.text)
+    assert "<script>alert(1)</script>" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # nothing is fetched: no external URL anywhere in an attribute
+    assert not any(
+        value and re.match(r"(?i)\s*(https?:|//|javascript:)", value) for _, value in parser.attrs
+    )
+    assert "<link" not in page and "src=" not in page.replace("src=x", "")
+
+
+def test_html_pins_its_inline_script_and_style_by_hash():
+    import base64
+    import hashlib
+
+    page = render_html(example())
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert csp is not None
+    policy = csp.group(1).replace("&#39;", "'")
+    assert policy.startswith("default-src 'none';")
+    script = re.search(r"<script>(.*)</script>", page, re.S)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in policy
+
+
+def test_html_shows_the_ranked_table_details_and_proposed_role():
+    page = render_html(example())
+    assert '<table id="ranked" class="sortable"' in page
+    rows = re.findall(r'<tr data-token="([^"]+)">', page)
+    assert rows == ["T-101", "T-103", "T-104", "M2M-102"]
+    assert 'id="token-1"' in page and 'class="chain"' in page
+    assert "customrole_invoice_sync.xml" in page
+    assert "View Invoice (TRAN_CUSTINVC) + Create Customer Payment (TRAN_CUSTPYMT)" in page

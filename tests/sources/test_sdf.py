@@ -1,0 +1,249 @@
+"""SDF projects as a source: custom roles (with the line of every permission), integration
+identities and custom objects from SuiteCloud object XML; everything else is skipped, and
+bad XML is an input error with file and line (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from suitelint.errors import SourceError
+from suitelint.model import Permission, RecordRestriction
+from suitelint.sources.sdf import load_sdf
+
+PROJECT = FIXTURES / "sdf" / "project"
+OBJECTS = PROJECT / "src" / "Objects"
+SYNC_ROLE = OBJECTS / "customrole_invoice_sync.xml"
+
+
+def permkey_lines(path: Path) -> list[tuple[str, int]]:
+    """Each ``<permkey>`` of a file with its line, found by text, independently of lxml."""
+    found = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        match = re.search(r"<permkey>([^<]*)</permkey>", line)
+        if match:
+            found.append((match.group(1), number))
+    return found
+
+
+@pytest.fixture(scope="module")
+def project():  # type: ignore[no-untyped-def]
+    return load_sdf(PROJECT)
+
+
+def role(snapshot, scriptid):  # type: ignore[no-untyped-def]
+    return next(r for r in snapshot.roles if r.scriptid == scriptid)
+
+
+# -- roles ----------------------------------------------------------------------------------
+def test_a_project_folder_reads_src_objects_in_sorted_order(project):
+    assert [r.scriptid for r in project.roles] == ["customrole_clerk", "customrole_invoice_sync"]
+
+
+def test_role_attributes_come_from_their_elements(project):
+    sync = role(project, "customrole_invoice_sync")
+    assert sync.id == "customrole_invoice_sync"  # SDF has no internal id: the scriptid stands in
+    assert sync.name == "Invoice Sync"
+    assert sync.web_services_only is True
+    assert sync.two_factor_required is True  # <tfarequired>SMS
+    assert sync.core_admin is True
+    assert sync.center_type == "BASIC"
+    assert sync.subsidiary_option == "SELECTED"
+    assert sync.subsidiaries == ()  # the SELECTED list is UI-only: not in SDF
+    assert sync.inactive is False
+    assert sync.restrictions == (
+        RecordRestriction(
+            segment="DEPARTMENT",
+            restriction="OWNONLY",
+            viewing_allowed=True,
+            items_restricted=False,
+        ),
+    )
+    assert sync.path == str(SYNC_ROLE)
+    assert sync.line == 1
+
+
+def test_absent_booleans_default_to_false(project):
+    clerk = role(project, "customrole_clerk")
+    assert (clerk.web_services_only, clerk.two_factor_required, clerk.core_admin) == (
+        False,
+        False,
+        False,
+    )
+    assert clerk.subsidiary_option is None
+    assert clerk.restrictions == ()
+
+
+def test_every_permission_carries_the_line_of_its_permkey(project):
+    sync = role(project, "customrole_invoice_sync")
+    assert [p.line for p in sync.permissions] == [line for _, line in permkey_lines(SYNC_ROLE)]
+    assert sync.permissions[0] == Permission("ADMI_LOGIN_OAUTH", "FULL", line=12)
+
+
+def test_custom_record_references_are_normalised_to_the_scriptid(project):
+    keys = {p.permkey: p for p in role(project, "customrole_invoice_sync").permissions}
+    # [scriptid=...], [appid=..., scriptid=...] and the bare form all name the scriptid
+    assert keys["customrecord_invoice_log"].level == "FULL"
+    assert keys["customrecord_invoice_log"].restriction == "VIEWANDEDIT"
+    assert keys["customrecord_acme_audit"].level == "VIEW"
+    assert keys["customrecord_vendor_map"].level == "EDIT"
+    assert keys["TRAN_SALESORD"].restriction is None  # an empty <restriction/> is no restriction
+
+
+# -- other objects ----------------------------------------------------------------------------
+def test_integration_objects_become_integration_identities(project):
+    (integration,) = project.integrations
+    assert integration.scriptid == integration.id == "custinteg_invoice_sync"
+    assert integration.path == str(OBJECTS / "custinteg_invoice_sync.xml")
+    assert integration.line == 1
+
+
+def test_custom_record_types_are_kept_with_their_names(project):
+    (record,) = project.custom_objects
+    assert (record.scriptid, record.name, record.kind) == (
+        "customrecord_invoice_log",
+        "Invoice Log",
+        "customrecordtype",
+    )
+
+
+def test_other_object_types_are_skipped_silently(project):
+    # customscript_invoice_sync.xml holds a <permission> with a bogus key and level: a
+    # script's permissions are not a role's, and reading them would be an error.
+    assert len(project.roles) == 2
+    assert all("customscript" not in (r.path or "") for r in project.roles)
+
+
+def test_a_bare_folder_of_objects_and_a_single_file_load_too():
+    assert len(load_sdf(OBJECTS).roles) == 2
+    assert [r.scriptid for r in load_sdf(SYNC_ROLE).roles] == ["customrole_invoice_sync"]
+
+
+# -- references through the check ----------------------------------------------------------
+DELETE_POLICY = """\
+suitelint: 1
+rules:
+  - id: no-custom-record-access
+    applies_to: roles
+    forbid:
+      permissions:
+        - {category: custom_record, level: view}
+"""
+
+
+def test_references_resolve_to_the_custom_object_name_or_say_they_are_unresolved(run_cli, tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(DELETE_POLICY)
+    result = run_cli("check", PROJECT, "--policy", policy, "--as-of", "2026-11-25")
+    assert result.exit_code == 1, result
+    findings = {
+        line.split(":")[1]: line for line in result.stdout.splitlines() if " error " in line
+    }
+    lines = dict(permkey_lines(SYNC_ROLE))
+    # in the project: its name
+    assert (
+        "Invoice Log (customrecord_invoice_log) at FULL"
+        in findings[str(lines["[scriptid=customrecord_invoice_log]"])]
+    )
+    # not in the project: the bare scriptid, clearly marked, never a crash
+    audit = lines["[appid=com.acme.audit, scriptid=customrecord_acme_audit]"]
+    assert (
+        "customrecord_acme_audit (custom record not in the sources) at VIEW" in findings[str(audit)]
+    )
+    assert (
+        "customrecord_vendor_map (custom record not in the sources) at EDIT"
+        in findings[str(lines["customrecord_vendor_map"])]
+    )
+
+
+# -- errors -----------------------------------------------------------------------------------
+def test_malformed_xml_is_an_input_error_with_file_and_line(run_cli):
+    broken = FIXTURES / "sdf" / "malformed"
+    result = run_cli("check", broken)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        f"{broken / 'customrole_broken.xml'}:7:17: source error: malformed XML: "
+        "Opening and ending tag mismatch"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def write_role(folder: Path, body: str, name: str = "customrole_x.xml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f'<role scriptid="{path.stem}">\n  <name>X</name>\n{body}</role>\n')
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        (
+            "  <permissions>\n    <permission>\n      <permlevel>FULL</permlevel>\n"
+            "    </permission>\n  </permissions>\n",
+            4,
+            "<permission> has no <permkey>",
+        ),
+        (
+            "  <permissions>\n    <permission>\n      <permkey>TRAN_SALESORD</permkey>\n"
+            "      <permlevel>ALL</permlevel>\n    </permission>\n  </permissions>\n",
+            6,
+            "<permlevel> must be one of NONE, VIEW, CREATE, EDIT, FULL, found 'ALL'",
+        ),
+        ("  <iswebserviceonlyrole>yes</iswebserviceonlyrole>\n", 3, "must be T or F"),
+        (
+            "  <permissions>\n    <permission>\n      <permkey>[scriptid=x]</permkey>\n"
+            "      <permlevel>VIEW</permlevel>\n    </permission>\n  </permissions>\n",
+            5,
+            "does not name a custom record",
+        ),
+    ],
+)
+def test_a_role_that_breaks_the_sdf_schema_is_located(tmp_path, body, line, message):
+    path = write_role(tmp_path, body)
+    with pytest.raises(SourceError) as caught:
+        load_sdf(tmp_path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
+    assert message in str(caught.value)
+
+
+def test_a_role_without_name_is_an_error(tmp_path):
+    (tmp_path / "customrole_x.xml").write_text('<role scriptid="customrole_x"/>')
+    with pytest.raises(SourceError, match="has no <name>"):
+        load_sdf(tmp_path)
+
+
+def test_a_scriptid_defined_twice_is_an_error(tmp_path):
+    write_role(tmp_path / "a", "")
+    write_role(tmp_path / "b", "")
+    with pytest.raises(SourceError, match="is also defined in"):
+        load_sdf(tmp_path)
+
+
+def test_a_folder_without_objects_is_an_error_not_an_empty_pass(tmp_path):
+    (tmp_path / "README.md").write_text("no objects here")
+    with pytest.raises(SourceError, match="no SDF objects found"):
+        load_sdf(tmp_path)
+
+
+def test_a_symlink_out_of_the_project_is_refused(tmp_path):
+    outside = write_role(tmp_path / "outside", "")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "customrole_y.xml").symlink_to(outside)
+    with pytest.raises(SourceError, match="symlink points outside"):
+        load_sdf(project)
+
+
+def test_doctype_text_inside_cdata_of_another_object_is_not_a_dtd(tmp_path):
+    write_role(tmp_path, "")
+    (tmp_path / "custemailtmpl_x.xml").write_text(
+        '<emailtemplate scriptid="custemailtmpl_x">\n'
+        "  <content><![CDATA[<!DOCTYPE html><html></html>]]></content>\n"
+        "</emailtemplate>\n"
+    )
+    assert len(load_sdf(tmp_path).roles) == 1

@@ -1,0 +1,151 @@
+"""The real SDF corpus (``../shared/corpus/sdf``): every file loads, and what the loader
+reads agrees with counts made without it (``SOURCES.tsv``, ``corpus-permkeys.tsv`` and a
+plain regex over the text). The corpus is referenced, not copied; absent, these skip."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from suitelint.catalog import canonical_permkey
+from suitelint.model import Snapshot
+from suitelint.sources.sdf import load_sdf
+
+PERMKEY = re.compile(r"<permkey>\s*([^<]*?)\s*</permkey>")
+HMS = "hmsdevelopment__sandbox-backup-aug-2022"
+
+
+def sources(shared: Path) -> list[dict[str, str]]:
+    with (shared / "corpus" / "sdf" / "SOURCES.tsv").open(newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def corpus_file(shared: Path, row: dict[str, str]) -> Path:
+    return shared / "corpus" / "sdf" / row["repo"].replace("/", "__") / row["path"]
+
+
+def permkey_lines(path: Path) -> list[tuple[str, int]]:
+    text = path.read_text(encoding="utf-8")
+    return [(m.group(1), text.count("\n", 0, m.start(1)) + 1) for m in PERMKEY.finditer(text)]
+
+
+def test_every_xml_file_in_the_corpus_loads(shared):
+    files = sorted((shared / "corpus" / "sdf").rglob("*.xml"))
+    assert len(files) == len(sources(shared))  # SOURCES.tsv lists every file
+    kinds: Counter[str] = Counter()
+    for file in files:
+        snapshot = load_sdf(file)
+        kinds["role"] += len(snapshot.roles)
+        kinds["integration"] += len(snapshot.integrations)
+    expected = Counter(row["root_element"] for row in sources(shared))
+    assert kinds == {"role": expected["role"], "integration": expected["integration"]}
+
+
+@pytest.fixture(scope="module")
+def projects() -> dict[str, Snapshot]:
+    from conftest import SHARED
+
+    root = SHARED / "corpus" / "sdf"
+    if not root.is_dir():
+        pytest.skip(f"shared folder not found at {SHARED}")
+    return {folder.name: load_sdf(folder) for folder in sorted(root.iterdir()) if folder.is_dir()}
+
+
+def test_each_project_yields_the_roles_and_permissions_sources_tsv_counts(shared, projects):
+    for row in sources(shared):
+        if row["root_element"] != "role":
+            continue
+        path = corpus_file(shared, row)
+        (role,) = [
+            r for snapshot in projects.values() for r in snapshot.roles if r.path == str(path)
+        ]
+        assert len(role.permissions) == int(row["permission_count"]), path
+
+
+def test_every_permission_points_at_its_permkey_line(shared, projects):
+    checked = 0
+    for snapshot in projects.values():
+        for role in snapshot.roles:
+            assert role.path is not None
+            expected = [
+                (canonical_permkey(key), line) for key, line in permkey_lines(Path(role.path))
+            ]
+            assert [(p.permkey, p.line) for p in role.permissions] == expected, role.path
+            checked += len(expected)
+    total = sum(int(r["permission_count"]) for r in sources(shared) if r["root_element"] == "role")
+    assert checked == total
+
+
+def test_permission_levels_match_corpus_permkeys_tsv(shared, projects):
+    """corpus-permkeys.tsv also counts the <permission>s of AI tool objects (<tool>,
+    <toolset>: a script's needs, not a role's grants), which the loader skips; those are
+    counted here by regex from the files SOURCES.tsv marks as such, and taken away."""
+    expected: Counter[tuple[str, str]] = Counter()
+    using: Counter[str] = Counter()
+    with (shared / "netsuite" / "corpus-permkeys.tsv").open(newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            key = canonical_permkey(row["permkey"])
+            for part in row["level_counts"].split(","):
+                level, count = part.split("=")
+                expected[key, level] += int(count)
+            using[key] += int(row["roles_using"])
+    tools = [r for r in sources(shared) if r["root_element"] in ("tool", "toolset")]
+    for row in tools:
+        text = corpus_file(shared, row).read_text()
+        pairs = re.findall(r"<permkey>([^<]*)</permkey>\s*<permlevel>([^<]*)</permlevel>", text)
+        assert len(pairs) == int(row["permission_count"])
+        for key, level in pairs:
+            expected[canonical_permkey(key), level] -= 1
+        for key in {canonical_permkey(k) for k, _ in pairs}:
+            using[key] -= 1
+    assert sum(int(r["permission_count"]) for r in tools) == 48
+
+    found: Counter[tuple[str, str]] = Counter()
+    found_using: Counter[str] = Counter()
+    for snapshot in projects.values():
+        for role in snapshot.roles:
+            found_using.update({p.permkey for p in role.permissions})
+            found.update((p.permkey, p.level) for p in role.permissions)
+    assert +found == +expected
+    assert +found_using == +using
+
+
+def test_integration_objects_become_integrations(shared, projects):
+    rows = [r for r in sources(shared) if r["root_element"] == "integration"]
+    integrations = projects[HMS].integrations
+    assert sorted(i.path for i in integrations if i.path) == sorted(
+        str(corpus_file(shared, r)) for r in rows
+    )
+    assert all(i.scriptid == Path(i.path or "").stem for i in integrations)
+
+
+def test_check_on_an_sdf_project_reports_with_file_and_line(shared, run_cli):
+    project = shared / "corpus" / "sdf" / HMS
+    result = run_cli("check", project, "--policy", "builtin:baseline", "--as-of", "2026-11-25")
+    assert result.exit_code == 0, result  # warnings and notes only: nothing at error
+    lines = result.stdout.splitlines()
+    summary = lines[-1]
+    assert summary.startswith("OK: ")
+    assert "checked 31 roles, 0 users, 25 integrations, 0 tokens" in summary
+
+    located = [line for line in lines if line.startswith(str(project))]
+    assert located, result.stdout
+    for line in located:
+        path, number, rest = line.split(":", 2)
+        assert rest.startswith(" warning suitelint/undocumented-level"), line
+        permkey = re.search(r"\(([A-Z_]+)\) at ([A-Z]+)", rest)
+        assert permkey is not None, line
+        # the reported line is the <permkey> line of that permission, read independently
+        source = Path(path).read_text().splitlines()
+        assert source[int(number) - 1].strip() == f"<permkey>{permkey.group(1)}</permkey>"
+        assert source[int(number)].strip() == f"<permlevel>{permkey.group(2)}</permlevel>"
+
+    # An SDF project holds no tokens, so rules about tokens and about roles used by tokens
+    # select nothing; each says so instead of passing silently.
+    silent = [line for line in lines if "suitelint/no-token-data" in line]
+    assert len(silent) == 10
+    assert all(line.startswith("builtin:baseline:") and " note " in line for line in silent)

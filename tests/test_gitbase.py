@@ -1,0 +1,238 @@
+"""Pull-request mode: ``check --base REF`` reports only what the change introduces, and
+``diff REF:path path`` shows the escalation. A real git repository is built per test in
+a temporary folder; the work tree under test is never touched by suitelint."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROLE = """\
+<role scriptid="customrole_invoice_sync">
+  <centertype>BASIC</centertype>
+  <name>Invoice Sync</name>
+  <permissions>
+    <permission>
+      <permkey>LIST_CUSTJOB</permkey>
+      <permlevel>VIEW</permlevel>
+    </permission>
+    <permission>
+      <permkey>TRAN_SALESORD</permkey>
+      <permlevel>EDIT</permlevel>
+    </permission>
+    <permission>
+      <permkey>TRAN_JOURNAL</permkey>
+      <permlevel>FULL</permlevel>
+    </permission>
+  </permissions>
+</role>
+"""
+
+POLICY = """\
+suitelint: 1
+rules:
+  - id: no-delete
+    applies_to: roles
+    forbid:
+      permissions:
+        - {capability: delete-records}
+"""
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository whose main branch holds one role, with a branch ``raise`` that
+    raises TRAN_SALESORD from EDIT to FULL and, unrelated, adds a line above it."""
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    repo = tmp_path / "repo"
+    objects = repo / "src" / "Objects"
+    objects.mkdir(parents=True)
+    role = objects / "customrole_invoice_sync.xml"
+    role.write_text(ROLE)
+    (repo / "policy.yaml").write_text(POLICY)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "role")
+    git(repo, "checkout", "-q", "-b", "raise")
+    changed = ROLE.replace(
+        "<permkey>TRAN_SALESORD</permkey>\n      <permlevel>EDIT",
+        "<permkey>TRAN_SALESORD</permkey>\n      <permlevel>FULL",
+    ).replace("  <name>", "  <isinactive>F</isinactive>\n  <name>")
+    role.write_text(changed)
+    git(repo, "commit", "-q", "-am", "raise sales orders to FULL")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def line_of(path: Path, text: str) -> int:
+    return path.read_text().splitlines().index(text) + 1
+
+
+ROLE_PATH = "src/Objects/customrole_invoice_sync.xml"
+
+
+def test_check_base_reports_exactly_the_raised_permission_at_its_line(run_cli, repo):
+    result = run_cli("check", "src", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 1, result
+    active = [line for line in result.stdout.splitlines() if ": error " in line]
+    line = line_of(repo / ROLE_PATH, "      <permkey>TRAN_SALESORD</permkey>")
+    assert active == [
+        f"{ROLE_PATH}:{line}: error no-delete role 'Invoice Sync' holds Sales Order "
+        "(TRAN_SALESORD) at FULL; forbidden: capability delete-records"
+    ]
+    # TRAN_JOURNAL FULL was already there; its line moved, but it is not resurrected:
+    # it is shown as suppressed by the base, not dropped
+    journal = line_of(repo / ROLE_PATH, "      <permkey>TRAN_JOURNAL</permkey>")
+    assert f"  {ROLE_PATH}:{journal}: no-delete Invoice Sync (base: already present at main)" in (
+        result.stdout.splitlines()
+    )
+    assert "1 suppressed (1 by base)" in result.stdout.splitlines()[-1]
+
+
+def test_without_base_both_findings_count(run_cli, repo):
+    result = run_cli("check", "src", "--policy", "policy.yaml")
+    assert result.exit_code == 1
+    assert sum(" error no-delete " in line for line in result.stdout.splitlines()) == 2
+
+
+def test_diff_reports_exactly_that_escalation(run_cli, repo):
+    result = run_cli("diff", "main:src", "src", "--color", "never")
+    assert result.exit_code == 1, result
+    line = line_of(repo / ROLE_PATH, "      <permkey>TRAN_SALESORD</permkey>")
+    assert result.stdout == (
+        "suitelint diff main:src → src\n"
+        f"role 'Invoice Sync' [customrole_invoice_sync] (changed)  {ROLE_PATH}:1\n"
+        f"  raised   Sales Order (TRAN_SALESORD): EDIT → FULL  {ROLE_PATH}:{line}  "
+        "[gains delete-records]\n"
+        "gains delete-records: role 'Invoice Sync' [customrole_invoice_sync]\n"
+        "ESCALATED: 1 of 1 changed subjects gain access\n"
+    )
+
+
+def test_diff_in_markdown_is_one_row_per_change(run_cli, repo):
+    result = run_cli("diff", "main:src", "src", "--format", "markdown")
+    assert result.exit_code == 1
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| :")]
+    assert len(rows) == 1
+    assert "raised Sales Order (TRAN_SALESORD) | EDIT → **FULL** | gains delete-records" in rows[0]
+    assert "- **gains `delete-records`**: role 'Invoice Sync' [customrole_invoice_sync]" in (
+        result.stdout
+    )
+
+
+def test_the_reverse_diff_is_a_lowering_and_exits_0(run_cli, repo):
+    result = run_cli("diff", "src", "main:src", "--color", "never")
+    assert result.exit_code == 0, result
+    assert "  lowered  Sales Order (TRAN_SALESORD): FULL → EDIT" in result.stdout
+    assert "[loses delete-records]" in result.stdout
+    assert "ESCALATED" not in result.stdout
+
+
+def test_the_work_tree_and_head_are_not_touched(run_cli, repo):
+    role = repo / ROLE_PATH
+    role.write_text(role.read_text().replace("LIST_CUSTJOB", "LIST_VENDOR"))  # uncommitted
+    status = git(repo, "status", "--porcelain")
+    head = git(repo, "rev-parse", "HEAD")
+    result = run_cli("check", "src", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 1
+    assert git(repo, "status", "--porcelain") == status
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert "LIST_VENDOR" in role.read_text()
+
+
+def test_a_project_new_since_the_base_reports_everything(run_cli, repo):
+    new = repo / "other" / "customrole_new.xml"
+    new.parent.mkdir()
+    new.write_text(ROLE.replace("customrole_invoice_sync", "customrole_new"))
+    result = run_cli("check", "other", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 1, result
+    assert sum(" error no-delete " in line for line in result.stdout.splitlines()) == 1
+    assert "suppressed" not in result.stdout
+
+
+def test_a_broken_base_is_reported_as_the_base(run_cli, repo):
+    git(repo, "checkout", "-q", "main")
+    (repo / ROLE_PATH).write_text("<role>")
+    git(repo, "commit", "-q", "-am", "break")
+    git(repo, "checkout", "-q", "raise")
+    result = run_cli("check", "src", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"main:{ROLE_PATH}:1:7: source error: malformed XML")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "src", "--base", "no-such-branch"), "unknown git ref 'no-such-branch'"),
+        (("check", "src", "--base", "--upload-pack=x"), "is not a git ref"),
+        (("diff", "no-such-branch:src", "src"), "unknown git ref 'no-such-branch'"),
+        (("diff", "main:missing", "src"), "missing does not exist at main"),
+    ],
+)
+def test_git_errors_are_exit_2_with_a_message(run_cli, repo, args, message):
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_base_outside_a_git_repository_is_exit_2(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    project = tmp_path / "plain"
+    project.mkdir()
+    (project / "customrole_x.xml").write_text(ROLE)
+    result = run_cli("check", project, "--base", "main")
+    assert result.exit_code == 2
+    assert "not a git repository: --base main needs sources inside a git work tree" in (
+        result.stderr
+    )
+
+
+def test_base_findings_are_suppressions_in_json_and_sarif(run_cli, repo):
+    import json
+
+    result = run_cli(
+        "check",
+        "src",
+        "--policy",
+        "policy.yaml",
+        "--base",
+        "main",
+        "--format",
+        "json",
+        "--format",
+        "sarif=out.sarif",
+    )
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert sorted((f["permkey"], (f["suppressed"] or {}).get("kind")) for f in findings) == [
+        ("TRAN_JOURNAL", "base"),
+        ("TRAN_SALESORD", None),
+    ]
+    results = json.loads((repo / "out.sarif").read_text())["runs"][0]["results"]
+    suppressed = [r for r in results if r.get("suppressions")]
+    assert len(suppressed) == 1
+    assert suppressed[0]["suppressions"][0]["properties"]["suitelint-kind"] == "base"
+
+
+def test_an_edit_that_only_shifts_lines_introduces_nothing(run_cli, repo):
+    git(repo, "checkout", "-q", "main")
+    role = repo / ROLE_PATH
+    role.write_text(role.read_text().replace("  <name>", "  <!-- moved -->\n\n  <name>"))
+    result = run_cli("check", "src", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 0, result
+    assert "0 findings (0 errors, 0 warnings, 0 notes), 1 suppressed (1 by base)" in (result.stdout)
+    assert run_cli("diff", "main:src", "src").stdout.endswith("no permission changes\n")
