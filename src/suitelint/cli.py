@@ -316,8 +316,7 @@ def explain(
         show_default=False,
     ),
 ) -> None:
-    """Explain a rule: what it checks, why it matters, how to fix it, examples.
-    ``suitelint explain risk`` prints the blast-radius risk formula."""
+    """Explain a rule (why it matters, how to fix it, examples), or 'risk': the blast-radius formula."""
     if rule == "risk":  # not a rule: the formula behind `suitelint blast-radius`
         from suitelint.blast import explain_risk
 
@@ -431,8 +430,7 @@ def diff(
     ),
     color: ColorMode = typer.Option(ColorMode.auto, "--color", help="Colour the text output."),
 ) -> None:
-    """Permission changes from OLD to NEW per role, token and integration; exit 1 when
-    anything escalated."""
+    """Permission changes from OLD to NEW per role, token and integration; exit 1 on escalation."""
     from suitelint.catalog import load_catalog
     from suitelint.diff import diff_snapshots
     from suitelint.gitbase import load_spec
@@ -496,8 +494,7 @@ def blast_radius_command(
         False, "--allow-empty", help="Accept sources that hold no roles, users or tokens."
     ),
 ) -> None:
-    """What every active token and integration can really do, ranked by risk, with a
-    least-privilege role for each one a policy declares (`suitelint explain risk`)."""
+    """What every token and integration can really do, ranked by risk, with least-privilege roles."""
     from pathlib import Path
 
     from suitelint.blast import blast_radius
