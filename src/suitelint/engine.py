@@ -462,6 +462,8 @@ class Emitter:
         if grant is not None:
             chain += grant.via
         chain += chain_tail
+        if not chain and isinstance(subject, Role):
+            chain = (role_link(subject),)  # every finding names at least its subject
         if location is None and grant is not None:
             location = grant.location(permkey)
         if location is None:
@@ -512,9 +514,14 @@ def _matches(
     entry = ctx._results.get(key)
     if entry is None:
         found: list[tuple[str, Level, PermSelector]] = []
+        # ctx.threshold inlined: this loop runs for every permission of every table.
+        caches = [(s, ctx._thresholds.setdefault(id(s), {})) for s in selectors]
         for permkey, level in table.levels.items():
-            for selector in selectors:
-                threshold = ctx.threshold(selector, permkey)
+            for selector, cache in caches:
+                if permkey in cache:
+                    threshold = cache[permkey]
+                else:
+                    threshold = cache[permkey] = selector.threshold(permkey, ctx.catalog)
                 if threshold is not None and level >= threshold:
                     found.append((permkey, level, selector))
                     break
@@ -830,15 +837,17 @@ def _bind_role_refs(
 
 def _unmatched_references(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
     where = rule.where
-    universes: dict[str, list[tuple[str | None, ...]]] = {
-        "role": [_names(r) for r in ctx.snapshot.roles],
-        "user": [_names(u) for u in ctx.snapshot.users],
-        "integration": [_names(i) for i in ctx.snapshot.integrations],
+    pools: dict[str, Sequence[Subject]] = {
+        "role": ctx.snapshot.roles,
+        "user": ctx.snapshot.users,
+        "integration": ctx.snapshot.integrations,
+        "token": ctx.snapshot.tokens,
     }
     own = {"roles": "role", "users": "user", "integrations": "integration", "tokens": "token"}[
         rule.applies_to
     ]
-    universes["token"] = [_names(t) for t in ctx.snapshot.tokens]
+    # Names are listed only for the kinds the rule names (most rules name none).
+    universes: dict[str, list[tuple[str | None, ...]]] = {}
     checks = [
         (where.name, own),
         (where.id, own),
@@ -849,7 +858,11 @@ def _unmatched_references(ctx: Context, rule: CompiledRule) -> Iterator[Finding]
     ]
     for refs, kind in checks:
         for ref in refs:
-            if ref.glob or any(ref.matches(*values) for values in universes[kind]):
+            if ref.glob:
+                continue
+            if kind not in universes:
+                universes[kind] = [_names(s) for s in pools[kind]]
+            if any(ref.matches(*values) for values in universes[kind]):
                 continue
             severity, _title, _ = ENGINE_RULES["suitelint/unmatched-reference"]
             yield Finding(
@@ -928,9 +941,17 @@ def _coverage(ctx: Context, rules: Sequence[CompiledRule]) -> Callable[[Subject]
 def data_findings(ctx: Context) -> Iterator[Finding]:
     """Findings about the data itself, whatever the policy says."""
     severity, _, _ = ENGINE_RULES["suitelint/undocumented-level"]
+    # Per level, the permkeys already accepted at it: a large account has 100,000s of rows
+    # and a few hundred distinct (permkey, level) pairs.
+    accepted: dict[str, set[str]] = {name: set() for name in LEVEL_BY_NAME}
     for role in ctx.snapshot.roles:
         for perm in role.permissions:
-            if not ctx.catalog.accepts(perm.permkey, perm.lvl):
+            ok = accepted[perm.level]
+            if perm.permkey in ok:
+                continue
+            if ctx.catalog.accepts(perm.permkey, perm.lvl):
+                ok.add(perm.permkey)
+            else:
                 info = ctx.catalog.get(perm.permkey)
                 documented = ", ".join(lv.name for lv in info.levels) if info else ""
                 location = Location(role.path, perm.line) if role.path else None
