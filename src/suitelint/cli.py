@@ -13,6 +13,7 @@ need them, so ``suitelint --version`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import logging
@@ -557,7 +558,10 @@ class AuthMode(enum.StrEnum):
 @app.command()
 def export(
     account: str = typer.Option(
-        ..., "--account", help="NetSuite account id, e.g. 1234567 or 1234567_SB1.", show_default=False
+        ...,
+        "--account",
+        help="NetSuite account id, e.g. 1234567 or 1234567_SB1.",
+        show_default=False,
     ),
     output: str = typer.Option(
         ..., "--output", "-o", help="Snapshot file to write (.json or .yaml).", show_default=False
@@ -649,13 +653,26 @@ def _compile(policy: list[str] | None):  # type: ignore[no-untyped-def]
     return load_policy_set([*builtin, *(r for r in refs if r not in builtin)], load_catalog())
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, raised past click's own handling (see :func:`main`)."""
+
+
 def main() -> None:
     """Run the app; a bug becomes exit 2 with a short message, never a pass."""
+    import signal
+
+    # Click turns Ctrl-C into "Aborted!" and exit 1, which a CI gate reads as "findings".
+    # An exception that is not a KeyboardInterrupt passes through click untouched.
+    def interrupted(signum: int, frame: object) -> None:
+        raise Interrupted
+
+    with contextlib.suppress(ValueError):  # not in the main thread (embedded use)
+        signal.signal(signal.SIGINT, interrupted)
     try:
         app()
     except SystemExit:
         raise
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt):
         sys.stderr.write("suitelint: interrupted\n")
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # last resort: a bug must not look like a pass
