@@ -1,5 +1,7 @@
 """A corpus of broken inputs: every file ends in exit 2 with located one-line errors.
 
+Snapshots (JSON, YAML), SDF object XML, CSV exports and policies.
+
 suitelint is a security gate: bad input must never pass and never crash. Each file under
 ``fixtures/broken/`` is fed to the CLI; the run must exit 2, print nothing on stdout, and
 every stderr line must name the file (with a line number where the file has lines) and say
@@ -18,6 +20,7 @@ from conftest import EXAMPLES, FIXTURES
 
 BROKEN = FIXTURES / "broken"
 SNAPSHOTS = sorted((BROKEN / "snapshots").iterdir())
+SDF_AND_CSV = sorted([*(BROKEN / "sdf").iterdir(), *(BROKEN / "csv").iterdir()])
 POLICIES = sorted((BROKEN / "policies").iterdir())
 
 
@@ -42,6 +45,11 @@ def test_a_broken_snapshot_is_a_located_input_error(run_cli, path: Path):
         assert result.exit_code == 2 and "empty account" in result.stderr
         return
     assert_clean_input_error(result, path)
+
+
+@pytest.mark.parametrize("path", SDF_AND_CSV, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_broken_sdf_object_or_csv_export_is_a_located_input_error(run_cli, path: Path):
+    assert_clean_input_error(run_cli("check", path), path)
 
 
 @pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.name)
