@@ -224,3 +224,53 @@ def test_an_unexpected_exception_is_exit_2_with_a_hint_not_a_traceback(monkeypat
         err
         == "suitelint: internal error: ZeroDivisionError; this is a bug. Rerun with --debug for details.\n"
     )
+
+
+XML_PIECES = st.sampled_from(
+    [
+        "<role scriptid='customrole_x'>",
+        "</role>",
+        "<name>",
+        "</name>",
+        "<permissions>",
+        "</permissions>",
+        "<permission>",
+        "</permission>",
+        "<permkey>",
+        "</permkey>",
+        "<permlevel>",
+        "</permlevel>",
+        "TRAN_CUSTINVC",
+        "FULL",
+        "view",
+        "[scriptid=customrecord_x]",
+        "<!DOCTYPE x>",
+        "&amp;",
+        "&x;",
+        "<![CDATA[",
+        "]]>",
+        "T",
+        "F",
+        "<isinactive>",
+        "</isinactive>",
+        "<integration>",
+        "</integration>",
+        "\n",
+        "\x00",
+        "é",
+    ]
+)
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=200), st.lists(XML_PIECES, max_size=25).map("".join).map(str.encode)
+    )
+)
+def test_the_sdf_loader_raises_nothing_but_its_own_errors(tmp_path_factory, data: bytes):
+    from suitelint.sources.sdf import load_sdf
+
+    folder = tmp_path_factory.mktemp("sdf")
+    (folder / "customrole_x.xml").write_bytes(data)
+    with contextlib.suppress(SuitelintError):
+        load_sdf(folder)
