@@ -228,7 +228,16 @@ class Context:
     _globals: dict[str, Table | None] = field(default_factory=dict)
     _tokens: dict[str, Table] = field(default_factory=dict)
     _thresholds: dict[int, dict[str, Level | None]] = field(default_factory=dict)
+    #: per selector, the permkeys of its threshold cache that it selects (not None)
+    _relevant: dict[int, set[str]] = field(default_factory=dict)
     _results: dict[tuple[int, int], Any] = field(default_factory=dict)
+    _displays: dict[str, str] = field(default_factory=dict)
+    _described: dict[int, tuple[PermSelector, str]] = field(default_factory=dict)
+    _links: dict[tuple[str, str, Level], Link] = field(default_factory=dict)
+    _prefixes: dict[int, tuple[Subject, tuple[Link, ...]]] = field(default_factory=dict)
+    _parts: dict[int, tuple[Token, tuple[Role, User, Integration | None]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self.index = build_index(self.snapshot)
@@ -273,10 +282,14 @@ class Context:
         return self._globals[user.id]
 
     def token_parts(self, token: Token) -> tuple[Role, User, Integration | None]:
+        entry = self._parts.get(id(token))
+        if entry is not None:  # asked for by every rule and finding on the token
+            return entry[1]
         role = find_role(self.index, token.role)
         user = self.index.users.get(token.user)
         assert role is not None and user is not None, "references are validated on load"
         integration = find_integration(self.index, token.integration) if token.integration else None
+        self._parts[id(token)] = (token, (role, user, integration))
         return role, user, integration
 
     def token_table(self, token: Token) -> Table:
@@ -328,10 +341,18 @@ class Context:
         # Selectors belong to the compiled policy, which outlives this context: ids are stable.
         cache = self._thresholds.setdefault(id(selector), {})
         if permkey not in cache:
-            cache[permkey] = selector.threshold(permkey, self.catalog)
+            found = cache[permkey] = selector.threshold(permkey, self.catalog)
+            if found is not None:
+                self._relevant.setdefault(id(selector), set()).add(permkey)
         return cache[permkey]
 
     def display(self, permkey: str) -> str:
+        shown = self._displays.get(permkey)
+        if shown is None:  # a large account shows the same few hundred permkeys many times
+            shown = self._displays[permkey] = self._display(permkey)
+        return shown
+
+    def _display(self, permkey: str) -> str:
         info = self.catalog.get(permkey)
         if info is not None and info.custom:
             for obj in self.snapshot.custom_objects:
@@ -341,6 +362,20 @@ class Context:
             # project or only in the account): shown as such, never guessed.
             return f"{permkey} ({_CUSTOM_KIND[info.category]} not in the sources)"
         return info.display if info is not None else permkey
+
+    def describe(self, selector: PermSelector) -> str:
+        """``selector.describe()``, once per selector."""
+        entry = self._described.get(id(selector))
+        if entry is None:  # the entry holds the selector, so its id stays its own
+            entry = self._described[id(selector)] = (selector, selector.describe())
+        return entry[1]
+
+    def prefix(self, subject: Subject) -> tuple[Link, ...]:
+        """:func:`subject_prefix`, built once per subject and shared by its findings."""
+        entry = self._prefixes.get(id(subject))
+        if entry is None:  # the entry holds the subject, so its id stays its own
+            entry = self._prefixes[id(subject)] = (subject, subject_prefix(self, subject))
+        return entry[1]
 
 
 # -- subjects --------------------------------------------------------------------------
@@ -437,6 +472,9 @@ def select(ctx: Context, rule: CompiledRule) -> list[Subject]:
 
 
 # -- findings ----------------------------------------------------------------------------
+_KIND: dict[type, str] = {Role: "role", Token: "token", User: "user", Integration: "integration"}
+
+
 @dataclass(slots=True)
 class Emitter:
     ctx: Context
@@ -446,6 +484,7 @@ class Emitter:
     #: a forbid-roles assertion of this rule already reported the subject's role; "holds
     #: every permission through that role" findings of the same rule would only repeat it
     role_forbidden: bool = False
+    _described: str | None = None
 
     def emit(
         self,
@@ -458,7 +497,7 @@ class Emitter:
         location: Location | None = None,
     ) -> None:
         ctx, subject = self.ctx, self.subject
-        chain = subject_prefix(ctx, subject)
+        chain = ctx.prefix(subject)
         if grant is not None:
             chain += grant.via
         chain += chain_tail
@@ -468,9 +507,7 @@ class Emitter:
             location = grant.location(permkey)
         if location is None:
             location = _subject_location(subject)
-        kind = {Role: "role", Token: "token", User: "user", Integration: "integration"}[
-            type(subject)
-        ]
+        kind = _KIND[type(subject)]
         self.out.append(
             Finding(
                 rule_id=self.rule.id,
@@ -491,14 +528,19 @@ class Emitter:
 
     def perm_link(self, permkey: str, level: Level, grant: Grant) -> Link:
         kind = "global_permission" if grant.is_global else "permission"
-        return Link(kind, permkey, self.ctx.display(permkey), level.name)
+        links = self.ctx._links
+        key = (kind, permkey, level)
+        link = links.get(key)
+        if link is None:  # links are values: one per (kind, permkey, level) is enough
+            link = links[key] = Link(kind, permkey, self.ctx.display(permkey), level.name)
+        return link
 
     def describe(self) -> str:
-        kind = {Role: "role", Token: "token", User: "user", Integration: "integration"}[
-            type(self.subject)
-        ]
-        name = self.subject.label if isinstance(self.subject, Token) else self.subject.name
-        return f"{kind} {name!r}"
+        if self._described is None:  # once per subject and rule, not per finding
+            kind = _KIND[type(self.subject)]
+            name = self.subject.label if isinstance(self.subject, Token) else self.subject.name
+            self._described = f"{kind} {name!r}"
+        return self._described
 
 
 def _subject_location(subject: Subject) -> Location | None:
@@ -514,14 +556,25 @@ def _matches(
     entry = ctx._results.get(key)
     if entry is None:
         found: list[tuple[str, Level, PermSelector]] = []
-        # ctx.threshold inlined: this loop runs for every permission of every table.
-        caches = [(s, ctx._thresholds.setdefault(id(s), {})) for s in selectors]
-        for permkey, level in table.levels.items():
+        # This runs for every table and rule: the thresholds of permkeys not seen before
+        # are worked out (as ctx.threshold does), and only the permkeys some selector
+        # selects are then walked, in the table's order; set operations do the rest in C.
+        levels = table.levels
+        caches = []
+        candidates: set[str] = set()
+        for selector in selectors:
+            cache = ctx._thresholds.setdefault(id(selector), {})
+            relevant = ctx._relevant.setdefault(id(selector), set())
+            for permkey in levels.keys() - cache.keys():
+                threshold = cache[permkey] = selector.threshold(permkey, ctx.catalog)
+                if threshold is not None:
+                    relevant.add(permkey)
+            candidates |= levels.keys() & relevant
+            caches.append((selector, cache))
+        for permkey in [k for k in levels if k in candidates] if candidates else ():
+            level = levels[permkey]
             for selector, cache in caches:
-                if permkey in cache:
-                    threshold = cache[permkey]
-                else:
-                    threshold = cache[permkey] = selector.threshold(permkey, ctx.catalog)
+                threshold = cache[permkey]
                 if threshold is not None and level >= threshold:
                     found.append((permkey, level, selector))
                     break
@@ -577,7 +630,7 @@ def check_forbid_permissions(em: Emitter, assertion: ForbidPermissions, table: T
         grant = table.grant_of(permkey)
         em.emit(
             f"{em.describe()} holds {em.ctx.display(permkey)} at {level.name}; "
-            f"forbidden: {selector.describe()}",
+            f"forbidden: {em.ctx.describe(selector)}",
             permkey=permkey,
             grant=grant,
             chain_tail=(em.perm_link(permkey, level, grant),),
@@ -822,7 +875,7 @@ def _bind_role_refs(
     if problems:
         raise PolicyError("", problems=problems)
 
-    def matcher(role: Role) -> bool:
+    def matches(role: Role) -> bool:
         for std in standard:
             if (
                 (std.id is not None and role.id == std.id)
@@ -831,6 +884,14 @@ def _bind_role_refs(
             ):
                 return True
         return any(ref.matches(*_names(role)) for ref in refs)
+
+    seen: dict[int, tuple[Role, bool]] = {}
+
+    def matcher(role: Role) -> bool:
+        entry = seen.get(id(role))
+        if entry is None:  # thousands of tokens share a few roles
+            entry = seen[id(role)] = (role, matches(role))
+        return entry[1]
 
     return matcher
 
@@ -1046,12 +1107,12 @@ def evaluate(
         subjects = select(ctx, rule)
         if not subjects and not explained:
             findings.append(_selected_nothing(rule))
+        needs_table = any(
+            isinstance(a, ForbidPermissions | AllowOnly | MaxLevel | ForbidTogether | Require)
+            for a in rule.assertions
+        )
         for subject in subjects:
             em = Emitter(ctx, rule, subject, findings)
-            needs_table = any(
-                isinstance(a, ForbidPermissions | AllowOnly | MaxLevel | ForbidTogether | Require)
-                for a in rule.assertions
-            )
             table = ctx.table(subject) if needs_table else Table({}, _EMPTY_GRANT)
             for assertion in rule.assertions:
                 _check(em, assertion, table, bound, covered)

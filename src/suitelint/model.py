@@ -56,7 +56,9 @@ Environment = Literal["production", "sandbox", "unknown"]
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
-class Permission(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Permission(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
     """One permission row of a role or of an employee record (global permission)."""
 
     permkey: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
@@ -71,7 +73,7 @@ class Permission(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_d
 
 
 class RecordRestriction(
-    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False
 ):
     """A department, class or location restriction on a role."""
 
@@ -81,7 +83,7 @@ class RecordRestriction(
     items_restricted: bool = False
 
 
-class Role(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Role(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """A role and its permissions. Standard roles have no ``customrole`` scriptid."""
 
     id: Id
@@ -101,7 +103,7 @@ class Role(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_default
     line: int | None = None
 
 
-class User(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class User(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """An employee or other entity that logs in, with its roles and global permissions."""
 
     id: Id
@@ -113,7 +115,9 @@ class User(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_default
     global_permissions: tuple[Permission, ...] = ()
 
 
-class Integration(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Integration(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
     """An integration record (Setup > Integration > Manage Integrations)."""
 
     id: Id
@@ -126,7 +130,7 @@ class Integration(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_
     line: int | None = None
 
 
-class Token(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Token(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):
     """A credential that acts as a user in a role: a TBA access token or an OAuth 2.0
     client-credentials (M2M) mapping."""
 
@@ -145,14 +149,18 @@ class Token(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaul
         return self.name or self.id
 
 
-class Account(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Account(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
     id: str = "unknown"
     environment: Environment = "unknown"
     exported_at: dt.datetime | None = None
     source: str | None = None
 
 
-class CustomObject(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class CustomObject(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
     """A custom record type, custom transaction type or custom segment, known by scriptid:
     it names the account-specific permkeys that refer to it."""
 
@@ -163,7 +171,9 @@ class CustomObject(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     line: int | None = None
 
 
-class Snapshot(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+class Snapshot(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False
+):
     """The normalised picture of an account that every source produces."""
 
     suitelint_snapshot: Literal[1] = 1
@@ -224,9 +234,24 @@ def _group(tokens: Iterable[Token], key: str) -> dict[str, tuple[Token, ...]]:
     return {k: tuple(v) for k, v in grouped.items()}
 
 
+#: the last index built: loading, validation and the engine each ask for the index of the
+#: same snapshot, and on a large account each build costs a tenth of a second
+_last_index: list[Index] = []
+
+
 def build_index(snapshot: Snapshot) -> Index:
     """Index a snapshot by id. Roles are found by id and by scriptid (case-insensitive),
-    integrations by id and scriptid, so sources can refer to either."""
+    integrations by id and scriptid, so sources can refer to either. Snapshots are
+    frozen, so the index of the snapshot last asked for is reused."""
+    last = _last_index[0] if _last_index else None
+    if last is not None and last.snapshot is snapshot:
+        return last
+    index = _build_index(snapshot)
+    _last_index[:] = [index]
+    return index
+
+
+def _build_index(snapshot: Snapshot) -> Index:
     roles: dict[str, Role] = {}
     for role in snapshot.roles:
         roles[role.id] = role

@@ -13,6 +13,8 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 def _clean(text: str) -> str:
     """Account data is attacker-controllable: no control characters reach the terminal."""
+    if text.isprintable():  # the common case, checked in C: nothing to replace
+        return text
     return "".join(
         ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text
     )

@@ -69,12 +69,20 @@ def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[
         else:
             yield at(section, owner, permkey, message)
 
+    # Hundreds of thousands of rows name a few hundred permkeys: each is looked up once.
+    known: set[str] = set()
     for role in snapshot.roles:
         for perm in role.permissions:
+            if perm.permkey in known:
+                continue
+            if catalog.get(perm.permkey) is not None:
+                known.add(perm.permkey)
+                continue
             yield from check_permkey("roles", role.id, perm.permkey, role.path, perm.line)
     for user in snapshot.users:
         for perm in user.global_permissions:
-            yield from check_permkey("users", user.id, perm.permkey, None, None)
+            if perm.permkey not in known:
+                yield from check_permkey("users", user.id, perm.permkey, None, None)
         for ref in user.roles:
             if find_role(index, ref) is None:
                 yield at(
