@@ -233,6 +233,7 @@ class Context:
     _results: dict[tuple[int, int], Any] = field(default_factory=dict)
     _displays: dict[str, str] = field(default_factory=dict)
     _described: dict[int, tuple[PermSelector, str]] = field(default_factory=dict)
+    _alone: dict[int, tuple[PermSelector]] = field(default_factory=dict)
     _links: dict[tuple[str, str, Level], Link] = field(default_factory=dict)
     _prefixes: dict[int, tuple[Subject, tuple[Link, ...]]] = field(default_factory=dict)
     _parts: dict[int, tuple[Token, tuple[Role, User, Integration | None]]] = field(
@@ -369,6 +370,13 @@ class Context:
         if entry is None:  # the entry holds the selector, so its id stays its own
             entry = self._described[id(selector)] = (selector, selector.describe())
         return entry[1]
+
+    def alone(self, selector: PermSelector) -> tuple[PermSelector]:
+        """``(selector,)``, the same tuple every time: :func:`_matches` caches on its id."""
+        single = self._alone.get(id(selector))
+        if single is None:
+            single = self._alone[id(selector)] = (selector,)
+        return single
 
     def prefix(self, subject: Subject) -> tuple[Link, ...]:
         """:func:`subject_prefix`, built once per subject and shared by its findings."""
@@ -686,7 +694,7 @@ def check_forbid_together(em: Emitter, assertion: ForbidTogether, table: Table) 
             continue
         held: list[tuple[str, Level]] = []
         for selector in group:
-            found = _matches(em.ctx, table, (selector,))
+            found = _matches(em.ctx, table, em.ctx.alone(selector))
             if not found:
                 break
             held.append(found[0][:2])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from suitelint.findings import Finding, Report, Severity
+from suitelint.findings import Finding, Link, Report, Severity
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
@@ -20,15 +20,28 @@ def _clean(text: str) -> str:
     )
 
 
-def format_finding(finding: Finding, *, color: bool = False) -> str:
+def format_finding(
+    finding: Finding, *, color: bool = False, shown: dict[int, tuple[Link, str]] | None = None
+) -> str:
+    """One finding and its chain. ``shown`` caches the text of links, which findings share
+    (every finding on a token starts with the same integration, token and user links)."""
     where = str(finding.location) if finding.location else "<account>"
     severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
     rule = _paint(finding.rule_id, "1", color)
     lines = [f"{_clean(where)}: {severity} {rule} {_clean(finding.message)}"]
     if finding.chain:
-        chain = " → ".join(_clean(str(link)) for link in finding.chain)
+        chain = " → ".join(_link_text(link, shown) for link in finding.chain)
         lines.append("    " + _paint(chain, "2", color))
     return "\n".join(lines)
+
+
+def _link_text(link: Link, shown: dict[int, tuple[Link, str]] | None) -> str:
+    if shown is None:
+        return _clean(str(link))
+    entry = shown.get(id(link))
+    if entry is None:  # the entry holds the link, so its id stays its own
+        entry = shown[id(link)] = (link, _clean(str(link)))
+    return entry[1]
 
 
 def _plural(n: int, word: str) -> str:
@@ -60,7 +73,8 @@ def summary_line(report: Report) -> str:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    blocks = [format_finding(f, color=color) for f in report.active]
+    shown: dict[int, tuple[Link, str]] = {}
+    blocks = [format_finding(f, color=color, shown=shown) for f in report.active]
     suppressed = report.suppressed
     if suppressed:
         lines = ["suppressed:"]
