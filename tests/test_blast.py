@@ -447,7 +447,7 @@ def test_cli_runs_on_an_sdf_project_combined_with_a_snapshot(run_cli):
     ("args", "message"),
     [
         (["--format", "pdf"], "expected one of text, markdown, json, html"),
-        (["--format", "json", "--format", "html"], "only one --format may go to stdout"),
+        (["--format", "json", "--format", "html"], "would all go to stdout"),
         (["--as-of", "yesterday"], "not an ISO date"),
     ],
 )

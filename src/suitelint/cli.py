@@ -27,7 +27,7 @@ from suitelint import __version__
 from suitelint.errors import SuitelintError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection, Sequence
 
     from suitelint.findings import Report
     from suitelint.runner import CheckOptions
@@ -89,19 +89,51 @@ def use_color(mode: ColorMode, stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def parse_format(spec: str) -> tuple[str, str | None]:
-    """``NAME`` or ``NAME=PATH`` → (name, path or None for stdout)."""
-    from suitelint.report import FORMATS
+def parse_format(spec: str, known: Collection[str] | None = None) -> tuple[str, str | None]:
+    """``NAME`` or ``NAME=PATH`` → (name, path or None for stdout); ``known`` defaults to the
+    report formats of :data:`suitelint.report.FORMATS`."""
+    if known is None:
+        from suitelint.report import FORMATS
 
+        known = FORMATS
     name, sep, path = spec.partition("=")
     name = name.strip().lower()
-    if name not in FORMATS:
+    if name not in known:
         raise UsageError(
-            f"unknown format {name!r}; expected one of {', '.join(FORMATS)} (NAME or NAME=PATH)"
+            f"unknown format {name!r}; expected one of {', '.join(known)} (NAME or NAME=PATH)"
         )
     if sep and not path:
         raise UsageError(f"--format {spec!r}: expected a file path after '='")
     return name, (path or None)
+
+
+def parse_formats(
+    specs: Sequence[str], known: Collection[str] | None = None
+) -> list[tuple[str, str | None]]:
+    """Every ``--format``; default text on stdout; at most one may go to stdout."""
+    parsed = [parse_format(spec, known) for spec in specs] or [("text", None)]
+    to_stdout = [name for name, path in parsed if path is None]
+    if len(to_stdout) > 1:
+        raise UsageError(
+            f"formats {', '.join(to_stdout)} would all go to stdout; give each but one a file "
+            "with NAME=PATH"
+        )
+    return parsed
+
+
+def write_outputs(
+    specs: Sequence[tuple[str, str | None]], render: Callable[[str, bool], str], color: ColorMode
+) -> None:
+    """Render each format with ``render(name, color)``: files atomically first, stdout last."""
+    from suitelint.fsutil import atomic_write_text
+
+    for name, path in specs:
+        if path is not None:
+            atomic_write_text(path, render(name, False))
+    for name, path in specs:
+        if path is None:
+            sys.stdout.write(render(name, use_color(color, sys.stdout)))
+            sys.stdout.flush()
 
 
 def parse_date(text: str, option: str) -> dt.date:
@@ -112,24 +144,12 @@ def parse_date(text: str, option: str) -> dt.date:
 
 
 def emit_report(report: Report, formats: list[str], color: ColorMode) -> None:
-    """Render every requested format; files are written atomically, stdout last."""
-    from suitelint.fsutil import atomic_write_text
+    """Render every requested report format; files are written atomically, stdout last."""
     from suitelint.report import renderer
 
-    specs = [parse_format(spec) for spec in formats] or [("text", None)]
-    to_stdout = [name for name, path in specs if path is None]
-    if len(to_stdout) > 1:
-        raise UsageError(
-            f"formats {', '.join(to_stdout)} would all go to stdout; give each but one a file "
-            "with NAME=PATH"
-        )
-    for name, path in specs:
-        if path is not None:
-            atomic_write_text(path, renderer(name)(report, color=False))
-    for name, path in specs:
-        if path is None:
-            sys.stdout.write(renderer(name)(report, color=use_color(color, sys.stdout)))
-            sys.stdout.flush()
+    write_outputs(
+        parse_formats(formats), lambda name, colored: renderer(name)(report, color=colored), color
+    )
 
 
 def _version_callback(value: bool) -> None:
@@ -507,18 +527,7 @@ def blast_radius_command(
     from suitelint.sources import load_sources
 
     try:
-        specs: list[tuple[str, str | None]] = []
-        for spec in format or ["text"]:
-            name, sep, path = spec.partition("=")
-            name = name.strip().lower()
-            if name not in BLAST_FORMATS or (sep and not path):
-                raise UsageError(
-                    f"--format {spec!r}: expected one of {', '.join(BLAST_FORMATS)}, "
-                    "optionally NAME=PATH"
-                )
-            specs.append((name, path or None))
-        if sum(1 for _, target in specs if target is None) > 1:
-            raise UsageError("only one --format may go to stdout; give the others =PATH")
+        specs = parse_formats(format or [], BLAST_FORMATS)
         today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
         catalog = load_catalog()
         policies = load_policy_set(list(policy or [DEFAULT_POLICY]), catalog)
@@ -539,13 +548,7 @@ def blast_radius_command(
                 typer.echo(f"wrote {folder / proposal.filename}", err=True)
             if not report.proposals:
                 typer.echo("no proposed roles: no allow_only rule declares a token", err=True)
-        for fmt, target in specs:
-            if target is not None:
-                atomic_write_text(target, BLAST_FORMATS[fmt](report))
-        for fmt, target in specs:
-            if target is None:
-                sys.stdout.write(BLAST_FORMATS[fmt](report))
-                sys.stdout.flush()
+        write_outputs(specs, lambda name, _colored: BLAST_FORMATS[name](report), ColorMode.never)
     except SuitelintError as error:
         _fail(error)
 
