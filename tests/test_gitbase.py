@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from suitelint.catalog import load_catalog
+
 ROLE = """\
 <role scriptid="customrole_invoice_sync">
   <centertype>BASIC</centertype>
@@ -113,7 +115,7 @@ def test_diff_reports_exactly_that_escalation(run_cli, repo):
     assert result.exit_code == 1, result
     line = line_of(repo / ROLE_PATH, "      <permkey>TRAN_SALESORD</permkey>")
     assert result.stdout == (
-        "suitelint diff main:src → src\n"
+        f"suitelint diff main:src → src (catalog {load_catalog().version})\n"
         f"role 'Invoice Sync' [customrole_invoice_sync] (changed)  {ROLE_PATH}:1\n"
         f"  raised   Sales Order (TRAN_SALESORD): EDIT → FULL  {ROLE_PATH}:{line}  "
         "[gains delete-records]\n"

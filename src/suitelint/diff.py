@@ -101,6 +101,8 @@ class SnapshotDiff:
     old: str
     new: str
     subjects: tuple[SubjectDiff, ...]
+    #: the permission catalog the capabilities were judged against (every report names it)
+    catalog_version: str = ""
 
     @property
     def escalated(self) -> bool:
@@ -162,7 +164,7 @@ def diff_snapshots(
     )
     order = {"role": 0, "token": 1, "integration": 2}
     subjects.sort(key=lambda s: (order[s.kind], s.name.casefold(), s.ref))
-    return SnapshotDiff(old_label, new_label, tuple(subjects))
+    return SnapshotDiff(old_label, new_label, tuple(subjects), catalog.version)
 
 
 def _role_key(role: Role) -> str:

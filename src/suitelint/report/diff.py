@@ -47,7 +47,9 @@ def _subject_head(subject: SubjectDiff) -> str:
 
 
 def render_text(diff: SnapshotDiff, *, color: bool = False) -> str:
-    lines = [_clean(f"suitelint diff {diff.old} {_ARROW} {diff.new}")]
+    lines = [
+        _clean(f"suitelint diff {diff.old} {_ARROW} {diff.new} (catalog {diff.catalog_version})")
+    ]
     for subject in diff.subjects:
         lines.append(_paint(_subject_head(subject), "1", color))
         for change in subject.permissions:
@@ -80,7 +82,9 @@ def render_markdown(diff: SnapshotDiff, *, color: bool = False) -> str:
     del color  # Markdown has no colour
     icon = ":warning:" if diff.escalated else ":white_check_mark:"
     lines = [f"### {icon} suitelint diff: {_md(_verdict(diff))}", ""]
-    lines.append(f"`{_md(diff.old)}` {_ARROW} `{_md(diff.new)}`")
+    lines.append(
+        f"`{_md(diff.old)}` {_ARROW} `{_md(diff.new)}` (catalog `{_md(diff.catalog_version)}`)"
+    )
     gained = diff.capabilities()
     if gained:
         lines.append("")
