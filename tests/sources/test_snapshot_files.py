@@ -235,3 +235,25 @@ def test_snapshots_round_trip_through_json_and_yaml(data: list[dict[str, object]
     for yaml_format, name in ((False, "s.json"), (True, "s.yaml")):
         text = dump_snapshot(snapshot, yaml_format=yaml_format)
         assert parse_snapshot(text, name).snapshot == snapshot
+
+
+def test_findings_point_at_the_right_role_when_users_come_first(tmp_path: Path):
+    from conftest import TODAY
+    from suitelint.engine import evaluate
+    from suitelint.runner import load_policy_set, locate_findings
+
+    text = (
+        '{\n  "users": [\n    {"id": "7", "name": "Sync User", "roles": ["1001"]}\n  ],\n'
+        '  "tokens": [\n    {"id": "T1", "user": "7", "role": "1001"}\n  ],\n'
+        '  "roles": [\n    {"id": "1001", "name": "Sync", "permissions": [\n'
+        '      {"permkey": "ADMI_CUSTOMSCRIPT", "level": "FULL"}\n    ]}\n  ]\n}\n'
+    )
+    path = tmp_path / "users-first.json"
+    path.write_text(text)
+    catalog = load_catalog()
+    loaded = load_sources([str(path)], catalog)
+    policy = load_policy_set(["builtin:baseline"], catalog)
+    findings = locate_findings(evaluate(policy, loaded.snapshot, catalog, TODAY), loaded)
+    scripts = next(f for f in findings if f.rule_id == "integration-role-no-scripts")
+    assert scripts.location is not None
+    assert (scripts.location.line, scripts.location.column) == (10, 8)  # the permkey's line

@@ -89,7 +89,10 @@ class Locator:
             assert self.text is not None
             starts = []
             for name in _SECTIONS:
-                pattern = re.compile(rf'"{name}"\s*:\s*\[')
+                # A section is a list of objects (or empty). A user's own "roles" is a list of
+                # strings: when users come before roles in the file, it must not be taken for
+                # the top-level roles section.
+                pattern = re.compile(rf'"{name}"\s*:\s*\[\s*[{{\]]')
                 match = next(_finditer(pattern, f'"{name}"', self.text, 0, len(self.text)), None)
                 if match:
                     starts.append((match.start(), name))
