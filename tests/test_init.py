@@ -30,7 +30,7 @@ def test_init_writes_a_config_and_policy_that_pass_on_a_fresh_sdf_project(
     load_policy("suitelint-policy.yaml")  # valid against the policy schema
     check = run_cli("check", "--as-of", "2026-11-25")
     assert check.exit_code == 0, check
-    assert "checked 1 roles" in check.stdout
+    assert "checked 1 role, 0 users" in check.stdout
 
 
 def test_the_starter_policy_catches_a_role_that_can_manage_roles(

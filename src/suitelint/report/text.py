@@ -64,7 +64,9 @@ def summary_line(report: Report) -> str:
             kinds[finding.suppression.kind] = kinds.get(finding.suppression.kind, 0) + 1
         detail = ", ".join(f"{n} by {k}" for k, n in sorted(kinds.items()))
         text += f", {counts['suppressed']} suppressed ({detail})"
-    checked = ", ".join(f"{n} {kind}" for kind, n in report.subjects_checked.items())
+    checked = ", ".join(
+        _plural(n, kind.removesuffix("s")) for kind, n in report.subjects_checked.items()
+    )
     if checked:
         text += f"; checked {checked}"
     text += f"; catalog {report.catalog_version}"
