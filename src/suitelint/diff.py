@@ -133,8 +133,6 @@ def diff_snapshots(
         "role",
         _keyed(old.roles, _role_key),
         _keyed(new.roles, _role_key),
-        before.table,
-        after.table,
         before,
         after,
         _role_attributes,
@@ -144,8 +142,6 @@ def diff_snapshots(
         "token",
         _keyed(old.tokens, lambda t: t.id),
         _keyed(new.tokens, lambda t: t.id),
-        before.table,
-        after.table,
         before,
         after,
         _token_attributes(before, after),
@@ -155,8 +151,6 @@ def diff_snapshots(
         "integration",
         _keyed(old.integrations, _integration_key),
         _keyed(new.integrations, _integration_key),
-        before.table,
-        after.table,
         before,
         after,
         _integration_attributes,
@@ -225,8 +219,6 @@ def _compare(
     kind: SubjectKind,
     old: Mapping[str, Subject],
     new: Mapping[str, Subject],
-    old_table: Callable[[Subject], Table],
-    new_table: Callable[[Subject], Table],
     before: Context,
     after: Context,
     attributes: Callable[[Subject | None, Subject | None], tuple[AttributeChange, ...]],
@@ -235,8 +227,8 @@ def _compare(
     result = []
     for key in sorted(old.keys() | new.keys()):
         was, now = old.get(key), new.get(key)
-        old_levels = _levels(old_table(was)) if was is not None else {}
-        table = new_table(now) if now is not None else None
+        old_levels = _levels(before.table(was)) if was is not None else {}
+        table = after.table(now) if now is not None else None
         new_levels = _levels(table) if table is not None else {}
         ctx = after if now is not None else before
         changes = _permission_changes(ctx, old_levels, new_levels, table)
