@@ -67,6 +67,7 @@ _CUSTOM_OBJECT_NAME = {
 _SEGMENTS = ("DEPARTMENT", "CLASS", "LOCATION")
 _ROLE_RESTRICTIONS = ("DEFAULTTOOWN", "OWNONLY", "UNASSIGNED")
 _PERMISSION_RESTRICTIONS = ("EDIT", "VIEWANDEDIT")
+_LEVELS = tuple(LEVEL_BY_NAME)
 #: the start of the first element: a "<" followed by a name character
 _ROOT_START = re.compile(rb"<[A-Za-z_:]")
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
@@ -365,15 +366,17 @@ def _elements(parent: etree._Element) -> Iterator[etree._Element]:
             yield child
 
 
+def _expect(element: etree._Element, tag: str, parent: str, shown: str) -> None:
+    if element.tag != tag:
+        raise SourceError(
+            f"expected <{tag}> inside <{parent}>, found <{element.tag}>", shown, element.sourceline
+        )
+
+
 def _permission(
     element: etree._Element, shown: str, canonical_permkey: Callable[[str], str]
 ) -> Permission:
-    if element.tag != "permission":
-        raise SourceError(
-            f"expected <permission> inside <permissions>, found <{element.tag}>",
-            shown,
-            element.sourceline,
-        )
+    _expect(element, "permission", "permissions", shown)
     fields = _children(element, shown)
     key_element = fields.get("permkey")
     level_element = fields.get("permlevel")
@@ -386,14 +389,7 @@ def _permission(
         permkey = canonical_permkey(_text(key_element))
     except ValueError as exc:
         raise SourceError(f"<permkey>: {exc}", shown, line) from None
-    level = _text(level_element)
-    if level not in LEVEL_BY_NAME:
-        raise SourceError(
-            f"<permlevel> must be one of {', '.join(LEVEL_BY_NAME)}, found {level!r}",
-            shown,
-            level_element.sourceline,
-        )
-    level_name: LevelName = level  # type: ignore[assignment]  # checked just above
+    level_name: LevelName = _enum(level_element, _LEVELS, shown)  # type: ignore[assignment]
     restriction_element = fields.get("restriction")
     restriction = None
     if restriction_element is not None and _text(restriction_element):
@@ -402,12 +398,7 @@ def _permission(
 
 
 def _restriction(element: etree._Element, shown: str) -> RecordRestriction:
-    if element.tag != "recordrestriction":
-        raise SourceError(
-            f"expected <recordrestriction> inside <recordrestrictions>, found <{element.tag}>",
-            shown,
-            element.sourceline,
-        )
+    _expect(element, "recordrestriction", "recordrestrictions", shown)
     fields = _children(element, shown)
     segment_element = fields.get("segment")
     restriction_element = fields.get("restriction")
