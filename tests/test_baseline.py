@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -195,7 +195,9 @@ def test_an_entry_absorbs_only_its_own_identity(
     old: tuple[str, str, str, str, str], new: tuple[str, str, str, str, str]
 ) -> None:
     baseline = parse_baseline(render_baseline([_finding(*old)]), "b.json")
-    moved = dataclasses.replace(_finding(*new), location=Location("x.json", 7, 1), subject_name="N")
+    moved = msgspec.structs.replace(
+        _finding(*new), location=Location("x.json", 7, 1), subject_name="N"
+    )
     (result,) = apply_baseline(Report(findings=(moved,)), baseline).findings
     assert result.suppressed == (new == old)
 

@@ -25,7 +25,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -210,7 +210,7 @@ def mark_base(
     known = {finding.identity for finding in base}
     reason = f"already present at {ref}"
     return tuple(
-        replace(f, suppression=Suppression("base", reason))
+        f.suppress(Suppression("base", reason))
         if f.suppression is None and f.identity in known
         else f
         for f in findings

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import msgspec
+
 from reports import assert_golden, sample_report
 from suitelint.findings import Finding, Report, Severity, Suppression
 from suitelint.report import markdown
@@ -64,7 +66,7 @@ def test_a_clean_run_passes_and_says_so() -> None:
 def test_long_reports_are_cut_with_a_count() -> None:
     report = sample_report()
     many = tuple(
-        dataclasses.replace(report.findings[0], subject_id=str(i))
+        msgspec.structs.replace(report.findings[0], subject_id=str(i))
         for i in range(markdown.MAX_ROWS + 5)
     )
     text = markdown.render(dataclasses.replace(report, findings=many))

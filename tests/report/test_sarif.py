@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import msgspec
 import pytest
 
 from reports import assert_golden, sample_report
@@ -61,7 +62,7 @@ def test_locations_are_relative_to_srcroot_on_the_right_line() -> None:
 
 def test_a_finding_without_a_location_is_placed_on_the_first_source() -> None:
     report = sample_report()
-    finding = dataclasses.replace(report.findings[0], location=None)
+    finding = msgspec.structs.replace(report.findings[0], location=None)
     run = sarif.report_to_sarif(dataclasses.replace(report, findings=(finding,)))["runs"][0]
     physical = run["results"][0]["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "tests/fixtures/ci/account.json"
@@ -83,7 +84,7 @@ def test_absolute_paths_under_the_working_folder_become_relative(
 def test_fingerprints_follow_identity_not_lines_or_names() -> None:
     report = sample_report()
     moved = tuple(
-        dataclasses.replace(f, location=Location("other.json", 99, 1), subject_name="Renamed")
+        msgspec.structs.replace(f, location=Location("other.json", 99, 1), subject_name="Renamed")
         for f in report.findings
     )
 
@@ -148,7 +149,7 @@ def test_a_finding_located_in_a_builtin_pack_goes_on_the_first_source(shared: Pa
 
 def test_the_fallback_prefers_a_snapshot_file_over_a_project_folder() -> None:
     report = dataclasses.replace(sample_report(), sources=("src", "exports/account.json"))
-    finding = dataclasses.replace(report.findings[0], location=None)
+    finding = msgspec.structs.replace(report.findings[0], location=None)
     run = sarif.report_to_sarif(dataclasses.replace(report, findings=(finding,)))["runs"][0]
     physical = run["results"][0]["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "exports/account.json"

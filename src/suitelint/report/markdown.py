@@ -9,7 +9,7 @@ would interpret (including ``@`` mentions and ``|`` cell breaks) becomes an enti
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 
 from suitelint.findings import Finding, Report, Severity
 from suitelint.report.locations import relative_path
@@ -54,7 +54,7 @@ def _where(finding: Finding) -> str:
     location = finding.location
     if location is None:
         return "account"
-    return _code(str(dataclasses.replace(location, path=relative_path(location.path))))
+    return _code(str(msgspec.structs.replace(location, path=relative_path(location.path))))
 
 
 def _message(finding: Finding) -> str:
