@@ -28,7 +28,10 @@ SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 _SECTIONS = ("roles", "users", "integrations", "tokens")
 _ID_KEY = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
 _PERMKEY_KEY = re.compile(r'"permkey"\s*:\s*("(?:[^"\\]|\\.)*")')
+_PERMKEY_PLAIN = re.compile(r'"permkey"\s*:\s*("[^"\\]*")')
 _LINE_CHUNK = 1 << 12
+#: permkey lookups in one subject after which its permissions are indexed
+_INDEX_AFTER_ASKS = 4
 
 
 @dataclass(slots=True)
@@ -48,6 +51,10 @@ class Locator:
     _json_spans: dict[str, tuple[int, int]] | None = None
     #: each permkey as a JSON string literal
     _literals: dict[str, str] = field(default_factory=dict)
+    #: per subject (by offset): how often a permkey in it was asked for, and once that
+    #: is often, the offset of each permkey literal in it
+    _permkey_asks: dict[int, int] = field(default_factory=dict)
+    _permkey_index: dict[int, dict[str, int]] = field(default_factory=dict)
     #: newline counts and last newline offsets at every _LINE_CHUNK characters
     _line_marks: tuple[list[int], list[int]] | None = None
 
@@ -87,19 +94,27 @@ class Locator:
         spans = self._json_spans
         if spans is None:
             assert self.text is not None
+            text = self.text
             starts = []
-            for name in _SECTIONS:
-                # A section is a list of objects (or empty). A user's own "roles" is a list of
-                # strings: when users come before roles in the file, it must not be taken for
-                # the top-level roles section.
-                pattern = re.compile(rf'"{name}"\s*:\s*\[\s*[{{\]]')
-                match = next(_finditer(pattern, f'"{name}"', self.text, 0, len(self.text)), None)
-                if match:
+            # The schema allows keys named users, integrations and tokens only at the top
+            # level, so the last such key starts its section. Searched from the end, the
+            # usual order (roles, users, integrations, tokens, as snapshots are written)
+            # reads only the tail of the file, not the tens of megabytes of roles before it.
+            for name in ("users", "integrations", "tokens"):
+                pattern = re.compile(rf'"{name}"\s*:\s*\[')
+                match = _rfind_match(pattern, f'"{name}"', text, 0, len(text))
+                if match is not None:
                     starts.append((match.start(), name))
+            # A user's own "roles" is a list of strings: the roles section is the first
+            # "roles" that holds objects (an empty one holds nothing to find).
+            pattern = re.compile(r'"roles"\s*:\s*\[\s*\{')
+            match = next(_finditer(pattern, '"roles"', text, 0, len(text)), None)
+            if match is not None:
+                starts.append((match.start(), "roles"))
             starts.sort()
             spans = {}
             for k, (start, name) in enumerate(starts):
-                end = starts[k + 1][0] if k + 1 < len(starts) else len(self.text)
+                end = starts[k + 1][0] if k + 1 < len(starts) else len(text)
                 spans[name] = (start, end)
             self._json_spans = spans
         return spans.get(section, (0, 0))
@@ -165,11 +180,46 @@ class Locator:
             literal = self._literals.get(permkey)
             if literal is None:
                 literal = self._literals[permkey] = msgspec.json.encode(permkey).decode()
-            found = _find_permkey(self.text, literal, offset, end)
+            found = self._permkey_offset(literal, offset, end)
             if found is not None:
                 offset = found
         line, column = self._line_column(offset)
         return Location(self.path, line, column)
+
+    def _permkey_offset(self, literal: str, start: int, end: int) -> int | None:
+        """Offset of the first ``"permkey": LITERAL`` in the subject at ``text[start:end]``.
+
+        Most subjects are asked for once or twice: the literal is searched for. An
+        administrator-like role is asked for hundreds of its permissions: searching each
+        from the role's start would read the role once per finding, so after a few asks
+        the role's permissions are indexed in one pass."""
+        assert self.text is not None
+        index = self._permkey_index.get(start)
+        if index is None:
+            asks = self._permkey_asks[start] = self._permkey_asks.get(start, 0) + 1
+            if asks < _INDEX_AFTER_ASKS or "\\" in literal:
+                return _find_permkey(self.text, literal, start, end)
+            # Literals without escapes (all but odd ones, which are searched for), first
+            # occurrence kept, as the search finds it.
+            matches = list(_PERMKEY_PLAIN.finditer(self.text, start, end))
+            index = self._permkey_index[start] = {m[1]: m.start() for m in reversed(matches)}
+        elif "\\" in literal:
+            return _find_permkey(self.text, literal, start, end)
+        return index.get(literal)
+
+
+def _rfind_match(
+    pattern: re.Pattern[str], prefix: str, text: str, start: int, end: int
+) -> re.Match[str] | None:
+    """The last match of ``pattern`` (which begins with the literal ``prefix``) that
+    starts within ``text[start:end]``, found with ``str.rfind`` from the end."""
+    at = text.rfind(prefix, start, end)
+    while at >= 0:
+        match = pattern.match(text, at)
+        if match is not None:
+            return match
+        at = text.rfind(prefix, start, at + len(prefix) - 1)
+    return None
 
 
 def _finditer(
