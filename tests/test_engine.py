@@ -151,6 +151,21 @@ def test_forbid_without_a_level_means_any_level_above_none():
     assert run_rules(text, account({"TRAN_CUSTINVC": "NONE"})) == ()
 
 
+@pytest.mark.parametrize("rows", [("VIEW", "EDIT"), ("EDIT", "VIEW"), ("EDIT", "NONE")])
+def test_a_permkey_listed_twice_in_a_role_holds_its_highest_level(rows):
+    text = policy("  - {id: cap, applies_to: roles, max_level: {Invoice: view}}\n")
+    data = account()
+    data["roles"][0]["permissions"] = [{"permkey": "TRAN_CUSTINVC", "level": lv} for lv in rows]
+    (finding,) = run_rules(text, data)
+    assert "Invoice (TRAN_CUSTINVC) at EDIT" in finding.message
+
+
+def test_a_row_at_none_grants_nothing():
+    text = policy("  - {id: only, applies_to: roles, allow_only: {Customer Payment: create}}\n")
+    data = account({"TRAN_CUSTINVC": "NONE", "TRAN_CUSTPYMT": "CREATE"})
+    assert run_rules(text, data) == ()
+
+
 def test_forbid_by_glob_category_and_capability():
     text = policy(
         """

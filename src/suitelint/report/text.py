@@ -25,23 +25,48 @@ def format_finding(
 ) -> str:
     """One finding and its chain. ``shown`` caches the text of links, which findings share
     (every finding on a token starts with the same integration, token and user links)."""
-    where = str(finding.location) if finding.location else "<account>"
-    severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
-    rule = _paint(finding.rule_id, "1", color)
-    lines = [f"{_clean(where)}: {severity} {rule} {_clean(finding.message)}"]
-    if finding.chain:
-        chain = " → ".join(_link_text(link, shown) for link in finding.chain)
-        lines.append("    " + _paint(chain, "2", color))
-    return "\n".join(lines)
+    return _Formatter(color, shown if shown is not None else {}).finding(finding)
 
 
-def _link_text(link: Link, shown: dict[int, tuple[Link, str]] | None) -> str:
-    if shown is None:
-        return _clean(str(link))
-    entry = shown.get(id(link))
-    if entry is None:  # the entry holds the link, so its id stays its own
-        entry = shown[id(link)] = (link, _clean(str(link)))
-    return entry[1]
+class _Formatter:
+    """Renders findings; a large account has tens of thousands, so what they share (link
+    texts, severity labels, paths) is worked out once."""
+
+    def __init__(self, color: bool, shown: dict[int, tuple[Link, str]]) -> None:
+        self.color = color
+        self.shown = shown
+        self.severities = {s: _paint(s.label, _COLORS[s], color) for s in Severity}
+        self.paths: dict[str, str] = {}
+
+    def finding(self, finding: Finding) -> str:
+        location = finding.location
+        if location is None:
+            where = "<account>"
+        else:
+            path = self.paths.get(location.path)
+            if path is None:
+                path = self.paths[location.path] = _clean(location.path)
+            if location.line is None:
+                where = path
+            elif location.column is None:
+                where = f"{path}:{location.line}"
+            else:
+                where = f"{path}:{location.line}:{location.column}"
+        rule = finding.rule_id
+        if self.color:
+            rule = _paint(rule, "1", True)
+        head = f"{where}: {self.severities[finding.severity]} {rule} {_clean(finding.message)}"
+        if not finding.chain:
+            return head
+        shown = self.shown
+        texts = []
+        for link in finding.chain:
+            entry = shown.get(id(link))
+            if entry is None:  # the entry holds the link, so its id stays its own
+                entry = shown[id(link)] = (link, _clean(str(link)))
+            texts.append(entry[1])
+        chain = " → ".join(texts)
+        return f"{head}\n    {_paint(chain, '2', True) if self.color else chain}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -75,8 +100,8 @@ def summary_line(report: Report) -> str:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    shown: dict[int, tuple[Link, str]] = {}
-    blocks = [format_finding(f, color=color, shown=shown) for f in report.active]
+    formatter = _Formatter(color, {})
+    blocks = [formatter.finding(f) for f in report.active]
     suppressed = report.suppressed
     if suppressed:
         lines = ["suppressed:"]
