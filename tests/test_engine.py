@@ -301,6 +301,20 @@ def test_segregation_of_duties_needs_both_halves():
     ]
 
 
+@pytest.mark.parametrize("first", ["TRAN_CUSTINVC", "TRAN_CUSTPYMT"])
+def test_segregation_of_duties_names_the_same_permission_whatever_the_row_order(first):
+    text = policy(
+        """
+  - id: sod-billing
+    applies_to: roles
+    forbid_together: [[{permission: "TRAN_CUST*"}, {permission: Vendors}]]
+"""
+    )
+    rows = {first: "FULL", "TRAN_CUSTINVC": "FULL", "TRAN_CUSTPYMT": "FULL", "LIST_VENDOR": "VIEW"}
+    (finding,) = run_rules(text, account(rows))
+    assert "combines Invoice (TRAN_CUSTINVC) at FULL and Vendors" in finding.message
+
+
 # -- require ------------------------------------------------------------------------------
 def test_require_web_services_only_on_roles_used_by_tokens():
     text = policy(

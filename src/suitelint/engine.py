@@ -242,8 +242,8 @@ class Context:
     _globals: dict[str, Table | None] = field(default_factory=dict)
     _tokens: dict[str, Table] = field(default_factory=dict)
     _thresholds: dict[int, dict[str, Level | None]] = field(default_factory=dict)
-    #: per selector, the permkeys of its threshold cache that it selects (not None)
-    _relevant: dict[int, set[str]] = field(default_factory=dict)
+    #: per selector, the permkeys of its threshold cache that it selects, by threshold
+    _relevant: dict[int, dict[Level, set[str]]] = field(default_factory=dict)
     _results: dict[tuple[int, int], Any] = field(default_factory=dict)
     _displays: dict[str, str] = field(default_factory=dict)
     _described: dict[int, tuple[PermSelector, str]] = field(default_factory=dict)
@@ -349,7 +349,8 @@ class Context:
         if permkey not in cache:
             found = cache[permkey] = selector.threshold(permkey, self.catalog)
             if found is not None:
-                self._relevant.setdefault(id(selector), set()).add(permkey)
+                groups = self._relevant.setdefault(id(selector), {})
+                groups.setdefault(found, set()).add(permkey)
         return cache[permkey]
 
     def display(self, permkey: str) -> str:
@@ -564,33 +565,39 @@ def _subject_location(subject: Subject) -> Location | None:
 def _matches(
     ctx: Context, table: Table, selectors: Sequence[PermSelector]
 ) -> list[tuple[str, Level, PermSelector]]:
-    """Held permissions matching any selector (first selector wins), cached per table."""
+    """Held permissions matching any selector (the first that matches wins), cached per
+    table. In no particular order: findings are sorted in the end, and callers that pick
+    one match pick by permkey."""
     key = (id(selectors), id(table))
     entry = ctx._results.get(key)
     if entry is None:
-        found: list[tuple[str, Level, PermSelector]] = []
-        # This runs for every table and rule: the thresholds of permkeys not seen before
-        # are worked out (as ctx.threshold does), and only the permkeys some selector
-        # selects are then walked, in the table's order; set operations do the rest in C.
+        # This runs for every table and rule, and a role can hold hundreds of permissions:
+        # the work per permission is done in C, with set operations. Thresholds of
+        # permkeys not seen before are worked out first (as ctx.threshold does); then,
+        # per threshold, the held permkeys a selector selects at that threshold are an
+        # intersection, and only those held below a threshold higher than VIEW are
+        # compared one by one.
         levels = table.levels
-        caches = []
-        candidates: set[str] = set()
+        held = levels.keys()
+        found: list[tuple[str, Level, PermSelector]] = []
+        taken: set[str] = set()
         for selector in selectors:
             cache = ctx._thresholds.setdefault(id(selector), {})
-            relevant = ctx._relevant.setdefault(id(selector), set())
-            for permkey in levels.keys() - cache.keys():
-                threshold = cache[permkey] = selector.threshold(permkey, ctx.catalog)
-                if threshold is not None:
-                    relevant.add(permkey)
-            candidates |= levels.keys() & relevant
-            caches.append((selector, cache))
-        for permkey in [k for k in levels if k in candidates] if candidates else ():
-            level = levels[permkey]
-            for selector, cache in caches:
-                threshold = cache[permkey]
-                if threshold is not None and level >= threshold:
-                    found.append((permkey, level, selector))
-                    break
+            groups = ctx._relevant.setdefault(id(selector), {})
+            if not cache.keys() >= held:
+                for permkey in held - cache.keys():
+                    threshold = cache[permkey] = selector.threshold(permkey, ctx.catalog)
+                    if threshold is not None:
+                        groups.setdefault(threshold, set()).add(permkey)
+            for threshold, selected in groups.items():
+                hits = held & selected
+                if taken:
+                    hits -= taken
+                if threshold > Level.VIEW:
+                    hits = {k for k in hits if levels[k] >= threshold}
+                if hits:
+                    found += [(k, levels[k], selector) for k in hits]
+                    taken |= hits
         # The entry holds the key objects themselves, so their ids cannot be reused by
         # other objects while the cache lives (user and integration tables are built per call).
         entry = (selectors, table, found)
@@ -702,7 +709,7 @@ def check_forbid_together(em: Emitter, assertion: ForbidTogether, table: Table) 
             found = _matches(em.ctx, table, em.ctx.alone(selector))
             if not found:
                 break
-            held.append(found[0][:2])
+            held.append(min(found)[:2])  # the first by permkey: the same whatever the row order
         else:
             parts = " and ".join(f"{em.ctx.display(k)} at {lv.name}" for k, lv in held)
             tail = tuple(em.perm_link(k, lv, table.grant_of(k)) for k, lv in held)
