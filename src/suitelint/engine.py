@@ -1110,9 +1110,17 @@ def _apply_waivers(ctx: Context, policy: Policy, findings: list[Finding]) -> lis
 
 
 def evaluate(
-    policy: Policy, snapshot: Snapshot, catalog: Catalog, today: dt.date
+    policy: Policy,
+    snapshot: Snapshot,
+    catalog: Catalog,
+    today: dt.date,
+    *,
+    place: Callable[[list[Finding]], list[Finding]] | None = None,
 ) -> tuple[Finding, ...]:
-    """Every finding of every rule on every selected subject, waivers applied, sorted."""
+    """Every finding of every rule on every selected subject, waivers applied, sorted.
+
+    ``place`` gives findings their place in the input files before they are sorted (by
+    place): sorting tens of thousands of findings once, not before and after placing."""
     ctx = Context(snapshot, catalog, today)
     findings: list[Finding] = list(data_findings(ctx))
     bound: dict[int, Callable[[Role], bool]] = {}
@@ -1136,7 +1144,8 @@ def evaluate(
             table = ctx.table(subject) if needs_table else Table({}, _EMPTY_GRANT)
             for assertion in rule.assertions:
                 _check(em, assertion, table, bound, covered)
-    return sort_findings(_apply_waivers(ctx, policy, findings))
+    findings = _apply_waivers(ctx, policy, findings)
+    return sort_findings(place(findings) if place is not None else findings)
 
 
 def _check(

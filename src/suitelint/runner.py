@@ -61,6 +61,11 @@ def engine_rule_docs() -> dict[str, RuleDoc]:
 
 def locate_findings(findings: Sequence[Finding], loaded: Loaded) -> tuple[Finding, ...]:
     """Give findings that have no file of their own a place in the snapshot file."""
+    return sort_findings(place_findings(findings, loaded))
+
+
+def place_findings(findings: Sequence[Finding], loaded: Loaded) -> list[Finding]:
+    """:func:`locate_findings` without sorting (the engine sorts once, after placing)."""
     result = []
     places: dict[tuple[str, str, str | None], Location | None] = {}  # many share a place
     for finding in findings:
@@ -71,13 +76,9 @@ def locate_findings(findings: Sequence[Finding], loaded: Loaded) -> tuple[Findin
             else:
                 location = places[where] = loaded.locate(*where)
             if location is not None:
-                finding = _with_location(finding, location)
+                finding = msgspec.structs.replace(finding, location=location)
         result.append(finding)
-    return sort_findings(result)
-
-
-def _with_location(finding: Finding, location: Location) -> Finding:
-    return msgspec.structs.replace(finding, location=location)
+    return result
 
 
 def evaluate_sources(
@@ -89,8 +90,10 @@ def evaluate_sources(
     allow_empty: bool = False,
 ) -> tuple[Loaded, tuple[Finding, ...]]:
     loaded = load_sources(sources, catalog, allow_empty=allow_empty)
-    findings = evaluate(policy, loaded.snapshot, catalog, today)
-    return loaded, locate_findings(findings, loaded)
+    findings = evaluate(
+        policy, loaded.snapshot, catalog, today, place=lambda found: place_findings(found, loaded)
+    )
+    return loaded, findings
 
 
 def against_base(
