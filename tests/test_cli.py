@@ -274,3 +274,29 @@ def test_the_installed_entry_point_answers_version_without_typer():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.splitlines()[1] == "False"
+
+
+def test_the_installed_entry_point_writes_everything_before_it_leaves(tmp_path):
+    """It leaves with ``os._exit`` (no teardown of a large account): what it printed and
+    wrote must all be there, and the exit code must be the command's."""
+    import json
+    import subprocess
+    import sys
+
+    report = tmp_path / "report.json"
+    code = "from suitelint.entry import main; main()"
+    args = ["check", str(EXAMPLES / "account.json"), "--as-of", "2026-11-25"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args, "-f", "text", "-f", f"json={report}"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stdout.rstrip().splitlines()[-1].startswith("FAIL: 18 findings")
+    assert len(json.loads(report.read_text())["findings"]) == 18
+    missing = subprocess.run(
+        [sys.executable, "-c", code, "check", str(tmp_path / "nothing.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 2 and "no such file" in missing.stderr
