@@ -153,7 +153,7 @@ def test_each_subject_and_permission_is_located_at_its_key(account, indent, asci
     writer.put("}")
     text = writer.text
     json.loads(text)  # the writer writes JSON
-    locator = Locator("s.json", text=text)
+    locator = Locator("s.json", data=text.encode())
 
     asks = [(name, item["id"], None) for name in sections for item in sections[name]]
     for role in sections["roles"]:
@@ -172,6 +172,6 @@ def test_each_subject_and_permission_is_located_at_its_key(account, indent, asci
 
 
 def test_an_unknown_subject_is_located_at_the_file_only() -> None:
-    locator = Locator("s.json", text='{"roles": [{"id": "1", "name": "R"}]}')
+    locator = Locator("s.json", data=b'{"roles": [{"id": "1", "name": "R"}]}')
     assert locator.locate("roles", "2") == Location("s.json")
     assert locator.locate("tokens", "1") == Location("s.json")

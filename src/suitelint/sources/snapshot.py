@@ -26,9 +26,10 @@ from suitelint.yamlsrc import PathKey, Positions, decode_text, load_yaml
 
 SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 _SECTIONS = ("roles", "users", "integrations", "tokens")
-_ID_KEY = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
-_PERMKEY_KEY = re.compile(r'"permkey"\s*:\s*("(?:[^"\\]|\\.)*")')
-_PERMKEY_PLAIN = re.compile(r'"permkey"\s*:\s*("[^"\\]*")')
+_ID_KEY = re.compile(rb'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
+_PERMKEY_KEY = re.compile(rb'"permkey"\s*:\s*("(?:[^"\\]|\\.)*")')
+_PERMKEY_PLAIN = re.compile(rb'"permkey"\s*:\s*("[^"\\]*")')
+_JSON_SPACE = b" \t\r\n"
 _LINE_CHUNK = 1 << 12
 #: permkey lookups in one subject after which its permissions are indexed
 _INDEX_AFTER_ASKS = 4
@@ -38,30 +39,31 @@ _INDEX_AFTER_ASKS = 4
 class Locator:
     """Finds the line of a subject (and of one of its permissions) in a snapshot file.
 
-    For YAML the loader's position map answers; for JSON a scan of the text, done once
-    per section and only when a finding asks.
+    For YAML the loader's position map answers; for JSON a scan of the file's bytes
+    (UTF-8: offsets are bytes, columns are characters), done once per section and only
+    when a finding asks.
     """
 
     path: str
-    text: str | None = None
+    data: bytes | None = None
     positions: Positions | None = None
     snapshot: Snapshot | None = None
     _json_ids: dict[str, dict[str, int]] = field(default_factory=dict)
     _json_offsets: dict[str, list[int]] = field(default_factory=dict)
     _json_spans: dict[str, tuple[int, int]] | None = None
     #: each permkey as a JSON string literal
-    _literals: dict[str, str] = field(default_factory=dict)
+    _literals: dict[str, bytes] = field(default_factory=dict)
     #: per subject (by offset): how often a permkey in it was asked for, and once that
     #: is often, the offset of each permkey literal in it
     _permkey_asks: dict[int, int] = field(default_factory=dict)
-    _permkey_index: dict[int, dict[str, int]] = field(default_factory=dict)
+    _permkey_index: dict[int, dict[bytes, int]] = field(default_factory=dict)
     #: newline counts and last newline offsets at every _LINE_CHUNK characters
     _line_marks: tuple[list[int], list[int]] | None = None
 
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location:
         if self.positions is not None and self.snapshot is not None:
             return self._locate_yaml(section, subject_id, permkey)
-        if self.text is not None:
+        if self.data is not None:
             return self._locate_json(section, subject_id, permkey)
         return Location(self.path)
 
@@ -93,22 +95,22 @@ class Locator:
     def _section_span(self, section: str) -> tuple[int, int]:
         spans = self._json_spans
         if spans is None:
-            assert self.text is not None
-            text = self.text
+            assert self.data is not None
+            text = self.data
             starts = []
             # The schema allows keys named users, integrations and tokens only at the top
             # level, so the last such key starts its section. Searched from the end, the
             # usual order (roles, users, integrations, tokens, as snapshots are written)
             # reads only the tail of the file, not the tens of megabytes of roles before it.
             for name in ("users", "integrations", "tokens"):
-                pattern = re.compile(rf'"{name}"\s*:\s*\[')
-                match = _rfind_match(pattern, f'"{name}"', text, 0, len(text))
+                key = f'"{name}"'.encode()
+                match = _rfind_match(re.compile(key + rb"\s*:\s*\["), key, text, 0, len(text))
                 if match is not None:
                     starts.append((match.start(), name))
             # A user's own "roles" is a list of strings: the roles section is the first
             # "roles" that holds objects (an empty one holds nothing to find).
-            pattern = re.compile(r'"roles"\s*:\s*\[\s*\{')
-            match = next(_finditer(pattern, '"roles"', text, 0, len(text)), None)
+            pattern = re.compile(rb'"roles"\s*:\s*\[\s*\{')
+            match = next(_finditer(pattern, b'"roles"', text, 0, len(text)), None)
             if match is not None:
                 starts.append((match.start(), "roles"))
             starts.sort()
@@ -122,19 +124,19 @@ class Locator:
     def _ids(self, section: str) -> tuple[dict[str, int], list[int]]:
         """Offset of each subject id's first ``"id"`` key in ``section``, and all those
         offsets sorted (to find where the next subject starts)."""
-        assert self.text is not None
+        assert self.data is not None
         ids = self._json_ids.get(section)
         if ids is None:
             start, end = self._section_span(section)
             ids = {}
-            for match in _finditer(_ID_KEY, '"id"', self.text, start, end):
+            for match in _finditer(_ID_KEY, b'"id"', self.data, start, end):
                 literal = match.group(1)
-                if "\\" not in literal:  # no escapes: the JSON string is its content
-                    ids.setdefault(literal[1:-1], match.start())
-                    continue
                 try:
-                    value = msgspec.json.decode(literal.encode())
-                except msgspec.DecodeError:
+                    if b"\\" not in literal:  # no escapes: the JSON string is its content
+                        value = literal[1:-1].decode("utf-8")
+                    else:
+                        value = msgspec.json.decode(literal)
+                except (msgspec.DecodeError, UnicodeDecodeError):
                     continue
                 ids.setdefault(value, match.start())
             self._json_ids[section] = ids
@@ -142,33 +144,36 @@ class Locator:
         return ids, self._json_offsets[section]
 
     def _line_column(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of ``offset`` in ``self.text``.
+        """1-based line and column (in characters) of byte ``offset`` in ``self.data``.
 
-        Counting newlines from the start of the text for every finding made locating
+        Counting newlines from the start of the file for every finding made locating
         quadratic (minutes on a large snapshot): the count is kept at every
-        :data:`_LINE_CHUNK` characters, so each lookup scans at most one chunk."""
-        text = self.text
+        :data:`_LINE_CHUNK` bytes, so each lookup scans at most one chunk."""
+        text = self.data
         assert text is not None
         if self._line_marks is None:
             counts = [0]
             last_newline = [-1]
             for chunk_start in range(0, len(text), _LINE_CHUNK):
                 chunk_end = min(chunk_start + _LINE_CHUNK, len(text))
-                counts.append(counts[-1] + text.count("\n", chunk_start, chunk_end))
-                found = text.rfind("\n", chunk_start, chunk_end)
+                counts.append(counts[-1] + text.count(b"\n", chunk_start, chunk_end))
+                found = text.rfind(b"\n", chunk_start, chunk_end)
                 last_newline.append(found if found >= 0 else last_newline[-1])
             self._line_marks = (counts, last_newline)
         counts, last_newline = self._line_marks
         k = offset // _LINE_CHUNK
         chunk_start = k * _LINE_CHUNK
-        line = counts[k] + text.count("\n", chunk_start, offset) + 1
-        newline = text.rfind("\n", chunk_start, offset)
+        line = counts[k] + text.count(b"\n", chunk_start, offset) + 1
+        newline = text.rfind(b"\n", chunk_start, offset)
         if newline < 0:
             newline = last_newline[k]
-        return line, offset - (newline + 1) + 1
+        before = text[newline + 1 : offset]
+        if before.isascii():
+            return line, len(before) + 1
+        return line, len(before.decode("utf-8", "replace")) + 1
 
     def _locate_json(self, section: str, subject_id: str, permkey: str | None) -> Location:
-        assert self.text is not None
+        assert self.data is not None
         ids, offsets = self._ids(section)
         offset = ids.get(subject_id)
         if offset is None:
@@ -179,40 +184,41 @@ class Locator:
             end = offsets[after] if after < len(offsets) else self._section_span(section)[1]
             literal = self._literals.get(permkey)
             if literal is None:
-                literal = self._literals[permkey] = msgspec.json.encode(permkey).decode()
+                literal = self._literals[permkey] = msgspec.json.encode(permkey)
             found = self._permkey_offset(literal, offset, end)
             if found is not None:
                 offset = found
         line, column = self._line_column(offset)
         return Location(self.path, line, column)
 
-    def _permkey_offset(self, literal: str, start: int, end: int) -> int | None:
+    def _permkey_offset(self, literal: bytes, start: int, end: int) -> int | None:
         """Offset of the first ``"permkey": LITERAL`` in the subject at ``text[start:end]``.
 
         Most subjects are asked for once or twice: the literal is searched for. An
         administrator-like role is asked for hundreds of its permissions: searching each
         from the role's start would read the role once per finding, so after a few asks
         the role's permissions are indexed in one pass."""
-        assert self.text is not None
+        data = self.data
+        assert data is not None
         index = self._permkey_index.get(start)
         if index is None:
             asks = self._permkey_asks[start] = self._permkey_asks.get(start, 0) + 1
-            if asks < _INDEX_AFTER_ASKS or "\\" in literal:
-                return _find_permkey(self.text, literal, start, end)
+            if asks < _INDEX_AFTER_ASKS or b"\\" in literal:
+                return _find_permkey(data, literal, start, end)
             # Literals without escapes (all but odd ones, which are searched for), first
             # occurrence kept, as the search finds it.
-            matches = list(_PERMKEY_PLAIN.finditer(self.text, start, end))
+            matches = list(_PERMKEY_PLAIN.finditer(data, start, end))
             index = self._permkey_index[start] = {m[1]: m.start() for m in reversed(matches)}
-        elif "\\" in literal:
-            return _find_permkey(self.text, literal, start, end)
+        elif b"\\" in literal:
+            return _find_permkey(data, literal, start, end)
         return index.get(literal)
 
 
 def _rfind_match(
-    pattern: re.Pattern[str], prefix: str, text: str, start: int, end: int
-) -> re.Match[str] | None:
+    pattern: re.Pattern[bytes], prefix: bytes, text: bytes, start: int, end: int
+) -> re.Match[bytes] | None:
     """The last match of ``pattern`` (which begins with the literal ``prefix``) that
-    starts within ``text[start:end]``, found with ``str.rfind`` from the end."""
+    starts within ``text[start:end]``, found with ``bytes.rfind`` from the end."""
     at = text.rfind(prefix, start, end)
     while at >= 0:
         match = pattern.match(text, at)
@@ -223,10 +229,10 @@ def _rfind_match(
 
 
 def _finditer(
-    pattern: re.Pattern[str], prefix: str, text: str, start: int, end: int
-) -> Iterator[re.Match[str]]:
+    pattern: re.Pattern[bytes], prefix: bytes, text: bytes, start: int, end: int
+) -> Iterator[re.Match[bytes]]:
     """``pattern.finditer(text, start, end)`` for a pattern that begins with the literal
-    ``prefix``: ``str.find`` jumps to each candidate, which is many times faster than the
+    ``prefix``: ``bytes.find`` jumps to each candidate, which is many times faster than the
     regex scan over tens of megabytes."""
     at = text.find(prefix, start, end)
     while at >= 0:
@@ -238,18 +244,18 @@ def _finditer(
             at = text.find(prefix, match.end(), end)
 
 
-def _find_permkey(text: str, literal: str, start: int, end: int) -> int | None:
+def _find_permkey(text: bytes, literal: bytes, start: int, end: int) -> int | None:
     """Offset of the first ``"permkey"\\s*:\\s*LITERAL`` within ``text[start:end]``:
-    the literal is found with ``str.find``, then what stands before it is checked."""
-    key = '"permkey"'
+    the literal is found with ``bytes.find``, then what stands before it is checked."""
+    key = b'"permkey"'
     at = text.find(literal, start, end)
     while at >= 0:
         j = at
-        while j > start and text[j - 1].isspace():
+        while j > start and text[j - 1] in _JSON_SPACE:
             j -= 1
-        if j > start and text[j - 1] == ":":
+        if j > start and text[j - 1] == ord(":"):
             j -= 1
-            while j > start and text[j - 1].isspace():
+            while j > start and text[j - 1] in _JSON_SPACE:
                 j -= 1
             begin = j - len(key)
             if begin >= start and text.startswith(key, begin):
@@ -313,6 +319,17 @@ def _friendly(message: str, key: PathKey = ()) -> str:
 def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
     """Decode snapshot bytes (JSON, or YAML when ``path`` says so) into the model."""
     is_yaml = path.lower().endswith((".yaml", ".yml"))
+    if not is_yaml:
+        # The common case, and a large account's: the bytes decode straight into the
+        # model (msgspec checks the UTF-8) and the locator reads the same bytes. Only a
+        # file that fails is decoded as text, to say where and why.
+        body = data.removeprefix(codecs.BOM_UTF8)
+        try:
+            snapshot = msgspec.json.decode(body, type=Snapshot)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            pass
+        else:
+            return LoadedSnapshot(snapshot, Locator(path, data=body))
     text = decode_text(data, path, SnapshotError)
     if not text.strip():
         raise SnapshotError("empty file; expected a suitelint snapshot", path, 1, 1)
@@ -352,7 +369,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         message = re.sub(r"\s*\(byte \d+\)", "", str(exc))
         raise SnapshotError(f"invalid JSON: {message}", path, line, col) from None
-    return LoadedSnapshot(snapshot, Locator(path, text=text))
+    return LoadedSnapshot(snapshot, Locator(path, data=raw))
 
 
 def load_snapshot(path: Path) -> LoadedSnapshot:

@@ -6,6 +6,7 @@ through the role's source file (SDF) or the snapshot file's locator.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 
 from suitelint.catalog import Catalog
@@ -41,6 +42,9 @@ def add_standard_roles(snapshot: Snapshot, catalog: Catalog) -> Snapshot:
     return msgspec.structs.replace(snapshot, roles=snapshot.roles + tuple(added.values()))
 
 
+_PERMKEY = operator.attrgetter("permkey")
+
+
 def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[Problem]:
     def at(section: str, subject_id: str, permkey: str | None, message: str) -> Problem:
         location = locate(section, subject_id, permkey)
@@ -69,16 +73,17 @@ def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[
         else:
             yield at(section, owner, permkey, message)
 
-    # Hundreds of thousands of rows name a few hundred permkeys: each is looked up once.
-    known: set[str] = set()
+    # Hundreds of thousands of rows name a few hundred permkeys: they are collected in C
+    # (attrgetter), each is looked up once, and rows are only walked when one is unknown.
+    held: set[str] = set()
     for role in snapshot.roles:
-        for perm in role.permissions:
-            if perm.permkey in known:
-                continue
-            if catalog.get(perm.permkey) is not None:
-                known.add(perm.permkey)
-                continue
-            yield from check_permkey("roles", role.id, perm.permkey, role.path, perm.line)
+        held.update(map(_PERMKEY, role.permissions))
+    known = {permkey for permkey in held if catalog.get(permkey) is not None}
+    if len(known) != len(held):
+        for role in snapshot.roles:
+            for perm in role.permissions:
+                if perm.permkey not in known:
+                    yield from check_permkey("roles", role.id, perm.permkey, role.path, perm.line)
     for user in snapshot.users:
         for perm in user.global_permissions:
             if perm.permkey not in known:
