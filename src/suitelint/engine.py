@@ -412,7 +412,7 @@ def subject_roles(ctx: Context, subject: Subject) -> list[tuple[tuple[Link, ...]
         return [((), subject)]
     if isinstance(subject, Token):
         role, _, _ = ctx.token_parts(subject)
-        return [(subject_prefix(ctx, subject), role)]
+        return [(ctx.prefix(subject), role)]
     if isinstance(subject, User):
         return [((user_link(subject),), r) for r in ctx.user_roles(subject)]
     result: list[tuple[tuple[Link, ...], Role]] = []

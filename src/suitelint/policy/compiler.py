@@ -58,8 +58,15 @@ class PermSelector:
 
     def threshold(self, permkey: str, catalog: Catalog) -> Level | None:
         """The lowest level at which holding ``permkey`` matches this selector."""
+        found = self._own_threshold(permkey, catalog)
+        if found is None or not self.excluded:
+            return found
         if any(e.threshold(permkey, catalog) is not None for e in self.excluded):
             return None
+        return found
+
+    def _own_threshold(self, permkey: str, catalog: Catalog) -> Level | None:
+        """:meth:`threshold`, exceptions aside."""
         if self.keys:
             return self.level if permkey in self.keys else None
         if self.pattern is not None:
