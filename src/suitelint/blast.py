@@ -252,6 +252,10 @@ def _via(grant: Grant) -> str:
 
 def capabilities(ctx: Context, table: Table) -> tuple[CapabilityHeld, ...]:
     """Capability tags a permission table confers, in :data:`CAPABILITY_WEIGHTS` order."""
+    return ctx.memo("capabilities", table, lambda: _capabilities(ctx, table))
+
+
+def _capabilities(ctx: Context, table: Table) -> tuple[CapabilityHeld, ...]:
     catalog = ctx.catalog
     order = _tag_order(catalog)
     if table.everything is not None:
@@ -264,12 +268,20 @@ def capabilities(ctx: Context, table: Table) -> tuple[CapabilityHeld, ...]:
             for tag in order
         )
     conferred: dict[str, list[Conferral]] = {}
+    vias: dict[int, str] = {}  # a role's table has one grant for all its permissions
     for permkey, level in sorted(table.levels.items()):
         if level == Level.NONE:
             continue
-        for tag in catalog.capabilities_of(permkey, level):
+        tags = catalog.capabilities_of(permkey, level)
+        if not tags:
+            continue
+        grant = table.grant_of(permkey)
+        via = vias.get(id(grant))
+        if via is None:
+            via = vias[id(grant)] = _via(grant)
+        for tag in tags:
             conferred.setdefault(tag, []).append(
-                Conferral(permkey, ctx.display(permkey), level, _via(table.grant_of(permkey)))
+                Conferral(permkey, ctx.display(permkey), level, via)
             )
     result = []
     for tag in order:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from suitelint.catalog import Catalog
 from suitelint.errors import PolicyError, Problem
@@ -53,6 +53,8 @@ from suitelint.policy.compiler import (
     Policy,
     Require,
 )
+
+T = TypeVar("T")
 
 ENGINE_RULES = {
     "suitelint/undocumented-level": (
@@ -245,6 +247,8 @@ class Context:
     #: per selector, the permkeys of its threshold cache that it selects, by threshold
     _relevant: dict[int, dict[Level, set[str]]] = field(default_factory=dict)
     _results: dict[tuple[int, int], Any] = field(default_factory=dict)
+    #: what other modules work out once per object (see :meth:`memo`)
+    _memo: dict[tuple[str, int], tuple[object, Any]] = field(default_factory=dict)
     _displays: dict[str, str] = field(default_factory=dict)
     _described: dict[int, tuple[PermSelector, str]] = field(default_factory=dict)
     _alone: dict[int, tuple[PermSelector]] = field(default_factory=dict)
@@ -383,6 +387,15 @@ class Context:
         if single is None:
             single = self._alone[id(selector)] = (selector,)
         return single
+
+    def memo(self, name: str, key: object, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``name`` and ``key`` object (by identity) in this
+        evaluation: tables are shared by every token of a role."""
+        entry = self._memo.get((name, id(key)))
+        if entry is None:  # the entry holds the key, so its id stays its own
+            entry = self._memo[(name, id(key))] = (key, compute())
+        result: T = entry[1]
+        return result
 
     def prefix(self, subject: Subject) -> tuple[Link, ...]:
         """:func:`subject_prefix`, built once per subject and shared by its findings."""

@@ -38,6 +38,8 @@ FORMULA_LINE = (
 # -- shared helpers --------------------------------------------------------------------------
 def _clean(text: str) -> str:
     """No control characters reach a terminal or a one-line field."""
+    if text.isprintable():  # the common case, checked in C: nothing to replace
+        return text
     return "".join(
         ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text
     )
