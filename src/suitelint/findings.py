@@ -190,8 +190,8 @@ class Report:
 
     def counts(self) -> dict[str, int]:
         """Active findings per severity label, plus ``suppressed``."""
-        counter = Counter(f.severity.label for f in self.active)
-        result = {s.label: counter.get(s.label, 0) for s in sorted(Severity, reverse=True)}
+        counter = Counter(f.severity for f in self.active)
+        result = {s.label: counter.get(s, 0) for s in sorted(Severity, reverse=True)}
         result["suppressed"] = len(self.suppressed)
         return result
 
