@@ -14,7 +14,8 @@ in a fresh process and repeated (min and median reported):
 * peak RSS of every child (``os.wait4`` resource usage: ``ru_maxrss``).
 
 Timings are compared as ratios within one run, so a busy machine skews them less than
-absolute numbers. The table goes to stdout; the numbers to ``benchmarks/out/results.json``.
+absolute numbers; the commands of a size are measured round by round (floor, check,
+blast-radius, diff, floor, check, ...), so a drift in the host's speed touches them alike. The table goes to stdout; the numbers to ``benchmarks/out/results.json``.
 No timing is asserted here: ``Targets`` only reports which of §7's targets held.
 """
 
@@ -155,6 +156,29 @@ def measure(
     return result
 
 
+def measure_rounds(
+    commands: dict[str, tuple[list[str], tuple[int, ...], bool]], repeats: int
+) -> dict[str, Measure]:
+    """Measure several commands round by round (each once per round, in turn), not each
+    ``repeats`` times in a row: a shared host's speed drifts within minutes, and ratios are
+    only fair between runs taken under the same conditions. ``commands`` maps a name to
+    (command, accepted exit codes, capture stdout); a command that fails is not run again."""
+    results = {name: Measure(name, command) for name, (command, _, _) in commands.items()}
+    for _ in range(repeats):
+        for name, (command, ok, capture) in commands.items():
+            result = results[name]
+            if result.error is not None:
+                continue
+            run, message = run_once(command, capture=capture)
+            if run.exit_code not in ok:
+                first = message.splitlines()[0] if message else ""
+                result.error = f"exit {run.exit_code}: {first}"
+                result.runs.clear()
+                continue
+            result.runs.append(run)
+    return results
+
+
 def suitelint_command() -> list[str]:
     """The console script of this interpreter's environment (what users run), else
     ``python -m suitelint``."""
@@ -210,13 +234,13 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     sizes: list[str] = args.sizes
     repeats: int = args.repeats
     facts = ensure_generated(sizes, args.regenerate)
-    commands = {name: has_command(tool, name) for name in ("blast-radius", "diff")}
+    has = {name: has_command(tool, name) for name in ("blast-radius", "diff")}
     # Warm-up: the first run of each entry point writes its bytecode cache.
     run_once([*tool, "--version"])
     run_once([*tool, "check", str(generate.paths("sdf20")["sdf"]), "--as-of", AS_OF])
     notes = [
         f"suitelint {name} not available in this build: skipped"
-        for name, present in commands.items()
+        for name, present in has.items()
         if not present
     ]
     results: dict[str, Any] = {"sizes": {}}
@@ -224,36 +248,34 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         where = generate.paths(size)
         snapshot = str(where["snapshot"])
         print(f"measuring {size} ...", file=sys.stderr, flush=True)
-        floor = measure(
-            "floor", [sys.executable, "-c", FLOOR_CODE, snapshot], repeats, ok=(0,), capture=True
-        )
+        check_args = ["check", snapshot, "--policy", "builtin:baseline", "--as-of", AS_OF]
+        commands: dict[str, tuple[list[str], tuple[int, ...], bool]] = {
+            "floor": ([sys.executable, "-c", FLOOR_CODE, snapshot], (0,), True),
+            "check": ([*tool, *check_args], (0, 1), True),
+        }
+        if has["blast-radius"]:
+            commands["blast-radius"] = (
+                [*tool, "blast-radius", snapshot, "--as-of", AS_OF],
+                (0, 1),
+                False,
+            )
+        if has["diff"]:
+            commands["diff"] = ([*tool, "diff", snapshot, str(where["snapshot_v2"])], (0, 1), False)
+        # The same roles as an SDF project (XML, no tokens): no JSON floor to compare with.
+        sdf_args = ["check", str(where["sdf"]), "--policy", "builtin:baseline", "--as-of", AS_OF]
+        commands["check-sdf"] = ([*tool, *sdf_args], (0, 1), False)
+        measured = measure_rounds(commands, repeats)
+        floor = measured["floor"]
         row: dict[str, Any] = {"input": facts[size], "floor": floor.summary()}
         if floor.error is None:
             row["floor"]["parse_only_min_s"] = round(min(float(r.stdout) for r in floor.runs), 4)
-        check = measure(
-            "check",
-            [*tool, "check", snapshot, "--policy", "builtin:baseline", "--as-of", AS_OF],
-            repeats,
-            capture=True,
-        )
-        row["check"] = check.summary()
+        for name in ("check", "blast-radius", "diff", "check-sdf"):
+            if name in measured:
+                row[name] = measured[name].summary()
+        check = measured["check"]
         if check.runs:
             found = re.search(r"(\d+) findings?", check.runs[-1].stdout)
             row["check"]["findings"] = int(found.group(1)) if found else None
-        if commands["blast-radius"]:
-            row["blast-radius"] = measure(
-                "blast-radius", [*tool, "blast-radius", snapshot, "--as-of", AS_OF], repeats
-            ).summary()
-        if commands["diff"]:
-            row["diff"] = measure(
-                "diff", [*tool, "diff", snapshot, str(where["snapshot_v2"])], repeats
-            ).summary()
-        # The same roles as an SDF project (XML, no tokens): no JSON floor to compare with.
-        row["check-sdf"] = measure(
-            "check-sdf",
-            [*tool, "check", str(where["sdf"]), "--policy", "builtin:baseline", "--as-of", AS_OF],
-            repeats,
-        ).summary()
         for name in ("check", "blast-radius", "diff"):
             part = row.get(name)
             if part and "error" not in part and floor.error is None:
