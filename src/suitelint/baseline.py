@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from suitelint import jsonout
 from suitelint.errors import SourceError
 from suitelint.findings import Finding, Report, Suppression
 from suitelint.fsutil import atomic_write_text, read_input
@@ -84,7 +85,7 @@ def render_baseline(findings: Iterable[Finding]) -> str:
         by_identity.setdefault(finding.identity, finding)
     entries = [_entry(by_identity[key]) for key in sorted(by_identity)]
     document = {"suitelint_baseline": FORMAT_VERSION, "findings": entries}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return jsonout.dumps(document)
 
 
 def write_baseline(path: str, findings: Iterable[Finding]) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from suitelint import jsonout
 from suitelint.blast import (
     BlastReport,
     CapabilityHeld,
@@ -323,7 +323,7 @@ def as_data(report: BlastReport) -> dict[str, Any]:
 
 
 def render_json(report: BlastReport) -> str:
-    return json.dumps(as_data(report), indent=2, ensure_ascii=False) + "\n"
+    return jsonout.dumps(as_data(report))
 
 
 # -- Markdown ------------------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from suitelint import jsonout
 from suitelint.findings import Finding, Report
 
 FORMAT_VERSION = 1
@@ -63,4 +63,4 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return jsonout.dumps(report_to_dict(report))

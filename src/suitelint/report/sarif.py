@@ -10,12 +10,12 @@ the first source, so code scanning still shows it. No timestamps, no absolute pa
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
+from suitelint import jsonout
 from suitelint.findings import Finding, Report, RuleDoc, Severity
 from suitelint.report.locations import in_repository, relative_path
 
@@ -171,4 +171,4 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    return json.dumps(report_to_sarif(report), indent=2, ensure_ascii=False) + "\n"
+    return jsonout.dumps(report_to_sarif(report))
