@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from reports import assert_golden, sample_report
@@ -63,3 +65,22 @@ def test_control_characters_from_account_data_stay_valid_xml(shared: Path) -> No
 
 def test_an_empty_report_is_valid(shared: Path) -> None:
     validate(shared, junit.render(Report(findings=())))
+
+
+def _xml_char(ch: str) -> bool:
+    """XML 1.0's Char production."""
+    return (
+        ch in "\t\n\r"
+        or " " <= ch <= "\ud7ff"
+        or "\ue000" <= ch <= "\ufffd"
+        or "\U00010000" <= ch <= "\U0010ffff"
+    )
+
+
+@given(st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF)))
+def test_text_for_xml_keeps_every_xml_character_and_replaces_the_rest(text: str) -> None:
+    cleaned = junit._xml_text(text)
+    assert len(cleaned) == len(text)
+    for before, after in zip(text, cleaned, strict=True):
+        assert after == (before if _xml_char(before) else "\N{REPLACEMENT CHARACTER}")
+    etree.Element("case", name=cleaned)  # lxml refuses what XML cannot carry
