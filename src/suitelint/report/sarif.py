@@ -77,13 +77,17 @@ def _message(finding: Finding) -> str:
     return finding.message + "\nChain: " + " → ".join(str(link) for link in finding.chain)
 
 
-def _result(finding: Finding, index: Mapping[str, int], fallback: str) -> dict[str, Any]:
+def _result(
+    finding: Finding, index: Mapping[str, int], fallback: str, artifacts: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     location = finding.location
     if location is not None and not in_repository(location.path):
         location = None  # a built-in pack is no file of the repository: use the fallback
-    physical: dict[str, Any] = {
-        "artifactLocation": artifact_location(location.path if location else fallback)
-    }
+    path = location.path if location else fallback
+    artifact = artifacts.get(path)
+    if artifact is None:  # tens of thousands of findings share a few files
+        artifact = artifacts[path] = artifact_location(path)
+    physical: dict[str, Any] = {"artifactLocation": dict(artifact)}
     if location is not None and location.line is not None and location.line >= 1:
         region: dict[str, int] = {"startLine": location.line}
         if location.column is not None and location.column >= 1:
@@ -144,6 +148,7 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
     docs = _rule_docs(report)
     index = {rule_id: i for i, rule_id in enumerate(docs)}
     fallback = _fallback_source(report.sources)
+    artifacts: dict[str, dict[str, Any]] = {}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -159,7 +164,7 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index, fallback) for f in report.findings],
+        "results": [_result(f, index, fallback, artifacts) for f in report.findings],
         "properties": {
             "catalog": report.catalog_version,
             "policies": list(report.policies),
