@@ -6,7 +6,8 @@ in a fresh process and repeated (min and median reported):
 
 * ``floor``: a Python process that reads the snapshot and ``json.loads`` it — the
   standard library's parse, the floor every ratio is measured against;
-* ``check``: ``suitelint check SNAPSHOT --policy builtin:baseline`` (text to /dev/null);
+* ``check``: ``suitelint check SNAPSHOT --policy builtin:baseline`` (text to /dev/null),
+  and the same written as SARIF (what a code-scanning upload reads);
 * ``blast-radius``: ``suitelint blast-radius SNAPSHOT`` and ``diff``: ``suitelint diff
   SNAPSHOT SNAPSHOT-v2`` when this suitelint has those commands (skipped with a note if not);
 * ``startup``: ``suitelint --version`` against ``python -c pass``;
@@ -252,6 +253,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         commands: dict[str, tuple[list[str], tuple[int, ...], bool]] = {
             "floor": ([sys.executable, "-c", FLOOR_CODE, snapshot], (0,), True),
             "check": ([*tool, *check_args], (0, 1), True),
+            # what a code-scanning upload reads: the same check, written as SARIF
+            "check-sarif": ([*tool, *check_args, "--format", "sarif"], (0, 1), False),
         }
         if has["blast-radius"]:
             commands["blast-radius"] = (
@@ -269,14 +272,14 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         row: dict[str, Any] = {"input": facts[size], "floor": floor.summary()}
         if floor.error is None:
             row["floor"]["parse_only_min_s"] = round(min(float(r.stdout) for r in floor.runs), 4)
-        for name in ("check", "blast-radius", "diff", "check-sdf"):
+        for name in ("check", "check-sarif", "blast-radius", "diff", "check-sdf"):
             if name in measured:
                 row[name] = measured[name].summary()
         check = measured["check"]
         if check.runs:
             found = re.search(r"(\d+) findings?", check.runs[-1].stdout)
             row["check"]["findings"] = int(found.group(1)) if found else None
-        for name in ("check", "blast-radius", "diff"):
+        for name in ("check", "check-sarif", "blast-radius", "diff"):
             part = row.get(name)
             if part and "error" not in part and floor.error is None:
                 part["ratio_to_floor"] = round(part["min_s"] / row["floor"]["min_s"], 2)
@@ -400,6 +403,7 @@ def render(results: dict[str, Any]) -> str:
         "floor json.loads",
         "check baseline",
         "findings",
+        "check as SARIF",
         "blast-radius",
         "diff",
         "RSS MiB",
@@ -414,6 +418,7 @@ def render(results: dict[str, Any]) -> str:
                 _cell(row["floor"], ratio=False),
                 _cell(row["check"]),
                 str(row["check"].get("findings", "-")),
+                _cell(row.get("check-sarif")),
                 _cell(row.get("blast-radius")),
                 _cell(row.get("diff")),
                 f"{rss:.0f}" if rss is not None else "-",
