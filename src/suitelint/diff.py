@@ -180,6 +180,11 @@ def _levels(table: Table) -> dict[str, Level]:
     return levels
 
 
+def _levels_of(ctx: Context, table: Table) -> dict[str, Level]:
+    """:func:`_levels`, once per table: the tokens of a role share its table."""
+    return ctx.memo("diff-levels", table, lambda: _levels(table))
+
+
 def _capabilities(catalog: Catalog, permkey: str, level: Level) -> frozenset[str]:
     if permkey == EVERYTHING:
         return frozenset(catalog.capabilities) if level > Level.NONE else frozenset()
@@ -227,11 +232,16 @@ def _compare(
     result = []
     for key in sorted(old.keys() | new.keys()):
         was, now = old.get(key), new.get(key)
-        old_levels = _levels(before.table(was)) if was is not None else {}
+        old_levels = _levels_of(before, before.table(was)) if was is not None else {}
         table = after.table(now) if now is not None else None
-        new_levels = _levels(table) if table is not None else {}
+        new_levels = _levels_of(after, table) if table is not None else {}
         ctx = after if now is not None else before
-        changes = _permission_changes(ctx, old_levels, new_levels, table)
+        # most subjects of an account did not change: one comparison in C says so
+        changes = (
+            _permission_changes(ctx, old_levels, new_levels, table)
+            if old_levels != new_levels
+            else ()
+        )
         attrs = attributes(was, now)
         if was is not None and now is not None and not changes and not attrs:
             continue

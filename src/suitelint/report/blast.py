@@ -26,6 +26,7 @@ from suitelint.blast import (
     explain_risk,
 )
 from suitelint.findings import Link
+from suitelint.report.printable import printable
 from suitelint.sdfrole import ProposedPermission
 
 BLAST_FORMAT_VERSION = 1
@@ -36,17 +37,8 @@ FORMULA_LINE = (
 
 
 # -- shared helpers --------------------------------------------------------------------------
-def _clean(text: str) -> str:
-    """No control characters reach a terminal or a one-line field."""
-    if text.isprintable():  # the common case, checked in C: nothing to replace
-        return text
-    return "".join(
-        ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text
-    )
-
-
 def _chain_text(chain: Sequence[Link]) -> str:
-    return " → ".join(_clean(str(link)) for link in chain)
+    return " → ".join(printable(str(link)) for link in chain)
 
 
 def _link(chain: Sequence[Link], kind: str) -> Link | None:
@@ -79,14 +71,14 @@ def _excess_text(exposure: Exposure) -> str:
     if not exposure.excess:
         return "none: it holds nothing beyond its declaration"
     return "; ".join(
-        f"{_clean(e.name)} at {e.held.name} (allowed {e.allowed.name}, via {_clean(e.via)})"
+        f"{printable(e.name)} at {e.held.name} (allowed {e.allowed.name}, via {printable(e.via)})"
         for e in exposure.excess
     )
 
 
 # -- text --------------------------------------------------------------------------------------
 def _fit(text: str, width: int) -> str:
-    text = _clean(text)
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -142,7 +134,7 @@ def compact_sum(parts: Sequence[ScorePart]) -> str:
 
 
 def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
-    head = f"#{e.rank} {e.kind} {_clean(e.name)!r} [{_clean(e.id)}]: score {e.score}"
+    head = f"#{e.rank} {e.kind} {printable(e.name)!r} [{printable(e.id)}]: score {e.score}"
     if e.flags:
         head += f" ({', '.join(e.flags)})"
     lines = [head]
@@ -153,13 +145,13 @@ def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
     lines.append(f"  can: {', '.join(e.tags) or 'nothing the catalog tags'}")
     if e.everything and e.capabilities:
         via = e.capabilities[0].conferred_by[0].via
-        lines.append(f"    every capability at FULL: {_clean(via)} holds every permission")
+        lines.append(f"    every capability at FULL: {printable(via)} holds every permission")
     for cap in e.capabilities:
         if e.everything:
             lines.append(f"    {cap.tag:<29} {cap.weight} × {cap.level.name} = {cap.points:>2}")
             continue
         via = "; ".join(
-            f"{_clean(c.name)} = {c.level.name}" + (f" via {_clean(c.via)}" if c.via else "")
+            f"{printable(c.name)} = {c.level.name}" + (f" via {printable(c.via)}" if c.via else "")
             for c in cap.conferred_by[:3]
         )
         more = len(cap.conferred_by) - 3
@@ -169,16 +161,16 @@ def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
     lines.append(f"  score: {compact_sum(e.parts)}")
     for part in e.parts:
         if not part.name.startswith("capability "):
-            lines.append(f"    {part.name}: {part.points:+d} ({_clean(part.reason)})")
+            lines.append(f"    {part.name}: {part.points:+d} ({printable(part.reason)})")
     if e.declared_by:
-        lines.append(f"  declared by: {', '.join(_clean(r) for r in e.declared_by)}")
+        lines.append(f"  declared by: {', '.join(printable(r) for r in e.declared_by)}")
         lines.append(f"  excess: {_excess_text(e)}")
     elif e.kind == "token" or e.chains:
         lines.append(f"  unexplained {e.kind}: no allow_only rule declares what it needs")
     proposal = report.proposal(e.proposal)
     if proposal is not None:
         held = " + ".join(permission_phrase(p) for p in proposal.permissions) or "nothing"
-        lines.append(f"  proposed role: {proposal.scriptid} ({_clean(held)})")
+        lines.append(f"  proposed role: {proposal.scriptid} ({printable(held)})")
         removed = removed_tags(e, proposal)
         if removed:
             lines.append(f"    it would no longer: {', '.join(removed)}")
@@ -187,7 +179,7 @@ def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
 
 def render_text(report: BlastReport) -> str:
     lines = [
-        f"Blast radius of account {_clean(report.account_id)} ({report.environment}), "
+        f"Blast radius of account {printable(report.account_id)} ({report.environment}), "
         f"as of {report.as_of}; catalog {report.catalog_version}",
         f"{FORMULA_LINE}  (suitelint explain risk)",
         "",
@@ -224,18 +216,18 @@ def render_text(report: BlastReport) -> str:
         lines += ["", "Proposed roles (write them with --write-roles DIR)"]
         for p in report.proposals:
             lines.append(
-                f"  {p.filename}: {_clean(p.name)!r} for {', '.join(_clean(s) for s in p.subjects)}"
-                f" (from {', '.join(_clean(r) for r in p.rules)})"
+                f"  {p.filename}: {printable(p.name)!r} for {', '.join(printable(s) for s in p.subjects)}"
+                f" (from {', '.join(printable(r) for r in p.rules)})"
             )
             for perm in p.permissions:
-                lines.append(f"    {_clean(perm.name)} = {perm.level.name}")
+                lines.append(f"    {printable(perm.name)} = {perm.level.name}")
             for note in p.notes:
-                lines.append(f"    note: {_clean(note)}")
+                lines.append(f"    note: {printable(note)}")
     unexplained = [e for e in report.tokens if not e.explained]
     lines += [
         "",
         f"{len(report.tokens)} active tokens, {len(unexplained)} unexplained"
-        + (f" ({', '.join(_clean(e.name) for e in unexplained)})" if unexplained else "")
+        + (f" ({', '.join(printable(e.name) for e in unexplained)})" if unexplained else "")
         + f"; {len(report.proposals)} proposed roles",
     ]
     return "\n".join(lines) + "\n"
@@ -334,7 +326,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]!|~.:])")
 
 def md(text: str) -> str:
     """Account text as inert Markdown: no HTML, links, emphasis or table breaks."""
-    text = _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
@@ -343,7 +335,7 @@ def mermaid_label(text: str) -> str:
     code (``#35;``), so no label can close its node or inject syntax."""
     return "".join(
         ch if (ch.isascii() and ch.isalnum()) or ch == " " else f"#{ord(ch)};"
-        for ch in _clean(text)
+        for ch in printable(text)
     )
 
 

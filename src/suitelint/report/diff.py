@@ -4,15 +4,9 @@ reads in ten seconds: verdict, capabilities gained, then one table row per chang
 from __future__ import annotations
 
 from suitelint.diff import PermissionChange, SnapshotDiff, SubjectDiff
+from suitelint.report.printable import printable
 
 _ARROW = "→"
-
-
-def _clean(text: str) -> str:
-    """Account data is attacker-controllable: no control characters reach the output."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text
-    )
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -43,12 +37,12 @@ def _subject_head(subject: SubjectDiff) -> str:
         text += f" via {subject.via}"
     if subject.location is not None:
         text += f"  {subject.location}"
-    return _clean(text)
+    return printable(text)
 
 
 def render_text(diff: SnapshotDiff, *, color: bool = False) -> str:
     lines = [
-        _clean(f"suitelint diff {diff.old} {_ARROW} {diff.new} (catalog {diff.catalog_version})")
+        printable(f"suitelint diff {diff.old} {_ARROW} {diff.new} (catalog {diff.catalog_version})")
     ]
     for subject in diff.subjects:
         lines.append(_paint(_subject_head(subject), "1", color))
@@ -59,14 +53,14 @@ def render_text(diff: SnapshotDiff, *, color: bool = False) -> str:
             caps = _caps(change)
             if caps:
                 text += f"  [{caps}]"
-            lines.append(_paint(_clean(text), "31" if change.escalation else "32", color))
+            lines.append(_paint(printable(text), "31" if change.escalation else "32", color))
         for attr in subject.attributes:
             text = f"  {'loosened' if attr.escalation else 'changed':<8} {attr.name}: "
             text += f"{attr.old} {_ARROW} {attr.new}"
-            lines.append(_paint(_clean(text), "31" if attr.escalation else "2", color))
+            lines.append(_paint(printable(text), "31" if attr.escalation else "2", color))
     gained = diff.capabilities()
     for tag, who in gained.items():
-        lines.append(_clean(f"gains {tag}: {', '.join(who)}"))
+        lines.append(printable(f"gains {tag}: {', '.join(who)}"))
     verdict = _verdict(diff)
     lines.append(_paint(verdict, "1;31" if diff.escalated else "1;32", color))
     return "\n".join(lines) + "\n"
@@ -74,7 +68,7 @@ def render_text(diff: SnapshotDiff, *, color: bool = False) -> str:
 
 def _md(text: str) -> str:
     """Table-cell text: no pipes, no line breaks, no HTML, no control characters."""
-    cleaned = _clean(text).replace("\\", "\\\\").replace("|", "\\|")
+    cleaned = printable(text).replace("\\", "\\\\").replace("|", "\\|")
     return cleaned.replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 

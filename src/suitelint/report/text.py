@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from suitelint.findings import Finding, Link, Report, Severity
+from suitelint.report.printable import printable
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
 
 def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
-
-
-def _clean(text: str) -> str:
-    """Account data is attacker-controllable: no control characters reach the terminal."""
-    if text.isprintable():  # the common case, checked in C: nothing to replace
-        return text
-    return "".join(
-        ch if ch.isprintable() or ch == " " else "\N{REPLACEMENT CHARACTER}" for ch in text
-    )
 
 
 def format_finding(
@@ -45,7 +37,7 @@ class _Formatter:
         else:
             path = self.paths.get(location.path)
             if path is None:
-                path = self.paths[location.path] = _clean(location.path)
+                path = self.paths[location.path] = printable(location.path)
             if location.line is None:
                 where = path
             elif location.column is None:
@@ -55,7 +47,7 @@ class _Formatter:
         rule = finding.rule_id
         if self.color:
             rule = _paint(rule, "1", True)
-        head = f"{where}: {self.severities[finding.severity]} {rule} {_clean(finding.message)}"
+        head = f"{where}: {self.severities[finding.severity]} {rule} {printable(finding.message)}"
         if not finding.chain:
             return head
         shown = self.shown
@@ -63,7 +55,7 @@ class _Formatter:
         for link in finding.chain:
             entry = shown.get(id(link))
             if entry is None:  # the entry holds the link, so its id stays its own
-                entry = shown[id(link)] = (link, _clean(str(link)))
+                entry = shown[id(link)] = (link, printable(str(link)))
             texts.append(entry[1])
         chain = " → ".join(texts)
         return f"{head}\n    {_paint(chain, '2', True) if self.color else chain}"
@@ -109,8 +101,8 @@ def render(report: Report, *, color: bool = False) -> str:
             assert finding.suppression is not None
             where = str(finding.location) if finding.location else "<account>"
             lines.append(
-                f"  {_clean(where)}: {finding.rule_id} {_clean(finding.subject_name)} "
-                f"({finding.suppression.kind}: {_clean(finding.suppression.reason)})"
+                f"  {printable(where)}: {finding.rule_id} {printable(finding.subject_name)} "
+                f"({finding.suppression.kind}: {printable(finding.suppression.reason)})"
             )
         blocks.append("\n".join(lines))
     verdict = summary_line(report)
