@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from conftest import TODAY, make_policy, make_snapshot, run_rules
 from suitelint.catalog import load_catalog
-from suitelint.engine import evaluate
+from suitelint.engine import Context, evaluate
 from suitelint.errors import PolicyError
 from suitelint.findings import Severity
+from suitelint.model import Level
 
 
 def account(
@@ -164,6 +165,16 @@ def test_a_row_at_none_grants_nothing():
     text = policy("  - {id: only, applies_to: roles, allow_only: {Customer Payment: create}}\n")
     data = account({"TRAN_CUSTINVC": "NONE", "TRAN_CUSTPYMT": "CREATE"})
     assert run_rules(text, data) == ()
+
+
+def test_level_tables_list_only_held_permissions():
+    """Table.levels never lists a permkey at NONE: diff and blast-radius read it as is."""
+    data = account({"TRAN_CUSTINVC": "NONE", "TRAN_CUSTPYMT": "CREATE"})
+    data["roles"][0]["permissions"].append({"permkey": "LIST_VENDOR", "level": "NONE"})
+    data["roles"][0]["permissions"].append({"permkey": "TRAN_CUSTPYMT", "level": "NONE"})
+    snapshot = make_snapshot(data)
+    ctx = Context(snapshot, load_catalog(), TODAY)
+    assert ctx.role_table(snapshot.roles[0]).levels == {"TRAN_CUSTPYMT": Level.CREATE}
 
 
 def test_forbid_by_glob_category_and_capability():

@@ -173,16 +173,12 @@ def _keyed(items: Iterable[S], key: Callable[[S], str]) -> dict[str, Subject]:
     return {key(item): item for item in items}
 
 
-def _levels(table: Table) -> dict[str, Level]:
-    levels = {k: v for k, v in table.levels.items() if v > Level.NONE}
-    if table.everything is not None:
-        levels[EVERYTHING] = Level.FULL
-    return levels
-
-
-def _levels_of(ctx: Context, table: Table) -> dict[str, Level]:
-    """:func:`_levels`, once per table: the tokens of a role share its table."""
-    return ctx.memo("diff-levels", table, lambda: _levels(table))
+def _levels(table: Table) -> Mapping[str, Level]:
+    """The table's levels (none of them NONE), with Administrator's every permission as
+    one pseudo-permission."""
+    if table.everything is None:
+        return table.levels
+    return {**table.levels, EVERYTHING: Level.FULL}
 
 
 def _capabilities(catalog: Catalog, permkey: str, level: Level) -> frozenset[str]:
@@ -232,9 +228,9 @@ def _compare(
     result = []
     for key in sorted(old.keys() | new.keys()):
         was, now = old.get(key), new.get(key)
-        old_levels = _levels_of(before, before.table(was)) if was is not None else {}
+        old_levels = _levels(before.table(was)) if was is not None else {}
         table = after.table(now) if now is not None else None
-        new_levels = _levels_of(after, table) if table is not None else {}
+        new_levels = _levels(table) if table is not None else {}
         ctx = after if now is not None else before
         # most subjects of an account did not change: one comparison in C says so
         changes = (

@@ -145,6 +145,7 @@ class Grant:
 class Table:
     """Effective permission levels of a subject, with where each comes from."""
 
+    #: held permissions only: no permkey is listed at NONE
     levels: dict[str, Level]
     grant: Grant
     grants: dict[str, Grant] | None = None
