@@ -276,12 +276,12 @@ def _capabilities(ctx: Context, table: Table) -> tuple[CapabilityHeld, ...]:
         if not tags:
             continue
         grant = table.grant_of(permkey)
-        via = vias.get(id(grant))
-        if via is None:
-            via = vias[id(grant)] = _via(grant)
+        through = vias.get(id(grant))
+        if through is None:
+            through = vias[id(grant)] = _via(grant)
         for tag in tags:
             conferred.setdefault(tag, []).append(
-                Conferral(permkey, ctx.display(permkey), level, via)
+                Conferral(permkey, ctx.display(permkey), level, through)
             )
     result = []
     for tag in order:

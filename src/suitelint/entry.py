@@ -23,10 +23,10 @@ def main() -> None:
 
     try:
         cli_main()
-        code: object = 0
+        code: str | int | None = 0
     except SystemExit as done:
         code = done.code
-    if code is not None and not isinstance(code, int):
+    if isinstance(code, str):
         sys.exit(code)  # a message: Python prints it and exits 1
     # Everything is written. Freeing a large account's objects one by one would take a
     # tenth of a second more (mypy leaves the same way): flush, and leave now.
