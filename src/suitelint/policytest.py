@@ -173,7 +173,7 @@ def _error(path: str, positions: Positions, at: tuple[str | int, ...], message: 
 def parse_test_file(text: str, path: str) -> tuple[Case, ...]:
     import jsonschema
 
-    from suitelint.policy.loader import _describe_error
+    from suitelint.policy.loader import describe_schema_error
 
     data, positions = load_yaml(text, path, PolicyError)
     if not isinstance(data, dict):
@@ -185,7 +185,7 @@ def parse_test_file(text: str, path: str) -> tuple[Case, ...]:
         key=lambda e: (*(p or 0 for p in positions.of(tuple(e.absolute_path))), e.message),
     )
     if errors:
-        problems: list[Problem] = [_describe_error(e, path, positions) for e in errors]
+        problems: list[Problem] = [describe_schema_error(e, path, positions) for e in errors]
         raise PolicyError("", problems=tuple(dict.fromkeys(problems)))
     base = Path(path).parent
 

@@ -66,7 +66,7 @@ def _read_builtin(name: str) -> tuple[str, str]:
     return text, f"{BUILTIN_PREFIX}{pack}"
 
 
-def _describe_error(error: Any, doc_path: str, positions: Positions) -> Problem:
+def describe_schema_error(error: Any, doc_path: str, positions: Positions) -> Problem:
     """Turn one jsonschema error into a located, readable problem."""
     at: PathKey = tuple(error.absolute_path)
     validator = error.validator
@@ -111,7 +111,7 @@ def _describe_error(error: Any, doc_path: str, positions: Positions) -> Problem:
         # The branch that failed for a reason other than the instance's type is the one
         # the author meant (a string against {enum, object} means the enum).
         best = min(error.context, key=lambda e: (e.validator == "type", -len(e.absolute_path)))
-        return _describe_error(best, doc_path, positions)
+        return describe_schema_error(best, doc_path, positions)
     else:
         message = error.message
     where = "/".join(str(p) for p in error.absolute_path)
@@ -142,7 +142,7 @@ def parse_policy(text: str, path: str, *, builtin: bool = False) -> PolicyDocume
 
     errors = sorted(validator.iter_errors(data), key=order)
     if errors:
-        problems = [_describe_error(e, path, positions) for e in errors]
+        problems = [describe_schema_error(e, path, positions) for e in errors]
         unique = tuple(sorted(dict.fromkeys(problems), key=lambda p: (p.line or 0, p.column or 0)))
         raise PolicyError("", problems=unique)
     return PolicyDocument(path, data, positions, builtin)
