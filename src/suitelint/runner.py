@@ -59,13 +59,9 @@ def engine_rule_docs() -> dict[str, RuleDoc]:
     }
 
 
-def locate_findings(findings: Sequence[Finding], loaded: Loaded) -> tuple[Finding, ...]:
-    """Give findings that have no file of their own a place in the snapshot file."""
-    return sort_findings(place_findings(findings, loaded))
-
-
 def place_findings(findings: Sequence[Finding], loaded: Loaded) -> list[Finding]:
-    """:func:`locate_findings` without sorting (the engine sorts once, after placing)."""
+    """Give findings that have no file of their own a place in the snapshot file (the
+    engine sorts them afterwards, once, by place)."""
     result = []
     places: dict[tuple[str, str, str | None], Location | None] = {}  # many share a place
     for finding in findings:

@@ -239,8 +239,7 @@ def test_snapshots_round_trip_through_json_and_yaml(data: list[dict[str, object]
 
 def test_findings_point_at_the_right_role_when_users_come_first(tmp_path: Path):
     from conftest import TODAY
-    from suitelint.engine import evaluate
-    from suitelint.runner import load_policy_set, locate_findings
+    from suitelint.runner import evaluate_sources, load_policy_set
 
     text = (
         '{\n  "users": [\n    {"id": "7", "name": "Sync User", "roles": ["1001"]}\n  ],\n'
@@ -251,9 +250,8 @@ def test_findings_point_at_the_right_role_when_users_come_first(tmp_path: Path):
     path = tmp_path / "users-first.json"
     path.write_text(text)
     catalog = load_catalog()
-    loaded = load_sources([str(path)], catalog)
     policy = load_policy_set(["builtin:baseline"], catalog)
-    findings = locate_findings(evaluate(policy, loaded.snapshot, catalog, TODAY), loaded)
+    _, findings = evaluate_sources([str(path)], policy, catalog, today=TODAY)
     scripts = next(f for f in findings if f.rule_id == "integration-role-no-scripts")
     assert scripts.location is not None
     assert (scripts.location.line, scripts.location.column) == (10, 8)  # the permkey's line
