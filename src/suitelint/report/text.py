@@ -12,17 +12,10 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def format_finding(
-    finding: Finding, *, color: bool = False, shown: dict[int, tuple[Link, str]] | None = None
-) -> str:
-    """One finding and its chain. ``shown`` caches the text of links, which findings share
-    (every finding on a token starts with the same integration, token and user links)."""
-    return _Formatter(color, shown if shown is not None else {}).finding(finding)
-
-
 class _Formatter:
-    """Renders findings; a large account has tens of thousands, so what they share (link
-    texts, severity labels, paths) is worked out once."""
+    """Renders one finding and its chain. A large account has tens of thousands, so what
+    they share (link texts: every finding on a token starts with the same integration,
+    token and user links; severity labels; paths) is worked out once."""
 
     def __init__(self, color: bool, shown: dict[int, tuple[Link, str]]) -> None:
         self.color = color
