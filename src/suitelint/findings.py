@@ -8,7 +8,6 @@ judged against (catalog version, sources).
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -122,6 +121,8 @@ class Finding(msgspec.Struct, frozen=True, gc=False):
 
     @property
     def fingerprint(self) -> str:
+        import hashlib  # machine-readable reports only: the text report need not load it
+
         return hashlib.sha256("\x1f".join(self.identity).encode()).hexdigest()[:32]
 
     @property
