@@ -57,3 +57,18 @@ def test_the_generator_is_deterministic() -> None:
     assert len(first["roles"]) == size.roles + 1  # + the standard Administrator
     snapshot = generate.to_snapshot_bytes(first, "small")
     assert snapshot == generate.to_snapshot_bytes(generate.build_account(size), "small")
+
+
+def test_the_quick_export_benchmark_runs() -> None:
+    """The export benchmark (a fake NetSuite on 127.0.0.1 with latency) works end to end;
+    its ratio is printed, not asserted."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "export_bench.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ratio:" in done.stdout
+    assert "served:" in done.stdout
