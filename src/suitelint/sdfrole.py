@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from suitelint.model import Level
 
 # Characters outside the XML 1.0 Char production (https://www.w3.org/TR/xml/#charsets).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class ProposedPermission:
 
 def xml_text(text: str) -> str:
     """``text`` without the characters an XML document cannot contain."""
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
 
 
 def render_customrole(

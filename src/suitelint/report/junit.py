@@ -9,20 +9,17 @@ shows what was checked, not only what failed. The schema requires a timestamp: i
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from suitelint.findings import Finding, Report, RuleDoc
+from suitelint.sdfrole import NOT_XML
 
 _EPOCH = "1970-01-01"
-#: characters XML 1.0 cannot carry (its Char production, inverted)
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_text(text: str) -> str:
     """XML 1.0 cannot carry most control characters; account data may hold them."""
-    return _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", text)
+    return NOT_XML.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 def _case_name(finding: Finding) -> str:
