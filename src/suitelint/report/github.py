@@ -27,6 +27,8 @@ def escape_property(text: str) -> str:
 
 def _plain(text: str) -> str:
     """A log line that can never be read as a workflow command."""
+    if text.isprintable():  # the common case, checked in C: nothing to replace
+        return text
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
