@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import inspect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -395,11 +396,29 @@ def write_snapshot(snapshot: Snapshot, path: Path) -> None:
 
 def snapshot_schema() -> dict[str, Any]:
     """The published JSON Schema of snapshot files (generated from the model)."""
-    schema: dict[str, Any] = msgspec.json.schema(Snapshot)
+    schema: dict[str, Any] = _clean_descriptions(msgspec.json.schema(Snapshot))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://suitelint.dev/schema/snapshot-1.json"
     schema["title"] = "suitelint account snapshot"
     return dict(sorted(schema.items()))
+
+
+def _clean_descriptions(node: Any) -> Any:
+    """Descriptions as ``inspect.cleandoc`` gives them, whatever msgspec does with docstrings.
+
+    msgspec 0.22 copies a docstring's indentation into ``description``, 0.23 cleans it: the
+    published schema must be the same bytes under every msgspec the package allows.
+    """
+    if isinstance(node, dict):
+        return {
+            key: inspect.cleandoc(value)
+            if key == "description" and isinstance(value, str)
+            else _clean_descriptions(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_clean_descriptions(item) for item in node]
+    return node
 
 
 def is_snapshot_path(path: Path) -> bool:
