@@ -6,17 +6,22 @@ tens of megabytes), so these properties pin its answers against offsets recorded
 writing the JSON by hand: any section order, minified or indented, non-ASCII text, a
 user's own ``"roles"`` list before the roles section, duplicate permkeys (the first row
 is the one pointed at) and roles asked for so often that their permissions get indexed.
+Lines and columns are counted from marks every few kilobytes: the marks are drawn as
+small as one byte, so a line (or a minified file's only line) spans many of them and a
+mark may fall inside a multi-byte character.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from suitelint.findings import Location
+from suitelint.sources import snapshot
 from suitelint.sources.snapshot import Locator
 
 PERMKEYS = ("ADMI_ACCOUNTING", "LIST_EMPLOYEE", "TRAN_CUSTINVC", "TRAN_CUSTPYMT", "ADMI_ROLES")
@@ -28,6 +33,7 @@ class Writer:
 
     indent: str | None
     ascii_only: bool
+    line_break: str = "\n"
     parts: list[str] = field(default_factory=list)
     size: int = 0
     ids: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -42,7 +48,7 @@ class Writer:
 
     def newline(self, depth: int) -> None:
         if self.indent is not None:
-            self.put("\n" + self.indent * depth)
+            self.put(self.line_break + self.indent * depth)
 
     def obj(self, items: list[tuple[str, object]], depth: int, section: str, subject: str):
         self.put("{")
@@ -128,10 +134,14 @@ def accounts(draw):
     st.sampled_from([None, "", "  ", "\t"]),
     st.booleans(),
     st.randoms(use_true_random=False),
+    st.sampled_from([1, 2, 3, 7, 64, 4096]),
+    st.sampled_from(["\n", "\r\n"]),
 )
-def test_each_subject_and_permission_is_located_at_its_key(account, indent, ascii_only, rng):
+def test_each_subject_and_permission_is_located_at_its_key(
+    account, indent, ascii_only, rng, chunk, newline
+):
     sections, order = account
-    writer = Writer(indent, ascii_only)
+    writer = Writer(indent, ascii_only, newline)
     writer.put("{")
     for k, name in enumerate(order):
         if k:
@@ -160,15 +170,16 @@ def test_each_subject_and_permission_is_located_at_its_key(account, indent, asci
         # permkeys it holds, several times over (so the role gets indexed), and one it lacks
         asks += [("roles", role["id"], p) for p in PERMKEYS] * 5
     rng.shuffle(asks)
-    for section, subject, permkey in asks:
-        offset = writer.ids[(section, subject)]
-        if permkey is not None:
-            offset = writer.permkeys.get((subject, permkey), offset)
-        assert locator.locate(section, subject, permkey) == expected(text, offset), (
-            section,
-            subject,
-            permkey,
-        )
+    with mock.patch.object(snapshot, "_LINE_CHUNK", chunk):
+        for section, subject, permkey in asks:
+            offset = writer.ids[(section, subject)]
+            if permkey is not None:
+                offset = writer.permkeys.get((subject, permkey), offset)
+            assert locator.locate(section, subject, permkey) == expected(text, offset), (
+                section,
+                subject,
+                permkey,
+            )
 
 
 def test_an_unknown_subject_is_located_at_the_file_only() -> None:

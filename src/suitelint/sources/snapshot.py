@@ -58,8 +58,12 @@ class Locator:
     #: is often, the offset of each permkey literal in it
     _permkey_asks: dict[int, int] = field(default_factory=dict)
     _permkey_index: dict[int, dict[bytes, int]] = field(default_factory=dict)
-    #: newline counts and last newline offsets at every _LINE_CHUNK characters
+    #: at every _LINE_CHUNK bytes: the newlines before it, and the characters between the
+    #: last of them and it (its column, less one)
     _line_marks: tuple[list[int], list[int]] | None = None
+    #: YAML: each subject's index in its section, and each permission's path in a subject
+    _yaml_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    _yaml_rows: dict[PathKey, dict[str, PathKey]] = field(default_factory=dict)
 
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location:
         if self.positions is not None and self.snapshot is not None:
@@ -70,28 +74,29 @@ class Locator:
 
     def _locate_yaml(self, section: str, subject_id: str, permkey: str | None) -> Location:
         assert self.positions is not None and self.snapshot is not None
-        items = getattr(self.snapshot, section, ())
-        for i, item in enumerate(items):
-            if item.id == subject_id:
-                at: PathKey = (section, i)
-                if permkey is not None:
-                    perms = cast(
-                        "Sequence[Permission]",
-                        getattr(item, "permissions", None)
-                        or getattr(item, "global_permissions", ()),
-                    )
-                    for j, perm in enumerate(perms):
-                        if perm.permkey == permkey:
-                            name = (
-                                "permissions"
-                                if hasattr(item, "permissions")
-                                else "global_permissions"
-                            )
-                            at = (section, i, name, j)
-                            break
-                line, col = self.positions.of(at)
-                return Location(self.path, line, col)
-        return Location(self.path)
+        # Indexed once per section (and per subject's permissions): looking each finding's
+        # subject up in its whole section made locating quadratic.
+        ids = self._yaml_ids.get(section)
+        if ids is None:
+            ids = self._yaml_ids[section] = {}
+            for i, item in enumerate(getattr(self.snapshot, section, ())):
+                ids.setdefault(item.id, i)
+        i = ids.get(subject_id)
+        if i is None:
+            return Location(self.path)
+        at: PathKey = (section, i)
+        if permkey is not None:
+            rows = self._yaml_rows.get(at)
+            if rows is None:
+                item = getattr(self.snapshot, section)[i]
+                name = "permissions" if hasattr(item, "permissions") else "global_permissions"
+                perms = cast("Sequence[Permission]", getattr(item, name, ()) or ())
+                rows = self._yaml_rows[at] = {}
+                for j, perm in enumerate(perms):
+                    rows.setdefault(perm.permkey, (section, i, name, j))
+            at = rows.get(permkey, at)
+        line, col = self.positions.of(at)
+        return Location(self.path, line, col)
 
     def _section_span(self, section: str) -> tuple[int, int]:
         spans = self._json_spans
@@ -148,30 +153,23 @@ class Locator:
         """1-based line and column (in characters) of byte ``offset`` in ``self.data``.
 
         Counting newlines from the start of the file for every finding made locating
-        quadratic (minutes on a large snapshot): the count is kept at every
-        :data:`_LINE_CHUNK` bytes, so each lookup scans at most one chunk."""
+        quadratic (minutes on a large snapshot), and so did counting a column from the
+        start of its line when the file is one long line (minified JSON): the line count
+        and the column are kept at every :data:`_LINE_CHUNK` bytes, worked out in one pass
+        over the file, so each lookup reads at most one chunk, whatever the layout."""
         text = self.data
         assert text is not None
-        if self._line_marks is None:
-            counts = [0]
-            last_newline = [-1]
-            for chunk_start in range(0, len(text), _LINE_CHUNK):
-                chunk_end = min(chunk_start + _LINE_CHUNK, len(text))
-                counts.append(counts[-1] + text.count(b"\n", chunk_start, chunk_end))
-                found = text.rfind(b"\n", chunk_start, chunk_end)
-                last_newline.append(found if found >= 0 else last_newline[-1])
-            self._line_marks = (counts, last_newline)
-        counts, last_newline = self._line_marks
+        marks = self._line_marks
+        if marks is None:
+            marks = self._line_marks = _line_marks(text)
+        counts, columns = marks
         k = offset // _LINE_CHUNK
         chunk_start = k * _LINE_CHUNK
         line = counts[k] + text.count(b"\n", chunk_start, offset) + 1
         newline = text.rfind(b"\n", chunk_start, offset)
-        if newline < 0:
-            newline = last_newline[k]
-        before = text[newline + 1 : offset]
-        if before.isascii():
-            return line, len(before) + 1
-        return line, len(before.decode("utf-8", "replace")) + 1
+        if newline >= 0:
+            return line, _characters(text, newline + 1, offset) + 1
+        return line, columns[k] + _characters(text, chunk_start, offset) + 1
 
     def _locate_json(self, section: str, subject_id: str, permkey: str | None) -> Location:
         assert self.data is not None
@@ -213,6 +211,35 @@ class Locator:
         elif b"\\" in literal:
             return _find_permkey(data, literal, start, end)
         return index.get(literal)
+
+
+#: UTF-8 continuation bytes: every other byte starts a character
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _characters(text: bytes, start: int, end: int) -> int:
+    """Characters of UTF-8 ``text`` that start within ``text[start:end]`` (either end may
+    fall inside a character)."""
+    part = text[start:end]
+    if part.isascii():
+        return len(part)
+    return len(part.translate(None, _CONTINUATION))
+
+
+def _line_marks(text: bytes) -> tuple[list[int], list[int]]:
+    """For every :data:`_LINE_CHUNK` bytes of ``text``: the newlines before the chunk's
+    start, and the characters from the last of them to that start. One pass."""
+    counts = [0]
+    columns = [0]
+    for chunk_start in range(0, len(text), _LINE_CHUNK):
+        chunk_end = min(chunk_start + _LINE_CHUNK, len(text))
+        counts.append(counts[-1] + text.count(b"\n", chunk_start, chunk_end))
+        found = text.rfind(b"\n", chunk_start, chunk_end)
+        if found >= 0:
+            columns.append(_characters(text, found + 1, chunk_end))
+        else:
+            columns.append(columns[-1] + _characters(text, chunk_start, chunk_end))
+    return counts, columns
 
 
 def _rfind_match(
