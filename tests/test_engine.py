@@ -719,3 +719,23 @@ def test_a_policy_set_without_rules_is_an_error(tmp_path):
     path.write_text("suitelint: 1\nrules: []\n")
     with pytest.raises(PolicyError, match="hold no rules"):
         load_policy_set([str(path)], load_catalog())
+
+
+def test_a_custom_record_permission_is_shown_by_the_name_its_definition_gives():
+    customs = [
+        {"scriptid": "customrecord_unnamed"},
+        {"scriptid": "customrecord_invoices", "name": "Invoice Archive"},
+        {"scriptid": "CUSTOMRECORD_INVOICES", "name": "A Later Duplicate"},
+    ]
+    held = {
+        "customrecord_invoices": "VIEW",
+        "customrecord_unnamed": "VIEW",
+        "customrecord_elsewhere": "VIEW",
+    }
+    findings = run_rules(ALLOW_ONLY, account(held, custom_objects=customs))
+    shown = sorted(f.message.split(" holds ")[1].split(" at ")[0] for f in findings)
+    assert shown == [
+        "Invoice Archive (customrecord_invoices)",
+        "customrecord_elsewhere (custom record not in the sources)",
+        "customrecord_unnamed (custom record not in the sources)",
+    ]

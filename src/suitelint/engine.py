@@ -251,6 +251,8 @@ class Context:
     #: what other modules work out once per object (see :meth:`memo`)
     _memo: dict[tuple[str, int], tuple[object, Any]] = field(default_factory=dict)
     _displays: dict[str, str] = field(default_factory=dict)
+    #: custom object names by lower-cased scriptid (the first named one), built on first use
+    _custom_names: dict[str, str] | None = None
     _described: dict[int, tuple[PermSelector, str]] = field(default_factory=dict)
     _alone: dict[int, tuple[PermSelector]] = field(default_factory=dict)
     _links: dict[tuple[str, str, Level], Link] = field(default_factory=dict)
@@ -367,9 +369,17 @@ class Context:
     def _display(self, permkey: str) -> str:
         info = self.catalog.get(permkey)
         if info is not None and info.custom:
-            for obj in self.snapshot.custom_objects:
-                if obj.scriptid.lower() == permkey.lower() and obj.name:
-                    return f"{obj.name} ({permkey})"
+            names = self._custom_names
+            if names is None:
+                # Indexed once: scanning every custom object per displayed permkey made an
+                # account with thousands of custom record types quadratic.
+                names = self._custom_names = {}
+                for obj in self.snapshot.custom_objects:
+                    if obj.name:
+                        names.setdefault(obj.scriptid.lower(), obj.name)
+            name = names.get(permkey.lower())
+            if name is not None:
+                return f"{name} ({permkey})"
             # A reference to a custom object the sources do not define (it lives in another
             # project or only in the account): shown as such, never guessed.
             return f"{permkey} ({_CUSTOM_KIND[info.category]} not in the sources)"
