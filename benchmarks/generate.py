@@ -413,6 +413,86 @@ def generate(size: Size, out: Path = OUT, seed: int = SEED) -> dict[str, Any]:
     return summary
 
 
+#: Accounts of many custom record types (for growth in their number): name -> count
+CUSTOM_RECORD_SIZES = {"customs8k": 8_000, "customs16k": 16_000}
+#: what ``check --policy`` of the custom-record accounts reads: an allow_only rule that every
+#: custom role exceeds, so every custom record permission is reported and displayed
+CUSTOM_RECORD_POLICY = """\
+suitelint: 1
+rules:
+  - id: bench-roles-least-privilege
+    title: Benchmark roles may only view customers
+    applies_to: roles
+    where: {name: "Bench *"}
+    allow_only:
+      Customers: view
+"""
+
+
+def custom_records_account(count: int, seed: int = SEED) -> dict[str, Any]:
+    """An account of ``count`` custom record types, each held by two of ``count // 40``
+    custom roles (80 custom record permissions a role), each role used by one user's token
+    (for blast-radius): a shape where work per custom record type (not per role)
+    dominates."""
+    rng = random.Random(f"{seed}:customs{count}")
+    customs = [f"customrecord_many_{i:05d}" for i in range(count)]
+    held = customs * 2
+    rng.shuffle(held)
+    roles = []
+    for i in range(max(1, count // 40)):
+        keys = sorted(set(held[i * 80 : (i + 1) * 80]))
+        roles.append(
+            {
+                "id": str(1000 + i),
+                "name": f"Bench Records Role {i:04d}",
+                "scriptid": f"customrole_many_{i:04d}",
+                "permissions": [
+                    {"permkey": key, "level": rng.choice(["VIEW", "EDIT", "FULL"])} for key in keys
+                ],
+            }
+        )
+    users = [
+        {"id": str(100_000 + i), "name": f"Bench User {i:05d}", "roles": [role["id"]]}
+        for i, role in enumerate(roles)
+    ]
+    tokens = [
+        {
+            "id": str(900_000 + i),
+            "user": user["id"],
+            "role": user["roles"][0],
+            "name": f"Bench Token {i:05d}",
+            "created": "2026-01-05",
+        }
+        for i, user in enumerate(users)
+    ]
+    return {
+        "suitelint_snapshot": 1,
+        "account": {
+            "id": "BENCH_CUSTOMS",
+            "environment": "production",
+            "exported_at": f"{AS_OF.isoformat()}T06:00:00Z",
+            "source": f"benchmarks/generate.py customs={count} seed={seed}",
+        },
+        "roles": roles,
+        "users": users,
+        "integrations": [],
+        "tokens": tokens,
+        "custom_objects": [
+            {"scriptid": key, "name": f"Many Record {key[-5:]}", "kind": "customrecordtype"}
+            for key in customs
+        ],
+    }
+
+
+def generate_custom_records(out: Path = OUT, seed: int = SEED) -> None:
+    """Write ``customs8k.json``, ``customs16k.json`` and their allow_only policy."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, count in CUSTOM_RECORD_SIZES.items():
+        data = custom_records_account(count, seed)
+        atomic_write_bytes(out / f"{name}.json", to_snapshot_bytes(data, name))
+    atomic_write_text(out / "customs-policy.yaml", CUSTOM_RECORD_POLICY)
+
+
 def paths(size: str, out: Path = OUT) -> dict[str, Path]:
     """Where ``generate`` puts each artefact of ``size``."""
     return {
