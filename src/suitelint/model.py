@@ -297,3 +297,48 @@ def find_role(index: Index, ref: str) -> Role | None:
 
 def find_integration(index: Index, ref: str) -> Integration | None:
     return index.integrations.get(ref) or index.integrations.get(ref.lower())
+
+
+# --- canonical order ------------------------------------------------------------------
+
+
+def id_order(value: str) -> tuple[int, int, str]:
+    """Numeric ids in numeric order, then the rest."""
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+
+
+def _by_permkey(permission: Permission) -> str:
+    return permission.permkey
+
+
+def sort_snapshot(snapshot: Snapshot) -> Snapshot:
+    """The canonical order export writes: ids in natural order, permissions by permkey."""
+    return msgspec.structs.replace(
+        snapshot,
+        roles=tuple(
+            sorted(
+                (
+                    msgspec.structs.replace(
+                        r, permissions=tuple(sorted(r.permissions, key=_by_permkey))
+                    )
+                    for r in snapshot.roles
+                ),
+                key=lambda r: id_order(r.id),
+            )
+        ),
+        users=tuple(
+            sorted(
+                (
+                    msgspec.structs.replace(
+                        u,
+                        roles=tuple(sorted(u.roles, key=id_order)),
+                        global_permissions=tuple(sorted(u.global_permissions, key=_by_permkey)),
+                    )
+                    for u in snapshot.users
+                ),
+                key=lambda u: id_order(u.id),
+            )
+        ),
+        integrations=tuple(sorted(snapshot.integrations, key=lambda i: id_order(i.id))),
+        tokens=tuple(sorted(snapshot.tokens, key=lambda t: id_order(t.id))),
+    )

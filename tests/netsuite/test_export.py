@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from netsuite.conftest import CERTIFICATE_ID, CLIENT_ID, TBA, tba_env
 from netsuite.fakeserver import ClientCredentialKeys, FakeNetSuite, Fault, TbaKeys
 from suitelint.errors import SourceError, UsageError
-from suitelint.model import Snapshot
+from suitelint.model import Snapshot, sort_snapshot
 from suitelint.netsuite.auth import (
     ClientCredentials,
     ClientCredentialsAuth,
@@ -30,7 +30,6 @@ from suitelint.netsuite.export import (
     export_account,
     normalise_account,
     permission_ranges,
-    sort_snapshot,
 )
 from suitelint.netsuite.run import ExportRequest, run_export
 from suitelint.sources.snapshot import load_snapshot

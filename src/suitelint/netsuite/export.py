@@ -49,6 +49,7 @@ from suitelint.model import (
     Snapshot,
     Token,
     User,
+    id_order,
 )
 from suitelint.netsuite.client import (
     MAX_PAGE_SIZE,
@@ -345,11 +346,6 @@ def _id(value: str, where: str) -> str:
     if not text:
         raise SourceError(f"{where}: empty internal id")
     return text
-
-
-def id_order(value: str) -> tuple[int, int, str]:
-    """Numeric ids in numeric order, then the rest."""
-    return (0, int(value), "") if value.isdigit() else (1, 0, value)
 
 
 def _require_columns(rows: Sequence[Row], columns: Iterable[str], what: str) -> None:
@@ -746,36 +742,3 @@ def _build_tokens(
             )
         )
     return tokens, list(extra_users.values()), extra_integrations
-
-
-def sort_snapshot(snapshot: Snapshot) -> Snapshot:
-    """The canonical order export writes: ids in natural order, permissions by permkey."""
-    return msgspec.structs.replace(
-        snapshot,
-        roles=tuple(
-            sorted(
-                (
-                    msgspec.structs.replace(
-                        r, permissions=tuple(sorted(r.permissions, key=_PERMKEY))
-                    )
-                    for r in snapshot.roles
-                ),
-                key=lambda r: id_order(r.id),
-            )
-        ),
-        users=tuple(
-            sorted(
-                (
-                    msgspec.structs.replace(
-                        u,
-                        roles=tuple(sorted(u.roles, key=id_order)),
-                        global_permissions=tuple(sorted(u.global_permissions, key=_PERMKEY)),
-                    )
-                    for u in snapshot.users
-                ),
-                key=lambda u: id_order(u.id),
-            )
-        ),
-        integrations=tuple(sorted(snapshot.integrations, key=lambda i: id_order(i.id))),
-        tokens=tuple(sorted(snapshot.tokens, key=lambda t: id_order(t.id))),
-    )

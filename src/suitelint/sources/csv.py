@@ -58,6 +58,7 @@ from suitelint.model import (
     Snapshot,
     Token,
     User,
+    sort_snapshot,
 )
 
 log = logging.getLogger(__name__)
@@ -619,8 +620,6 @@ def merge_into_account(snapshot: Snapshot, parts: Sequence[tuple[str, CsvExport]
             if (resolved.name, resolved.user, resolved.role) in exported:
                 continue  # the API returned it already
             tokens.append(resolved)
-    from suitelint.netsuite.export import sort_snapshot
-
     return sort_snapshot(
         msgspec.structs.replace(
             snapshot, integrations=tuple(integrations.values()), tokens=tuple(tokens)
