@@ -53,6 +53,7 @@ from suitelint.policy.compiler import (
     Policy,
     Require,
 )
+from suitelint.sdfref import reference_or_none
 
 T = TypeVar("T")
 
@@ -377,12 +378,14 @@ class Context:
                 for obj in self.snapshot.custom_objects:
                     if obj.name:
                         names.setdefault(obj.scriptid.lower(), obj.name)
-            name = names.get(permkey.lower())
+            reference = reference_or_none(permkey)
+            name = names.get(reference.scriptid) if reference is not None else None
             if name is not None:
                 return f"{name} ({permkey})"
             # A reference to a custom object the sources do not define (it lives in another
             # project or only in the account): shown as such, never guessed.
-            return f"{permkey} ({_CUSTOM_KIND[info.category]} not in the sources)"
+            kind = _CUSTOM_KIND.get(info.category, "custom object")
+            return f"{permkey} ({kind} not in the sources)"
         return info.display if info is not None else permkey
 
     def describe(self, selector: PermSelector) -> str:

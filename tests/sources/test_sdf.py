@@ -83,12 +83,13 @@ def test_every_permission_carries_the_line_of_its_permkey(project):
     assert sync.permissions[0] == Permission("ADMI_LOGIN_OAUTH", "FULL", line=12)
 
 
-def test_custom_record_references_are_normalised_to_the_scriptid(project):
+def test_custom_record_references_are_canonical_and_keep_their_appid(project):
     keys = {p.permkey: p for p in role(project, "customrole_invoice_sync").permissions}
-    # [scriptid=...], [appid=..., scriptid=...] and the bare form all name the scriptid
+    # [scriptid=...] and the bare form name the scriptid; another SuiteApp's record keeps
+    # its appid, since two SuiteApps may reuse a scriptid
     assert keys["customrecord_invoice_log"].level == "FULL"
     assert keys["customrecord_invoice_log"].restriction == "VIEWANDEDIT"
-    assert keys["customrecord_acme_audit"].level == "VIEW"
+    assert keys["[appid=com.acme.audit, scriptid=customrecord_acme_audit]"].level == "VIEW"
     assert keys["customrecord_vendor_map"].level == "EDIT"
     assert keys["TRAN_SALESORD"].restriction is None  # an empty <restriction/> is no restriction
 
@@ -151,7 +152,8 @@ def test_references_resolve_to_the_custom_object_name_or_say_they_are_unresolved
     # not in the project: the bare scriptid, clearly marked, never a crash
     audit = lines["[appid=com.acme.audit, scriptid=customrecord_acme_audit]"]
     assert (
-        "customrecord_acme_audit (custom record not in the sources) at VIEW" in findings[str(audit)]
+        "[appid=com.acme.audit, scriptid=customrecord_acme_audit] (custom record not in the sources)"
+            " at VIEW" in findings[str(audit)]
     )
     assert (
         "customrecord_vendor_map (custom record not in the sources) at EDIT"

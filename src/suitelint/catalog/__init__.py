@@ -28,6 +28,12 @@ from types import MappingProxyType
 from typing import Any, Literal, cast
 
 from suitelint.model import LEVEL_BY_NAME, Level
+from suitelint.sdfref import (
+    SdfReference,
+    looks_like_reference,
+    parse_reference,
+    reference_or_none,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -39,6 +45,7 @@ __all__ = [
     "Source",
     "StandardRole",
     "canonical_permkey",
+    "custom_category",
     "is_custom_permkey",
     "load_catalog",
 ]
@@ -53,97 +60,45 @@ CATEGORIES: tuple[Category, ...] = (
     "other",
 )
 
-# Custom object scriptids. NetSuite prefixes them by object type: customrecord… (custom
-# record types), customtransaction… / custompurchase… / customsale… (custom transaction
-# types by class), cseg… (custom segments). Scriptids are at most 40 characters in the UI;
-# we accept up to 99 (the SDF scriptid limit) so that odd but real exports are not rejected.
-_CUSTOM_PREFIXES: tuple[tuple[str, Category], ...] = (
-    ("customrecord", "custom_record"),
-    ("customtransaction", "transactions"),
-    ("custompurchase", "transactions"),
-    ("customsale", "transactions"),
-    ("cseg", "lists"),
-)
-_CUSTOM_SCRIPTID = re.compile(
-    r"(?:customrecord|customtransaction|custompurchase|customsale|cseg)[a-z0-9_]{1,92}",
-    re.IGNORECASE | re.ASCII,
-)
-_APPID = re.compile(r"[a-z0-9][a-z0-9._-]{0,199}", re.IGNORECASE | re.ASCII)
 _STANDARD_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,199}", re.ASCII)
 _LEVELS_ASCENDING = tuple(level for level in Level if level is not Level.NONE)
+#: the permission subtab of each custom object type
+_CUSTOM_CATEGORY: dict[str | None, Category] = {
+    "customrecordtype": "custom_record",
+    "customtransactiontype": "transactions",
+    "customsegment": "lists",
+    None: "other",
+}
 
 
 def is_custom_permkey(key: str) -> bool:
     """True if ``key`` is a custom record, custom transaction type or custom segment
-    reference in any accepted form (bare scriptid or bracket reference), case-insensitive.
-    Never raises."""
-    try:
-        return _CUSTOM_SCRIPTID.fullmatch(canonical_permkey(key)) is not None
-    except ValueError:
-        return False
+    reference in any form :mod:`suitelint.sdfref` knows, case-insensitive. Never raises."""
+    return reference_or_none(key) is not None
 
 
 def canonical_permkey(raw: str) -> str:
     """Normalise how a permkey is written.
 
-    - ``[scriptid=customrecord_x]``, ``[appid=com.vendor.app, scriptid=customrecord_x]``
-      and ``[customtransaction2]`` become the bare scriptid, lower-case;
-    - a bare custom scriptid is lower-cased (NetSuite scriptids are case-insensitive);
+    - a custom object reference in any form becomes its canonical text
+      (:attr:`suitelint.sdfref.SdfReference.key`): the bare lower-case scriptid, or the
+      bracket form when it carries an appid, bundleid or type;
     - anything else (standard keys such as ``TRAN_CUSTPYMT``) is returned stripped of
       surrounding whitespace but otherwise as written.
 
-    Raises ``ValueError`` for a malformed bracket reference.
+    Raises :class:`suitelint.sdfref.SdfReferenceError` (a ``ValueError``) for a bracket
+    reference in no known form; its message lists the known forms.
     """
     text = raw.strip()
-    if text.startswith("[") or text.endswith("]"):
-        return _parse_reference(text)
-    if _CUSTOM_SCRIPTID.fullmatch(text):
-        return text.lower()
-    return text
+    if looks_like_reference(text):
+        return parse_reference(text).key
+    found = reference_or_none(text)
+    return found.key if found is not None else text
 
 
-def _parse_reference(text: str) -> str:
-    if not (text.startswith("[") and text.endswith("]")) or len(text) < 3:
-        raise ValueError(f"malformed reference {text!r}: expected [scriptid=...] with brackets")
-    inner = text[1:-1].strip()
-    if "=" not in inner:
-        # [customtransaction2]: Oracle's custom transaction example (section_1520439382)
-        if _CUSTOM_SCRIPTID.fullmatch(inner):
-            return inner.lower()
-        raise ValueError(
-            f"malformed reference {text!r}: expected a custom record, custom transaction "
-            "or custom segment scriptid"
-        )
-    fields: dict[str, str] = {}
-    for part in inner.split(","):
-        name, sep, value = part.partition("=")
-        name, value = name.strip().lower(), value.strip()
-        if not sep or name not in ("scriptid", "appid") or name in fields or not value:
-            raise ValueError(
-                f"malformed reference {text!r}: expected [scriptid=...] or "
-                "[appid=..., scriptid=...]"
-            )
-        fields[name] = value
-    scriptid = fields.get("scriptid")
-    if scriptid is None:
-        raise ValueError(f"malformed reference {text!r}: no scriptid")
-    if "appid" in fields and not _APPID.fullmatch(fields["appid"]):
-        raise ValueError(f"malformed reference {text!r}: bad appid {fields['appid']!r}")
-    if not _CUSTOM_SCRIPTID.fullmatch(scriptid):
-        raise ValueError(
-            f"reference {text!r} does not name a custom record (customrecord...), custom "
-            "transaction type (customtransaction..., custompurchase..., customsale...) or "
-            "custom segment (cseg...)"
-        )
-    return scriptid.lower()
-
-
-def _custom_category(scriptid: str) -> Category:
-    lowered = scriptid.lower()
-    for prefix, category in _CUSTOM_PREFIXES:
-        if lowered.startswith(prefix):
-            return category
-    raise AssertionError(scriptid)  # only called after _CUSTOM_SCRIPTID matched
+def custom_category(reference: SdfReference) -> Category:
+    """The permission subtab a custom object reference sits on."""
+    return _CUSTOM_CATEGORY[reference.kind]
 
 
 def _normalise_name(text: str) -> str:
@@ -316,16 +271,19 @@ class Catalog:
         except KeyError:
             pass
         found: PermissionInfo | None = None
-        try:
-            key = canonical_permkey(permkey)
-        except ValueError:
-            key = ""
-        if key in self._perms:
-            found = self._perms[key]
-        elif _CUSTOM_SCRIPTID.fullmatch(key):
-            found = PermissionInfo(
-                permkey=key, name=None, category=_custom_category(key), levels=(), custom=True
-            )
+        stripped = permkey.strip()
+        if stripped in self._perms:
+            found = self._perms[stripped]
+        else:
+            reference = reference_or_none(stripped)
+            if reference is not None:
+                found = PermissionInfo(
+                    permkey=reference.key,
+                    name=None,
+                    category=custom_category(reference),
+                    levels=(),
+                    custom=True,
+                )
         if len(self._custom) < 100_000:  # bound the cache against hostile input
             self._custom[permkey] = found
         return found

@@ -16,11 +16,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from suitelint.catalog import Catalog, canonical_permkey, is_custom_permkey
+from suitelint.catalog import Catalog
 from suitelint.errors import PolicyError, Problem
 from suitelint.findings import Location, RuleDoc, Severity
 from suitelint.model import Level
 from suitelint.policy.loader import PolicyDocument
+from suitelint.sdfref import (
+    SdfReference,
+    SdfReferenceError,
+    glob_may_name_custom,
+    looks_like_reference,
+    parse_reference,
+    reference_or_none,
+)
 from suitelint.yamlsrc import PathKey
 
 SubjectKind = Literal["roles", "tokens", "users", "integrations"]
@@ -44,6 +52,9 @@ class PermSelector:
     location: Location | None = None
     #: permissions this selector never matches (``except:`` in the policy)
     excluded: tuple[PermSelector, ...] = ()
+    #: custom object references as the policy wrote them: a held permkey matches when one
+    #: of them covers it (``cseg1`` covers ``[type=customsegment, scriptid=cseg1]``)
+    refs: tuple[SdfReference, ...] = ()
 
     def describe(self) -> str:
         if self.category:
@@ -68,9 +79,18 @@ class PermSelector:
     def _own_threshold(self, permkey: str, catalog: Catalog) -> Level | None:
         """:meth:`threshold`, exceptions aside."""
         if self.keys:
-            return self.level if permkey in self.keys else None
+            if permkey in self.keys:
+                return self.level
+            if self.refs:
+                held = reference_or_none(permkey)
+                if held is not None and any(ref.covers(held) for ref in self.refs):
+                    return self.level
+            return None
         if self.pattern is not None:
             if fnmatch.fnmatchcase(permkey.lower(), self.pattern):
+                return self.level
+            held = reference_or_none(permkey) if "[" in permkey else None
+            if held is not None and fnmatch.fnmatchcase(held.scriptid, self.pattern):
                 return self.level
             info = catalog.get(permkey)
             if (
@@ -262,15 +282,30 @@ class _Compiler:
     ) -> PermSelector:
         location = self.loc(at, key=key)
         name = text.strip()
+        if looks_like_reference(name):
+            # "[scriptid=customrecord_x]" is a reference, not a glob with a character class
+            try:
+                reference = parse_reference(name)
+            except SdfReferenceError as exc:
+                self.fail(str(exc), at, key=key)
+                return PermSelector(name, level, keys=frozenset({name}), location=location)
+            return self._custom(reference, level, location)
         if is_glob(name):
             pattern = name.lower()
-            if not self.catalog.glob(name) and not is_custom_permkey(pattern.rstrip("*?[]")):
+            if not self.catalog.glob(name) and not glob_may_name_custom(pattern):
                 self.fail(
-                    f"permission glob {name!r} matches no permission in the catalog", at, key=key
+                    f"permission glob {name!r} matches no permission in the catalog, and no "
+                    "custom object scriptid (customrecord*, customtransaction*, "
+                    "custompurchase*, customsale*, cseg*)",
+                    at,
+                    key=key,
                 )
             return PermSelector(name, level, pattern=pattern, location=location)
         found = self.catalog.lookup(name)
         if len(found) == 1:
+            reference = reference_or_none(found[0])
+            if reference is not None and found[0] not in self.catalog.permissions:
+                return self._custom(reference, level, location)
             info = self.catalog.get(found[0])
             shown = info.display if info is not None else found[0]
             return PermSelector(shown, level, keys=frozenset(found), location=location)
@@ -282,16 +317,19 @@ class _Compiler:
                 key=key,
             )
             return PermSelector(name, level, keys=frozenset(found), location=location)
-        try:
-            custom = canonical_permkey(name)
-        except ValueError:
-            custom = ""
-        if custom and is_custom_permkey(custom):
-            return PermSelector(custom, level, keys=frozenset({custom}), location=location)
         hints = self.catalog.suggest(name)
         hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
         self.fail(f"unknown permission {name!r}{hint}", at, key=key)
         return PermSelector(name, level, keys=frozenset({name}), location=location)
+
+    def _custom(self, reference: SdfReference, level: Level, location: Location) -> PermSelector:
+        return PermSelector(
+            reference.key,
+            level,
+            keys=frozenset({reference.key}),
+            location=location,
+            refs=(reference,),
+        )
 
     def _display(self, permkey: str) -> str:
         info = self.catalog.get(permkey)
