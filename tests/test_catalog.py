@@ -95,9 +95,9 @@ def test_standard_roles_are_known_by_name_scriptid_and_id():
     [
         ("[scriptid=customrecord_invoice_log]", "customrecord_invoice_log"),
         (
-                "[appid=com.vendor.app,scriptid=customrecord_Vendor_X]",
-                "[appid=com.vendor.app, scriptid=customrecord_vendor_x]",
-            ),
+            "[appid=com.vendor.app,scriptid=customrecord_Vendor_X]",
+            "[appid=com.vendor.app, scriptid=customrecord_vendor_x]",
+        ),
         ("customrecord_x", "customrecord_x"),
         ("[customtransaction2]", "customtransaction2"),
         ("[scriptid=custompurchase_po_approval]", "custompurchase_po_approval"),

@@ -153,7 +153,7 @@ def test_references_resolve_to_the_custom_object_name_or_say_they_are_unresolved
     audit = lines["[appid=com.acme.audit, scriptid=customrecord_acme_audit]"]
     assert (
         "[appid=com.acme.audit, scriptid=customrecord_acme_audit] (custom record not in the sources)"
-            " at VIEW" in findings[str(audit)]
+        " at VIEW" in findings[str(audit)]
     )
     assert (
         "customrecord_vendor_map (custom record not in the sources) at EDIT"
