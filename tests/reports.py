@@ -41,6 +41,8 @@ def sample_report() -> Report:
             f"Why {rule_id}.",
             f"Fix {rule_id}.",
             doc.pack,
+            references=doc.references,
+            security_severity=doc.security_severity,
         )
         for rule_id, doc in report.rules.items()
         # engine rules come and go as the engine grows; keep only those that found something

@@ -150,6 +150,26 @@ def emit_report(report: Report, formats: list[str], color: ColorMode) -> None:
     )
 
 
+def sarif_root_of(explicit: str | None) -> str:
+    """The folder SARIF URIs are relative to: ``--sarif-root``, else the top of the git work
+    tree holding the working folder, else the working folder (GitHub matches SARIF paths
+    against the repository root, whatever folder suitelint ran in)."""
+    from pathlib import Path
+
+    if explicit:
+        folder = Path(explicit)
+        if not folder.is_dir():
+            raise UsageError(f"--sarif-root {explicit!r} is not a folder")
+        return str(folder.resolve())
+    from suitelint.gitbase import repo_of
+
+    try:
+        top = repo_of(Path.cwd())
+    except SuitelintError:  # git is not installed: the working folder
+        top = None
+    return str((top or Path.cwd()).resolve())
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"suitelint {__version__}")
@@ -244,6 +264,13 @@ def check(
     no_config: bool = typer.Option(
         False, "--no-config", help="Ignore config files; use only the command line."
     ),
+    sarif_root: str = typer.Option(
+        None,
+        "--sarif-root",
+        help="Folder SARIF paths are relative to. Default: the root of the git repository "
+        "holding the working folder, else the working folder.",
+        show_default=False,
+    ),
 ) -> None:
     """Check account data against policies; exit 1 on findings at or above --fail-on."""
     from suitelint.config import resolve_config
@@ -271,6 +298,10 @@ def check(
         report = _check_with_baselines(
             options, baseline or settings.baseline, write_baseline, run_check
         )
+        if any(parse_format(spec)[0] == "sarif" for spec in formats):
+            import dataclasses
+
+            report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
         emit_report(report, formats, color)
     except SuitelintError as error:
         _fail(error)

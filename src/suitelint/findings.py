@@ -158,6 +158,10 @@ class RuleDoc:
     fix: str = ""
     pack: str = ""
     location: Location | None = None
+    references: tuple[str, ...] = ()
+    #: the rule's own risk, 0.1-10.0 as GitHub's ``security-severity`` bands read it (above
+    #: 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, below low); None: not a security rule
+    security_severity: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,11 @@ class Report:
     subjects_checked: Mapping[str, int] = field(default_factory=dict)
     #: the date token ages and waiver expiry were judged at (ISO), as given by --as-of
     as_of: str = ""
+    #: where each subject with findings is defined, by (subject kind, subject id): a role's
+    #: element in its SDF file, a token's entry in the snapshot (SARIF's primary location)
+    places: Mapping[tuple[str, str], Location] = field(default_factory=dict)
+    #: the folder SARIF paths are relative to: the repository root ("" = the working folder)
+    root: str = ""
 
     @property
     def active(self) -> tuple[Finding, ...]:

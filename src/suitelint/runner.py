@@ -77,6 +77,24 @@ def place_findings(findings: Sequence[Finding], loaded: Loaded) -> list[Finding]
     return result
 
 
+def subject_places(findings: Sequence[Finding], loaded: Loaded) -> dict[tuple[str, str], Location]:
+    """Where each role with findings is defined (its element in the SDF file, its entry in
+    the snapshot): SARIF puts a role's alert there, not on one of its permissions. Tokens,
+    users and integrations are placed on their own entries already."""
+    wanted = {f.subject_id for f in findings if f.subject_kind == "role"}
+    places: dict[tuple[str, str], Location] = {}
+    for role in loaded.snapshot.roles:
+        if role.id not in wanted:
+            continue
+        if role.path is not None and role.line is not None:
+            places[("role", role.id)] = Location(role.path, role.line)
+            continue
+        location = loaded.locate("roles", role.id)
+        if location is not None and location.line is not None:
+            places[("role", role.id)] = location
+    return places
+
+
 def evaluate_sources(
     sources: Sequence[str],
     policy: Policy,
@@ -140,4 +158,5 @@ def run_check(options: CheckOptions) -> Report:
         fail_on=options.fail_on,
         subjects_checked=subject_counts(snapshot),
         as_of=today.isoformat(),
+        places=subject_places(findings, loaded),
     )

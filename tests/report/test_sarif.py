@@ -11,8 +11,10 @@ import jsonschema
 import msgspec
 import pytest
 
+from conftest import FIXTURES
 from reports import assert_golden, sample_report
-from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, Suppression
+from suitelint import jsonout
+from suitelint.findings import Finding, Link, Location, Report, RuleDoc, Severity, Suppression
 from suitelint.report import sarif
 
 
@@ -39,8 +41,8 @@ def test_rules_carry_title_rationale_fix_and_default_level() -> None:
     rule = rules["token-not-administrator"]
     assert rule["shortDescription"]["text"] == "Title of token-not-administrator"
     assert rule["fullDescription"]["text"] == "Why token-not-administrator."
-    assert rule["help"]["text"] == (
-        "Why token-not-administrator.\n\nHow to fix: Fix token-not-administrator."
+    assert rule["help"]["text"].startswith(
+        "Why token-not-administrator.\n\nHow to fix: Fix token-not-administrator.\n\nReferences:"
     )
     assert rule["defaultConfiguration"]["level"] == "error"
     assert rules["token-has-purpose"]["defaultConfiguration"]["level"] == "note"
@@ -60,28 +62,66 @@ def test_locations_are_relative_to_srcroot_on_the_right_line() -> None:
     assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "token/T-101"
 
 
-def test_a_finding_without_a_location_is_placed_on_the_first_source() -> None:
-    report = sample_report()
-    finding = msgspec.structs.replace(report.findings[0], location=None)
-    run = sarif.report_to_sarif(dataclasses.replace(report, findings=(finding,)))["runs"][0]
-    physical = run["results"][0]["locations"][0]["physicalLocation"]
-    assert physical["artifactLocation"]["uri"] == "tests/fixtures/ci/account.json"
-    assert "region" not in physical
+def _role_findings(n: int, rule: str = "integration-role-no-setup") -> tuple[Finding, ...]:
+    return tuple(
+        Finding(
+            rule,
+            Severity.ERROR,
+            f"role 'Sync' holds P{i} at FULL",
+            "role",
+            "9",
+            "Sync",
+            "customrole_sync",
+            permkey=f"P{i:03}",
+            chain=(
+                Link("role", "customrole_sync", "Sync"),
+                Link("permission", f"P{i:03}", f"P{i}", "FULL"),
+            ),
+            location=Location("src/Objects/customrole_sync.xml", 10 + i, 5),
+        )
+        for i in range(n)
+    )
 
 
-def test_absolute_paths_under_the_working_folder_become_relative(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_findings_of_one_rule_on_one_role_are_one_result_with_related_locations(
+    shared: Path,
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    absolute = str(tmp_path / "src" / "Objects" / "customrole_a b.xml")
-    assert sarif.artifact_location(absolute) == {
-        "uri": "src/Objects/customrole_a%20b.xml",
-        "uriBaseId": "%SRCROOT%",
-    }
-    assert sarif.artifact_location("/elsewhere/x.json") == {"uri": "file:///elsewhere/x.json"}
+    findings = _role_findings(3)
+    report = Report(
+        findings=findings,
+        places={("role", "9"): Location("src/Objects/customrole_sync.xml", 2)},
+    )
+    run = validate(shared, sarif.render(report))["runs"][0]
+    [result] = run["results"]
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
+    assert result["message"]["text"].splitlines() == [
+        "role 'Sync': 3 findings of this rule",
+        "- role 'Sync' holds P0 at FULL",
+        "- role 'Sync' holds P1 at FULL",
+        "- role 'Sync' holds P2 at FULL",
+        "Chain: role 'Sync' [customrole_sync]",
+    ]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in result["relatedLocations"]] == [
+        10,
+        11,
+        12,
+    ]
+    assert [r["message"]["text"] for r in result["relatedLocations"]] == ["P000", "P001", "P002"]
+    assert result["properties"]["permkeys"] == ["P000", "P001", "P002"]
+    assert result["properties"]["fingerprints"] == [f.fingerprint for f in findings]
 
 
-def test_fingerprints_follow_identity_not_lines_or_names() -> None:
+def test_a_long_group_lists_a_hundred_findings_and_says_how_many_more() -> None:
+    run = sarif.report_to_sarif(Report(findings=_role_findings(130)))["runs"][0]
+    [result] = run["results"]
+    lines = result["message"]["text"].splitlines()
+    assert lines[101] == "- … and 30 more (the JSON report lists every finding)"
+    assert len(result["relatedLocations"]) == 100
+    # without a place of its own, the role's alert sits on its first finding
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 10
+
+
+def test_code_scanning_tracks_alerts_by_a_line_hash_suitelint_pins_to_the_identity() -> None:
     report = sample_report()
     moved = tuple(
         msgspec.structs.replace(f, location=Location("other.json", 99, 1), subject_name="Renamed")
@@ -90,10 +130,28 @@ def test_fingerprints_follow_identity_not_lines_or_names() -> None:
 
     def prints(r: Report) -> list[str]:
         results = sarif.report_to_sarif(r)["runs"][0]["results"]
-        return sorted(res["partialFingerprints"][sarif.FINGERPRINT_KEY] for res in results)
+        return sorted(res["partialFingerprints"][sarif.LINE_HASH_KEY] for res in results)
 
-    assert prints(report) == prints(dataclasses.replace(report, findings=moved))
-    assert len(set(prints(report))) == len(report.findings)
+    assert prints(report) == prints(dataclasses.replace(report, findings=moved, places={}))
+    assert len(set(prints(report))) == len(prints(report))
+    first = sarif.report_to_sarif(report)["runs"][0]["results"][0]["partialFingerprints"]
+    assert first[sarif.LINE_HASH_KEY] == first[sarif.FINGERPRINT_KEY] + ":1"
+
+
+def test_waiving_part_of_a_role_keeps_the_alert_and_splits_off_the_waived_part() -> None:
+    findings = _role_findings(3)
+    before = sarif.report_to_sarif(Report(findings=findings))["runs"][0]["results"]
+    waived = (findings[0], findings[1].suppress(Suppression("waiver", "ticket 1")), findings[2])
+    after = sarif.report_to_sarif(Report(findings=waived))["runs"][0]["results"]
+    assert len(after) == 2
+    active = next(r for r in after if "suppressions" not in r)
+    split = next(r for r in after if "suppressions" in r)
+    key = sarif.LINE_HASH_KEY
+    assert active["partialFingerprints"][key] == before[0]["partialFingerprints"][key]
+    assert split["partialFingerprints"][key] != active["partialFingerprints"][key]
+    everything = tuple(f.suppress(Suppression("waiver", "ticket 1")) for f in findings)
+    [whole] = sarif.report_to_sarif(Report(findings=everything))["runs"][0]["results"]
+    assert whole["partialFingerprints"][key] == before[0]["partialFingerprints"][key]
 
 
 def test_waived_findings_are_suppressions_with_the_reason(shared: Path) -> None:
@@ -125,13 +183,18 @@ def test_an_empty_report_is_valid(shared: Path) -> None:
 
 def test_a_finding_of_an_undocumented_rule_still_gets_a_descriptor(shared: Path) -> None:
     finding = Finding("x/y", Severity.WARNING, "m\u0000", "role", "1", "R")
-    report = Report(findings=(finding,), rules={"a": RuleDoc("a", "A", Severity.NOTE)})
+    report = Report(
+        findings=(finding,), rules={"a": RuleDoc("a", "A", Severity.NOTE)}, sources=("a.json",)
+    )
     run = validate(shared, sarif.render(report))["runs"][0]
     assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == ["a", "x/y"]
-    assert "physicalLocation" not in run["results"][0]["locations"][0]
+    assert run["results"][0]["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "a.json", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 1},
+    }
 
 
-def test_a_finding_located_in_a_builtin_pack_goes_on_the_first_source(shared: Path) -> None:
+def test_a_finding_about_a_builtin_pack_is_a_run_notification_not_a_result(shared: Path) -> None:
     finding = Finding(
         "suitelint/no-token-data",
         Severity.NOTE,
@@ -143,13 +206,147 @@ def test_a_finding_located_in_a_builtin_pack_goes_on_the_first_source(shared: Pa
     )
     report = Report(findings=(finding,), sources=("src",))
     run = validate(shared, sarif.render(report))["runs"][0]
-    physical = run["results"][0]["locations"][0]["physicalLocation"]
-    assert physical == {"artifactLocation": {"uri": "src", "uriBaseId": "%SRCROOT%"}}
+    assert run["results"] == []
+    [note] = run["invocations"][0]["toolConfigurationNotifications"]
+    assert note["associatedRule"] == {"id": "suitelint/no-token-data", "index": 0}
+    assert note["level"] == "note"
+    assert note["message"]["text"].startswith("m\n")
 
 
-def test_the_fallback_prefers_a_snapshot_file_over_a_project_folder() -> None:
+def test_a_finding_without_a_file_goes_on_the_first_snapshot_file_never_a_folder() -> None:
     report = dataclasses.replace(sample_report(), sources=("src", "exports/account.json"))
     finding = msgspec.structs.replace(report.findings[0], location=None)
-    run = sarif.report_to_sarif(dataclasses.replace(report, findings=(finding,)))["runs"][0]
-    physical = run["results"][0]["locations"][0]["physicalLocation"]
+    run = sarif.report_to_sarif(dataclasses.replace(report, findings=(finding,), places={}))
+    physical = run["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "exports/account.json"
+    folder_only = dataclasses.replace(report, findings=(finding,), sources=("src",), places={})
+    run = sarif.report_to_sarif(folder_only)["runs"][0]
+    assert run["results"] == []
+    assert len(run["invocations"][0]["toolConfigurationNotifications"]) == 1
+
+
+def test_uris_are_relative_to_the_repository_root_whatever_folder_suitelint_ran_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "project" / "src").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "project")
+    assert sarif.artifact_location("src/x.xml", str(tmp_path)) == {
+        "uri": "project/src/x.xml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    absolute = str(tmp_path / "project" / "src" / "customrole_a b.xml")
+    assert sarif.artifact_location(absolute, str(tmp_path))["uri"] == (  # type: ignore[index]
+        "project/src/customrole_a%20b.xml"
+    )
+    # never "": the root itself, and anything outside it, is no place for an alert
+    assert sarif.artifact_location(".", str(tmp_path / "project")) is None
+    assert sarif.artifact_location("/elsewhere/x.json", str(tmp_path)) is None
+
+
+def test_the_cli_finds_the_repository_root_from_git(tmp_path: Path, monkeypatch, run_cli) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    project = tmp_path / "sub"
+    project.mkdir()
+    (project / "account.json").write_bytes((FIXTURES / "ci" / "account.json").read_bytes())
+    monkeypatch.chdir(project)
+    result = run_cli("check", "account.json", "--as-of", "2026-11-25", "-f", "sarif")
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(result.stdout)["runs"][0]["results"]
+    }
+    assert uris == {"sub/account.json"}
+    result = run_cli(
+        "check", "account.json", "--as-of", "2026-11-25", "-f", "sarif", "--sarif-root", "."
+    )
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in json.loads(result.stdout)["runs"][0]["results"]
+    }
+    assert uris == {"account.json"}
+
+
+def test_over_the_limit_the_most_severe_are_kept_and_one_result_says_what_was_left_out(
+    shared: Path,
+) -> None:
+    notes = tuple(
+        Finding(
+            "token-has-purpose",
+            Severity.NOTE,
+            "n",
+            "token",
+            f"T{i}",
+            f"T{i}",
+            location=Location("a.json", 100 + i, 1),
+        )
+        for i in range(6)
+    )
+    errors = tuple(
+        Finding(
+            "token-not-administrator",
+            Severity.ERROR,
+            "e",
+            "token",
+            f"T{i}",
+            f"T{i}",
+            location=Location("a.json", 200 + i, 1),
+        )
+        for i in range(3)
+    )
+    report = Report(findings=notes + errors, sources=("a.json",))
+    document = sarif.report_to_sarif(report, max_results=5)
+    validate(shared, jsonout.dumps(document))
+    run = document["runs"][0]
+    assert len(run["results"]) == 5
+    assert [r["ruleId"] for r in run["results"]] == [
+        "token-has-purpose",
+        "token-not-administrator",
+        "token-not-administrator",
+        "token-not-administrator",
+        sarif.LEFT_OUT_RULE,
+    ]
+    left = run["results"][-1]
+    assert left["message"]["text"].startswith("5 more results (5 findings) are left out")
+    assert "JSON report" in left["message"]["text"]
+    assert left["properties"]["left_out"] == {"token-has-purpose": 5}
+    assert sarif.LEFT_OUT_RULE in [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert run["invocations"][0]["toolConfigurationNotifications"][0]["level"] == "warning"
+
+
+def test_rules_have_distinct_friendly_names_and_help_pages() -> None:
+    run = sarif.report_to_sarif(sample_report())["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    names = [rule["name"] for rule in rules]
+    assert len(set(names)) == len(names)
+    assert all(rule["name"] != rule["id"] for rule in rules)
+    by_id = {rule["id"]: rule for rule in rules}
+    assert by_id["token-not-administrator"]["name"] == "TokenNotAdministrator"
+    assert by_id["token-not-administrator"]["helpUri"] == (
+        "https://github.com/suitelint/suitelint/blob/main/docs/rules/token-not-administrator.md"
+    )
+    assert sarif._names(["a-b", "a/b", "AB"]) == {"a-b": "AB", "a/b": "AB2", "AB": "AB3"}
+
+
+def test_security_severity_is_the_rules_own_risk_and_only_security_rules_say_security() -> None:
+    report = sample_report()
+    rules = {
+        r["id"]: r for r in sarif.report_to_sarif(report)["runs"][0]["tool"]["driver"]["rules"]
+    }
+    admin = rules["token-not-administrator"]["properties"]
+    assert float(admin["security-severity"]) > 9.0  # critical
+    assert "security" in admin["tags"]
+    purpose = rules["token-has-purpose"]["properties"]
+    assert "security-severity" not in purpose and "security" not in purpose["tags"]
+    engine = RuleDoc("suitelint/undocumented-level", "T", Severity.WARNING, pack="suitelint")
+    descriptor = sarif._rule_descriptor(engine, "SuitelintUndocumentedLevel")
+    assert "security" not in descriptor["properties"]["tags"]
+    assert "security-severity" not in descriptor["properties"]
+
+
+def test_rule_references_are_kept_in_the_help_and_properties() -> None:
+    doc = RuleDoc("r", "T", Severity.ERROR, "why", references=("https://example.com/a",))
+    descriptor = sarif._rule_descriptor(doc, "R")
+    assert descriptor["properties"]["references"] == ["https://example.com/a"]
+    assert "- <https://example.com/a>" in descriptor["help"]["markdown"]
+    assert descriptor["helpUri"] == "https://example.com/a"  # a user rule: its own reference

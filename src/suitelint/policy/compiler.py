@@ -226,6 +226,8 @@ class CompiledRule:
     examples: Mapping[str, str] = field(default_factory=dict)
     pack: str = ""
     location: Location | None = None
+    #: ``security_severity`` of the policy: the rule's own risk (GitHub code scanning)
+    security_severity: float | None = None
 
     def severity_for(self, environment: str) -> Severity:
         return self.severity_by_env.get(environment, self.severity)
@@ -233,7 +235,15 @@ class CompiledRule:
     @property
     def doc(self) -> RuleDoc:
         return RuleDoc(
-            self.id, self.title, self.severity, self.why, self.fix, self.pack, self.location
+            self.id,
+            self.title,
+            self.severity,
+            self.why,
+            self.fix,
+            self.pack,
+            self.location,
+            self.references,
+            self.security_severity,
         )
 
 
@@ -463,6 +473,7 @@ class _Compiler:
             examples=dict(raw.get("examples", {})),
             pack=self.doc.data.get("pack", "") if self.doc.builtin else "",
             location=self.loc(at),
+            security_severity=raw.get("security_severity"),
         )
 
     _REQUIRE_APPLIES: Mapping[str, frozenset[str]] = {

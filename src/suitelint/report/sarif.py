@@ -1,65 +1,179 @@
-"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers, within GitHub's limits.
 
-One run; the driver lists every rule the run judged against (id, title, rationale, fix,
-default level). Results carry stable ``partialFingerprints`` (the finding's identity,
-never a line number), physical locations relative to ``%SRCROOT%`` (the folder suitelint
-ran in, the repository root in CI), the subject as a logical location, and waived or
-baselined findings as ``suppressions``. A finding without a file of its own is placed on
-the first source, so code scanning still shows it. No timestamps, no absolute paths.
+One run. What code scanning needs (``ci-facts.md`` §1) decides the shape:
+
+* **One result is one alert**: the findings of one rule on one subject (a role, token, user
+  or integration) are one result. Its message lists them (each permission with its level);
+  each finding's own line is a related location. The primary location is the subject's own
+  line where the report knows it (a role's ``<role>`` element, a token's entry in the
+  snapshot), else the first finding's.
+* **Stable alerts**: code scanning identifies an alert only by
+  ``partialFingerprints.primaryLocationLineHash`` and keeps a value the file already has.
+  suitelint writes it from the result's identity (rule, subject kind, subject script id or
+  id; never a line or a display name), so an alert keeps its history when lines move or a
+  role is renamed. ``suitelint/identity/v1`` holds the same hash for other viewers.
+* **At most 25,000 results per run** (GitHub rejects more): past that the most severe are
+  kept and one more result, ``suitelint/results-left-out``, says how many were left out and
+  that the JSON report holds every finding.
+* **URIs relative to the repository root** (``Report.root``: found from git, or
+  ``--sarif-root``), never empty. A finding that cannot be placed on a file of the
+  repository (one about a built-in pack, or a file outside the root) is a tool
+  configuration notification of the run, not a result.
+* **Rules**: a distinct PascalCase ``name`` per rule, ``helpUri`` to the rule's page
+  (``docs/rules/<id>.md``), references in the help, and ``security-severity`` (with the
+  ``security`` tag) only for rules that declare their own risk (``security_severity``).
+
+Waived and baselined findings are results with ``suppressions``. No timestamps, no
+absolute paths: the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import PurePath
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from suitelint import jsonout
-from suitelint.findings import Finding, Report, RuleDoc, Severity
-from suitelint.report.locations import in_repository, relative_path
+from suitelint import __version__, jsonout
+from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, Suppression
+from suitelint.report.locations import in_repository
+from suitelint.rulepages import help_uri
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 INFORMATION_URI = "https://github.com/suitelint/suitelint"
-#: the fingerprint scheme: bump the suffix if Finding.identity ever changes meaning
+#: the fingerprint scheme: bump the suffix if the identity of a result ever changes meaning
 FINGERPRINT_KEY = "suitelint/identity/v1"
+#: the key GitHub code scanning tracks alerts by
+LINE_HASH_KEY = "primaryLocationLineHash"
+#: GitHub rejects a run with more results (ci-facts §1)
+MAX_RESULTS = 25_000
+#: findings listed in one result's message, and related locations of one result
+MAX_LISTED = 100
+#: GitHub's limits on rule texts (ci-facts §1)
+MAX_DESCRIPTION = 1024
+MAX_NAME = 255
+LEFT_OUT_RULE = "suitelint/results-left-out"
 _FILE_SUFFIXES = {".json", ".yaml", ".yml", ".csv", ".xml"}
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
-# GitHub ranks security alerts by this property (CVSS-like 0.0-10.0): error → high,
-# warning → medium, note → low.
-_SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.NOTE: "2.0"}
+_LEFT_OUT_DOC = RuleDoc(
+    LEFT_OUT_RULE,
+    "Results left out of this SARIF file",
+    Severity.WARNING,
+    "GitHub code scanning rejects a SARIF run with more than 25,000 results, so suitelint "
+    "keeps the most severe and says here how many it left out. The JSON report "
+    "(--format json=FILE) holds every finding.",
+    pack="suitelint",
+)
 
 
-def artifact_location(path: str) -> dict[str, Any]:
-    rel = relative_path(path)
-    if rel.startswith("/"):
-        return {"uri": "file://" + quote(rel, safe="/")}
-    return {"uri": quote(rel, safe="/"), "uriBaseId": SRCROOT}
+# -- paths ---------------------------------------------------------------------------------
+class _Places:
+    """Artifact locations relative to the repository root, computed once per path."""
+
+    def __init__(self, root: str) -> None:
+        self.root = (Path(root) if root else Path.cwd()).resolve()
+        self.cache: dict[str, dict[str, str] | None] = {}
+
+    def artifact(self, path: str) -> dict[str, str] | None:
+        """``{"uri", "uriBaseId"}`` for a file under the root; None for anything else."""
+        if path in self.cache:
+            return self.cache[path]
+        found = None
+        if in_repository(path):
+            relative = _under(self.root, path)
+            if relative:
+                found = {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+        self.cache[path] = found
+        return found
 
 
-def _rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
+def _under(root: Path, path: str) -> str | None:
+    """``path`` relative to ``root`` with forward slashes, or None outside it (or the root
+    itself: an empty URI is no location)."""
+    absolute = Path(os.path.normpath(Path.cwd() / path))  # as given, symlinks kept
+    for candidate in (absolute, absolute.resolve()):
+        try:
+            relative = PurePath(candidate).relative_to(root).as_posix()
+        except ValueError:
+            continue
+        return relative if relative not in ("", ".") else None
+    return None
+
+
+def artifact_location(path: str, root: str = "") -> dict[str, str] | None:
+    """Where ``path`` is, as SARIF says it relative to the repository ``root`` (default:
+    the working folder); None when it is not a file under the root."""
+    return _Places(root).artifact(path)
+
+
+def _fallback_source(sources: tuple[str, ...]) -> str | None:
+    """Where findings without a place of their own go: the first source that is a file (a
+    snapshot or export). A project folder is no place: code scanning needs a file."""
+    files = [s for s in sources if PurePath(s).suffix.lower() in _FILE_SUFFIXES]
+    return files[0] if files else None
+
+
+# -- rules ---------------------------------------------------------------------------------
+def _pascal(rule_id: str) -> str:
+    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", rule_id))
+    return (name or "Rule")[:MAX_NAME]
+
+
+def _names(ids: Iterable[str]) -> dict[str, str]:
+    """A distinct friendly name per rule (SARIF: ``name`` is not the ``id``)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for rule_id in ids:
+        name, n = _pascal(rule_id), 1
+        while name in taken or name == rule_id:
+            n += 1
+            name = f"{_pascal(rule_id)[: MAX_NAME - 4]}{n}"
+        taken.add(name)
+        names[rule_id] = name
+    return names
+
+
+def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rule_descriptor(doc: RuleDoc, name: str) -> dict[str, Any]:
     help_parts = [part for part in (doc.why, f"How to fix: {doc.fix}" if doc.fix else "") if part]
-    help_text = "\n\n".join(help_parts) or doc.title
     markdown_parts = [f"**{doc.title}**"] if doc.title else []
     if doc.why:
         markdown_parts.append(doc.why)
     if doc.fix:
         markdown_parts.append(f"**How to fix:** {doc.fix}")
-    tags = ["security"] + ([doc.pack] if doc.pack else [])
-    return {
+    if doc.references:
+        help_parts.append("References:\n" + "\n".join(f"- {r}" for r in doc.references))
+        markdown_parts.append("**References:**\n\n" + "\n".join(f"- <{r}>" for r in doc.references))
+    page = help_uri(doc)
+    security = doc.security_severity is not None
+    tags = (["security"] if security else []) + ([doc.pack] if doc.pack else [])
+    properties: dict[str, Any] = {"tags": tags, "precision": "high"}
+    if security:
+        properties["security-severity"] = f"{doc.security_severity:.1f}"
+    if doc.references:
+        properties["references"] = list(doc.references)
+    descriptor: dict[str, Any] = {
         "id": doc.id,
-        "name": doc.id,
-        "shortDescription": {"text": doc.title or doc.id},
-        "fullDescription": {"text": doc.why or doc.title or doc.id},
-        "help": {"text": help_text, "markdown": "\n\n".join(markdown_parts) or doc.id},
-        "defaultConfiguration": {"level": _LEVEL[doc.severity]},
-        "properties": {
-            "tags": tags,
-            "precision": "high",
-            "security-severity": _SECURITY_SEVERITY[doc.severity],
-        },
+        "name": name,
+        "shortDescription": {"text": _clip(doc.title or doc.id)},
+        "fullDescription": {"text": _clip(doc.why or doc.title or doc.id)},
     }
+    if page:
+        descriptor["helpUri"] = page
+    descriptor["help"] = {
+        "text": "\n\n".join(help_parts) or doc.title or doc.id,
+        "markdown": "\n\n".join(markdown_parts) or doc.id,
+    }
+    descriptor["defaultConfiguration"] = {"level": _LEVEL[doc.severity]}
+    descriptor["properties"] = properties
+    return descriptor
 
 
 def _rule_docs(report: Report) -> dict[str, RuleDoc]:
@@ -68,111 +182,335 @@ def _rule_docs(report: Report) -> dict[str, RuleDoc]:
         docs.setdefault(
             finding.rule_id, RuleDoc(finding.rule_id, finding.rule_id, finding.severity)
         )
-    return dict(sorted(docs.items()))
+    return docs
 
 
-def _message(finding: Finding) -> str:
-    if not finding.chain:
-        return finding.message
-    return finding.message + "\nChain: " + " → ".join(str(link) for link in finding.chain)
+# -- grouping --------------------------------------------------------------------------------
+class _Group:
+    """Findings of one rule on one subject that share a suppression: one result."""
+
+    __slots__ = ("findings", "hash", "suppression")
+
+    def __init__(self, suppression: Suppression | None) -> None:
+        self.findings: list[Finding] = []
+        self.suppression = suppression
+        self.hash = ""
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def severity(self) -> Severity:
+        return max(f.severity for f in self.findings)
 
 
-def _result(
-    finding: Finding, index: Mapping[str, int], fallback: str, artifacts: dict[str, dict[str, Any]]
-) -> dict[str, Any]:
-    location = finding.location
-    if location is not None and not in_repository(location.path):
-        location = None  # a built-in pack is no file of the repository: use the fallback
-    path = location.path if location else fallback
-    artifact = artifacts.get(path)
-    if artifact is None:  # tens of thousands of findings share a few files
-        artifact = artifacts[path] = artifact_location(path)
-    physical: dict[str, Any] = {"artifactLocation": dict(artifact)}
-    if location is not None and location.line is not None and location.line >= 1:
-        region: dict[str, int] = {"startLine": location.line}
-        if location.column is not None and location.column >= 1:
-            region["startColumn"] = location.column
-        physical["region"] = region
-    logical: dict[str, Any] = {
-        "name": finding.subject_name,
-        "fullyQualifiedName": f"{finding.subject_kind}/{finding.subject_ref}",
-        "kind": finding.subject_kind,
-    }
-    result: dict[str, Any] = {
-        "ruleId": finding.rule_id,
-        "ruleIndex": index[finding.rule_id],
-        "level": _LEVEL[finding.severity],
-        "message": {"text": _message(finding)},
-        "locations": [{"physicalLocation": physical, "logicalLocations": [logical]}]
-        if location is not None or fallback
-        else [{"logicalLocations": [logical]}],
-        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
-        "properties": {
-            "subject": {
-                "kind": finding.subject_kind,
-                "id": finding.subject_id,
-                "name": finding.subject_name,
-                "scriptid": finding.subject_scriptid,
-            },
-            "permkey": finding.permkey,
-            "chain": [
-                {"kind": link.kind, "id": link.id, "name": link.name, "detail": link.detail}
-                for link in finding.chain
-            ],
-        },
-    }
-    if finding.suppression is not None:
-        suppression = finding.suppression
-        entry: dict[str, Any] = {
-            # waivers live in policy files and baselines in their own file: never in the
-            # analysed source itself
-            "kind": "external",
-            "status": "accepted",
-            "justification": suppression.reason or suppression.kind,
-            "properties": {"suitelint-kind": suppression.kind},
+def _identity_hash(parts: Sequence[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _groups(findings: Iterable[Finding]) -> list[_Group]:
+    """Groups in the order of their first finding (findings come sorted by place)."""
+    by_subject: dict[tuple[str, str, str], dict[Suppression | None, _Group]] = {}
+    order: list[_Group] = []
+    for finding in findings:
+        key = (finding.rule_id, finding.subject_kind, finding.subject_ref)
+        parts = by_subject.setdefault(key, {})
+        group = parts.get(finding.suppression)
+        if group is None:
+            group = parts[finding.suppression] = _Group(finding.suppression)
+            order.append(group)
+        group.findings.append(finding)
+    for key, parts in by_subject.items():
+        # The active part keeps the plain identity, so an alert stays the same alert when
+        # some of its findings are waived; a subject waived as a whole keeps it too.
+        ranked = sorted(parts.values(), key=lambda g: _suppression_key(g.suppression))
+        for i, group in enumerate(ranked):
+            extra = () if i == 0 else _suppression_key(group.suppression)
+            group.hash = _identity_hash((*key, *extra))
+    return order
+
+
+def _suppression_key(suppression: Suppression | None) -> tuple[str, ...]:
+    if suppression is None:
+        return ()
+    return ("suppressed", suppression.kind, suppression.reason, suppression.expires or "")
+
+
+# -- results ---------------------------------------------------------------------------------
+def _physical(artifact: dict[str, str], location: Location | None) -> dict[str, Any]:
+    line = location.line if location is not None and location.line and location.line >= 1 else 1
+    region: dict[str, int] = {"startLine": line}
+    if location is not None and location.line == line and location.column and location.column >= 1:
+        region["startColumn"] = location.column
+    return {"artifactLocation": dict(artifact), "region": region}
+
+
+def _common_chain(findings: Sequence[Finding]) -> str:
+    """The links every finding of a group shares (the token, user and role), as text."""
+    first = findings[0].chain
+    n = len(first)
+    for finding in findings[1:]:
+        chain = finding.chain
+        n = min(n, len(chain))
+        while n and chain[:n] != first[:n]:
+            n -= 1
+        if not n:
+            break
+    return " → ".join(str(link) for link in first[:n])
+
+
+def _message(group: _Group) -> str:
+    findings = group.findings
+    first = group.first
+    if len(findings) == 1:
+        text = first.message
+        chain = " → ".join(str(link) for link in first.chain)
+    else:
+        lines = [
+            f"{first.subject_kind} {first.subject_name!r}: {len(findings)} findings of this rule"
+        ]
+        lines += [f"- {f.message}" for f in findings[:MAX_LISTED]]
+        if len(findings) > MAX_LISTED:
+            lines.append(
+                f"- … and {len(findings) - MAX_LISTED} more (the JSON report lists every finding)"
+            )
+        text = "\n".join(lines)
+        chain = _common_chain(findings)
+    return f"{text}\nChain: {chain}" if chain else text
+
+
+def _subject_place(report: Report, finding: Finding) -> Location | None:
+    return report.places.get((finding.subject_kind, finding.subject_id))
+
+
+class _Builder:
+    def __init__(self, report: Report, index: Mapping[str, int]) -> None:
+        self.report = report
+        self.index = index
+        self.places = _Places(report.root)
+        fallback = _fallback_source(report.sources)
+        self.fallback = self.places.artifact(fallback) if fallback else None
+
+    def place(self, group: _Group) -> tuple[dict[str, str], Location | None] | None:
+        """The artifact and location of a group's primary location, or None (unplaceable)."""
+        subject = _subject_place(self.report, group.first)
+        candidates = [subject] if subject is not None else []
+        candidates += [f.location for f in group.findings if f.location is not None]
+        for location in candidates:
+            artifact = self.places.artifact(location.path)
+            if artifact is not None:
+                return artifact, location
+        if not any(f.location is not None for f in group.findings) and self.fallback:
+            return self.fallback, None  # account-level: no file of its own
+        return None
+
+    def result(
+        self, group: _Group, placed: tuple[dict[str, str], Location | None]
+    ) -> dict[str, Any]:
+        artifact, location = placed
+        first = group.first
+        logical = {
+            "name": first.subject_name,
+            "fullyQualifiedName": f"{first.subject_kind}/{first.subject_ref}",
+            "kind": first.subject_kind,
         }
-        if suppression.expires:
-            entry["properties"]["expires"] = suppression.expires
-        result["suppressions"] = [entry]
-    return result
+        result: dict[str, Any] = {
+            "ruleId": first.rule_id,
+            "ruleIndex": self.index[first.rule_id],
+            "level": _LEVEL[group.severity],
+            "message": {"text": _message(group)},
+            "locations": [
+                {"physicalLocation": _physical(artifact, location), "logicalLocations": [logical]}
+            ],
+        }
+        if len(group.findings) > 1:
+            related = self.related(group.findings)
+            if related:
+                result["relatedLocations"] = related
+        result["partialFingerprints"] = {
+            LINE_HASH_KEY: f"{group.hash}:1",
+            FINGERPRINT_KEY: group.hash,
+        }
+        permkeys = sorted({f.permkey for f in group.findings if f.permkey})
+        result["properties"] = {
+            "subject": {
+                "kind": first.subject_kind,
+                "id": first.subject_id,
+                "name": first.subject_name,
+                "scriptid": first.subject_scriptid,
+            },
+            "permkeys": permkeys,
+            "findings": len(group.findings),
+            "fingerprints": [f.fingerprint for f in group.findings],
+        }
+        if group.suppression is not None:
+            result["suppressions"] = [_suppression(group.suppression)]
+        return result
+
+    def related(self, findings: Sequence[Finding]) -> list[dict[str, Any]]:
+        related: list[dict[str, Any]] = []
+        seen: set[tuple[str, int, int]] = set()
+        for finding in findings:
+            location = finding.location
+            if location is None or not location.line:
+                continue
+            artifact = self.places.artifact(location.path)
+            key = (location.path, location.line, location.column or 0)
+            if artifact is None or key in seen:
+                continue
+            seen.add(key)
+            related.append(
+                {
+                    "id": len(related) + 1,
+                    "physicalLocation": _physical(artifact, location),
+                    "message": {"text": finding.permkey or finding.message},
+                }
+            )
+            if len(related) == MAX_LISTED:
+                break
+        return related
 
 
-def _fallback_source(sources: tuple[str, ...]) -> str:
-    """Where findings without a file of their own go: the first source that is a file
-    (a snapshot or export), else the first source (an SDF project folder)."""
-    files = [s for s in sources if PurePath(s).suffix.lower() in _FILE_SUFFIXES]
-    return files[0] if files else (sources[0] if sources else "")
+def _suppression(suppression: Suppression) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        # inline suppressions sit in the analysed file; waivers live in policy files and
+        # baselines in their own file
+        "kind": "inSource" if suppression.kind == "inline" else "external",
+        "status": "accepted",
+        "justification": suppression.reason or suppression.kind,
+        "properties": {"suitelint-kind": suppression.kind},
+    }
+    if suppression.expires:
+        entry["properties"]["expires"] = suppression.expires
+    return entry
 
 
-def report_to_sarif(report: Report) -> dict[str, Any]:
+def _notification(group: _Group, index: Mapping[str, int], why: str) -> dict[str, Any]:
+    first = group.first
+    text = _message(group) + f"\n({why})"
+    return {
+        "descriptor": {"id": first.rule_id},
+        "associatedRule": {"id": first.rule_id, "index": index[first.rule_id]},
+        "level": _LEVEL[group.severity],
+        "message": {"text": text},
+    }
+
+
+def _priority(group: _Group, docs: Mapping[str, RuleDoc]) -> tuple[int, int, float]:
+    """What GitHub should see first when not everything fits: active before suppressed,
+    then by severity, then by the rule's own risk."""
+    risk = docs[group.first.rule_id].security_severity
+    return (
+        0 if group.suppression is None else 1,
+        -int(group.severity),
+        -(risk if risk is not None else 0.0),
+    )
+
+
+def report_to_sarif(report: Report, *, max_results: int = MAX_RESULTS) -> dict[str, Any]:
     docs = _rule_docs(report)
-    index = {rule_id: i for i, rule_id in enumerate(docs)}
-    fallback = _fallback_source(report.sources)
-    artifacts: dict[str, dict[str, Any]] = {}
+    groups = _groups(report.findings)
+    builder = _Builder(report, {})  # the index is filled once the rule list is known
+    placed: list[tuple[_Group, tuple[dict[str, str], Location | None]]] = []
+    unplaced: list[_Group] = []
+    for group in groups:
+        where = builder.place(group)
+        if where is None:
+            unplaced.append(group)
+        else:
+            placed.append((group, where))
+    left_out: list[_Group] = []
+    if len(placed) > max_results:
+        ranked = sorted(range(len(placed)), key=lambda i: (_priority(placed[i][0], docs), i))
+        keep = set(ranked[: max_results - 1])
+        left_out = [placed[i][0] for i in ranked[max_results - 1 :]]
+        placed = [entry for i, entry in enumerate(placed) if i in keep]
+        docs[LEFT_OUT_RULE] = _LEFT_OUT_DOC
+    ordered = dict(sorted(docs.items()))
+    index = {rule_id: i for i, rule_id in enumerate(ordered)}
+    builder.index = index
+    names = _names(ordered)
+    results = [builder.result(group, where) for group, where in placed]
+    notifications = [
+        _notification(group, index, "no file of the repository to place it on")
+        for group in unplaced
+    ]
+    if left_out:
+        results.append(_left_out_result(builder, left_out, index))
+        notifications.append(
+            {
+                "descriptor": {"id": LEFT_OUT_RULE},
+                "associatedRule": {"id": LEFT_OUT_RULE, "index": index[LEFT_OUT_RULE]},
+                "level": "warning",
+                "message": {"text": _left_out_text(left_out)},
+            }
+        )
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "suitelint",
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule_descriptor(doc) for doc in docs.values()],
-                **({"version": report.tool_version} if report.tool_version else {}),
+                "rules": [_rule_descriptor(doc, names[rid]) for rid, doc in ordered.items()],
+                "version": report.tool_version or __version__,
             }
         },
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                **({"toolConfigurationNotifications": notifications} if notifications else {}),
+            }
+        ],
         "originalUriBaseIds": {
             SRCROOT: {
-                "description": {"text": "The folder suitelint ran in: the repository root in CI."}
+                "description": {
+                    "text": "The root of the repository (found from git, or --sarif-root)."
+                }
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index, fallback, artifacts) for f in report.findings],
+        "results": results,
         "properties": {
             "catalog": report.catalog_version,
             "policies": list(report.policies),
             "sources": list(report.sources),
             "account": {"id": report.account_id, "environment": report.environment},
+            "findings": len(report.findings),
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _left_out_text(left_out: Sequence[_Group]) -> str:
+    findings = sum(len(g.findings) for g in left_out)
+    return (
+        f"{len(left_out)} more results ({findings} findings) are left out of this file: GitHub "
+        f"code scanning accepts at most {MAX_RESULTS:,} results per run, so the most severe "
+        "are kept. The JSON report (suitelint check --format json=FILE) lists every finding."
+    )
+
+
+def _left_out_result(
+    builder: _Builder, left_out: Sequence[_Group], index: Mapping[str, int]
+) -> dict[str, Any]:
+    placed = builder.place(left_out[0])
+    assert placed is not None  # only placed groups are ever left out
+    artifact, _ = placed
+    by_rule: dict[str, int] = {}
+    for group in left_out:
+        by_rule[group.first.rule_id] = by_rule.get(group.first.rule_id, 0) + 1
+    identity = _identity_hash((LEFT_OUT_RULE,))
+    return {
+        "ruleId": LEFT_OUT_RULE,
+        "ruleIndex": index[LEFT_OUT_RULE],
+        "level": "warning",
+        "message": {"text": _left_out_text(left_out)},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": dict(artifact), "region": {"startLine": 1}}}
+        ],
+        "partialFingerprints": {LINE_HASH_KEY: f"{identity}:1", FINGERPRINT_KEY: identity},
+        "properties": {"left_out": dict(sorted(by_rule.items()))},
+    }
 
 
 def render(report: Report, *, color: bool = False) -> str:
