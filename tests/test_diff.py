@@ -176,7 +176,7 @@ def test_text_and_markdown_are_deterministic_and_escape_names():
     result = compare(edit)
     markdown = render_markdown(result)
     assert markdown == render_markdown(compare(edit))
-    assert "Sync \\| &lt;b&gt;bold&lt;/b&gt;" in markdown
+    assert "Sync &#124; &#60;b&#62;bold&#60;/b&#62;" in markdown
     assert "<b>" not in markdown
     assert render_text(result) == render_text(compare(edit))
 

@@ -70,10 +70,20 @@ class SchemaName(enum.StrEnum):
     policy_test = "policy-test"
 
 
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text that may hold names, paths or input (every message but a report, which
+    its renderer makes safe): no escape, control character or CI-log command survives."""
+    from suitelint import sanitize
+
+    typer.echo(sanitize.lines(text), err=err, nl=nl)
+
+
 def _fail(error: SuitelintError) -> NoReturn:
-    for problem in error.problems:
-        where = problem.where if problem.path else "suitelint"
-        typer.echo(f"{where}: {error.kind}: {problem.message}", err=True)
+    from suitelint import sanitize
+
+    for problem in error.problems:  # one line each, whatever the path or message holds
+        where = sanitize.line(problem.where) if problem.path else "suitelint"
+        typer.echo(f"{where}: {error.kind}: {sanitize.line(problem.message)}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -354,7 +364,7 @@ def rules(
         compiled = _compile(policy)
     except SuitelintError as error:
         _fail(error)
-    typer.echo(rules_as_json(compiled) if json_output else render_rule_table(compiled), nl=False)
+    say(rules_as_json(compiled) if json_output else render_rule_table(compiled), nl=False)
 
 
 @app.command()
@@ -372,7 +382,7 @@ def explain(
     if rule == "risk":  # not a rule: the formula behind `suitelint blast-radius`
         from suitelint.blast import explain_risk
 
-        typer.echo(explain_risk(), nl=False)
+        say(explain_risk(), nl=False)
         return
     from suitelint.ruledocs import engine_rule_text, explain_rule
 
@@ -392,7 +402,7 @@ def explain(
             text = explain_rule(found)
     except SuitelintError as error:
         _fail(error)
-    typer.echo(text, nl=False)
+    say(text, nl=False)
 
 
 @app.command()
@@ -409,7 +419,7 @@ def init(
     except SuitelintError as error:
         _fail(error)
     for path in written:
-        typer.echo(f"wrote {path}")
+        say(f"wrote {path}")
     typer.echo("next: suitelint check   (uses the sources and policies in .suitelint.yaml)")
 
 
@@ -429,7 +439,7 @@ def policy_test(
         outcomes = run_tests(list(paths or ()))
     except SuitelintError as error:
         _fail(error)
-    typer.echo(render_outcomes(outcomes, verbose=verbose), nl=False)
+    say(render_outcomes(outcomes, verbose=verbose), nl=False)
     raise typer.Exit(EXIT_OK if all(o.passed for o in outcomes) else EXIT_FINDINGS)
 
 
@@ -576,7 +586,7 @@ def blast_radius_command(
                 ) from None
             for proposal in report.proposals:
                 atomic_write_text(folder / proposal.filename, proposal.xml)
-                typer.echo(f"wrote {folder / proposal.filename}", err=True)
+                say(f"wrote {folder / proposal.filename}", err=True)
             if not report.proposals:
                 typer.echo("no proposed roles: no allow_only rule declares a token", err=True)
         write_outputs(specs, lambda name, _colored: BLAST_FORMATS[name](report), ColorMode.never)
@@ -667,9 +677,9 @@ def export(
     except SuitelintError as error:
         _fail(error)
     for note in result.notes:
-        typer.echo(f"suitelint: warning: {note}", err=True)
+        say(f"suitelint: warning: {note}", err=True)
     snap = result.snapshot
-    typer.echo(
+    say(
         f"wrote {output}: {len(snap.roles)} roles, {len(snap.users)} users, "
         f"{len(snap.integrations)} integrations, {len(snap.tokens)} tokens "
         f"({result.pages} pages, {result.retries} retries)",

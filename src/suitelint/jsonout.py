@@ -13,6 +13,11 @@ from typing import Any
 
 import msgspec
 
+from suitelint import sanitize
+
 
 def dumps(data: Any) -> str:
-    return msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8") + "\n"
+    """The document, safe to print to a terminal or CI log (:func:`suitelint.sanitize.json_document`:
+    the same data, with ``##[`` and invisible characters written as ``\\u`` escapes)."""
+    text = msgspec.json.format(msgspec.json.encode(data), indent=2).decode("utf-8") + "\n"
+    return sanitize.json_document(text)

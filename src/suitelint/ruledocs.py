@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from suitelint import sanitize
 from suitelint.policy.compiler import (
     AllowOnly,
     Assertion,
@@ -93,7 +94,7 @@ def rules_as_json(policy: Policy) -> str:
         }
         for rule in sorted(policy.rules, key=lambda r: r.id)
     ]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return sanitize.json_document(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _para(title: str, body: str) -> list[str]:

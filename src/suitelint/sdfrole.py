@@ -10,14 +10,11 @@ which escapes every value, and characters XML 1.0 cannot carry are dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from suitelint import sanitize
 from suitelint.model import Level
-
-# Characters outside the XML 1.0 Char production (https://www.w3.org/TR/xml/#charsets).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +26,7 @@ class ProposedPermission:
 
 def xml_text(text: str) -> str:
     """``text`` without the characters an XML document cannot contain."""
-    return NOT_XML.sub("", text)
+    return sanitize.xml_chars(text, "")
 
 
 def render_customrole(

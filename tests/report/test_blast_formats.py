@@ -109,8 +109,9 @@ def test_mermaid_labels_cannot_close_their_node():
 
 
 def test_markdown_escapes_account_text():
-    assert md("a|b <script>x</script> [l](u) *e* `c`") == (
-        r"a\|b &lt;script&gt;x&lt;/script&gt; \[l\](u) \*e\* \`c\`"
+    assert md("a|b <script>x</script> [l](u) *e* `c` @team") == (
+        "a&#124;b &#60;script&#62;x&#60;/script&#62; &#91;l&#93;(u) &#42;e&#42; &#96;c&#96; "
+        "&#64;&#8288;team"
     )
     text = render_markdown(hostile())
     assert "<script>" not in text and "<img" not in text

@@ -59,7 +59,8 @@ def test_hostile_names_cannot_start_a_command_of_their_own() -> None:
     lines = text.splitlines()
     assert lines[0] == (
         "::warning file=dir%2Cname%3A1.json,line=3,col=4,title=rule%2Cx%3Ay (warning)"
-        "::role 'x%0A::error::pwned' is bad%0Arole 'x' [1]"
+        "::role 'x\N{REPLACEMENT CHARACTER}:\N{FULLWIDTH COLON}error:\N{FULLWIDTH COLON}pwned'"
+        " is bad%0Arole 'x' [1]"
     )
     assert [line for line in lines if line.startswith("::")] == [lines[0]]
 

@@ -9,7 +9,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suitelint import jsonout
+from suitelint import jsonout, sanitize
 
 scalars = (
     st.none()
@@ -25,8 +25,10 @@ documents = st.recursive(
 
 
 @given(documents)
-def test_the_writer_writes_what_the_standard_library_writes(data):
-    assert jsonout.dumps(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+def test_the_writer_writes_what_the_standard_library_writes_made_safe_for_a_log(data):
+    text = jsonout.dumps(data)
+    assert text == sanitize.json_document(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    assert json.loads(text) == data  # the escapes are JSON's own: the data is unchanged
 
 
 def test_tuples_are_lists_and_key_order_is_kept():

@@ -49,7 +49,7 @@ def test_suppressed_findings_are_listed_with_their_reason() -> None:
 
 def test_account_data_cannot_break_the_table_mention_people_or_inject_html() -> None:
     text = markdown.render(sample_report())
-    assert "Sync &#124; &#60;b&#62;&#64;team&#60;/b&#62;" in text
+    assert "Sync &#124; &#60;b&#62;&#64;&#8288;team&#60;/b&#62;" in text
     assert "@team" not in text and "<b>" not in text
 
 

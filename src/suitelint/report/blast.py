@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from suitelint import jsonout
+from suitelint import jsonout, sanitize
 from suitelint.blast import (
     BlastReport,
     CapabilityHeld,
@@ -26,7 +26,6 @@ from suitelint.blast import (
     explain_risk,
 )
 from suitelint.findings import Link
-from suitelint.report.printable import printable
 from suitelint.sdfrole import ProposedPermission
 
 BLAST_FORMAT_VERSION = 1
@@ -38,7 +37,7 @@ FORMULA_LINE = (
 
 # -- shared helpers --------------------------------------------------------------------------
 def _chain_text(chain: Sequence[Link]) -> str:
-    return " → ".join(printable(str(link)) for link in chain)
+    return " → ".join(sanitize.line(str(link)) for link in chain)
 
 
 def _link(chain: Sequence[Link], kind: str) -> Link | None:
@@ -71,14 +70,14 @@ def _excess_text(exposure: Exposure) -> str:
     if not exposure.excess:
         return "none: it holds nothing beyond its declaration"
     return "; ".join(
-        f"{printable(e.name)} at {e.held.name} (allowed {e.allowed.name}, via {printable(e.via)})"
+        f"{sanitize.line(e.name)} at {e.held.name} (allowed {e.allowed.name}, via {sanitize.line(e.via)})"
         for e in exposure.excess
     )
 
 
 # -- text --------------------------------------------------------------------------------------
 def _fit(text: str, width: int) -> str:
-    text = printable(text)
+    text = sanitize.line(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -134,7 +133,7 @@ def compact_sum(parts: Sequence[ScorePart]) -> str:
 
 
 def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
-    head = f"#{e.rank} {e.kind} {printable(e.name)!r} [{printable(e.id)}]: score {e.score}"
+    head = f"#{e.rank} {e.kind} {sanitize.line(e.name)!r} [{sanitize.line(e.id)}]: score {e.score}"
     if e.flags:
         head += f" ({', '.join(e.flags)})"
     lines = [head]
@@ -145,13 +144,14 @@ def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
     lines.append(f"  can: {', '.join(e.tags) or 'nothing the catalog tags'}")
     if e.everything and e.capabilities:
         via = e.capabilities[0].conferred_by[0].via
-        lines.append(f"    every capability at FULL: {printable(via)} holds every permission")
+        lines.append(f"    every capability at FULL: {sanitize.line(via)} holds every permission")
     for cap in e.capabilities:
         if e.everything:
             lines.append(f"    {cap.tag:<29} {cap.weight} × {cap.level.name} = {cap.points:>2}")
             continue
         via = "; ".join(
-            f"{printable(c.name)} = {c.level.name}" + (f" via {printable(c.via)}" if c.via else "")
+            f"{sanitize.line(c.name)} = {c.level.name}"
+            + (f" via {sanitize.line(c.via)}" if c.via else "")
             for c in cap.conferred_by[:3]
         )
         more = len(cap.conferred_by) - 3
@@ -161,16 +161,16 @@ def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
     lines.append(f"  score: {compact_sum(e.parts)}")
     for part in e.parts:
         if not part.name.startswith("capability "):
-            lines.append(f"    {part.name}: {part.points:+d} ({printable(part.reason)})")
+            lines.append(f"    {part.name}: {part.points:+d} ({sanitize.line(part.reason)})")
     if e.declared_by:
-        lines.append(f"  declared by: {', '.join(printable(r) for r in e.declared_by)}")
+        lines.append(f"  declared by: {', '.join(sanitize.line(r) for r in e.declared_by)}")
         lines.append(f"  excess: {_excess_text(e)}")
     elif e.kind == "token" or e.chains:
         lines.append(f"  unexplained {e.kind}: no allow_only rule declares what it needs")
     proposal = report.proposal(e.proposal)
     if proposal is not None:
         held = " + ".join(permission_phrase(p) for p in proposal.permissions) or "nothing"
-        lines.append(f"  proposed role: {proposal.scriptid} ({printable(held)})")
+        lines.append(f"  proposed role: {proposal.scriptid} ({sanitize.line(held)})")
         removed = removed_tags(e, proposal)
         if removed:
             lines.append(f"    it would no longer: {', '.join(removed)}")
@@ -179,7 +179,7 @@ def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
 
 def render_text(report: BlastReport) -> str:
     lines = [
-        f"Blast radius of account {printable(report.account_id)} ({report.environment}), "
+        f"Blast radius of account {sanitize.line(report.account_id)} ({report.environment}), "
         f"as of {report.as_of}; catalog {report.catalog_version}",
         f"{FORMULA_LINE}  (suitelint explain risk)",
         "",
@@ -216,18 +216,18 @@ def render_text(report: BlastReport) -> str:
         lines += ["", "Proposed roles (write them with --write-roles DIR)"]
         for p in report.proposals:
             lines.append(
-                f"  {p.filename}: {printable(p.name)!r} for {', '.join(printable(s) for s in p.subjects)}"
-                f" (from {', '.join(printable(r) for r in p.rules)})"
+                f"  {p.filename}: {sanitize.line(p.name)!r} for {', '.join(sanitize.line(s) for s in p.subjects)}"
+                f" (from {', '.join(sanitize.line(r) for r in p.rules)})"
             )
             for perm in p.permissions:
-                lines.append(f"    {printable(perm.name)} = {perm.level.name}")
+                lines.append(f"    {sanitize.line(perm.name)} = {perm.level.name}")
             for note in p.notes:
-                lines.append(f"    note: {printable(note)}")
+                lines.append(f"    note: {sanitize.line(note)}")
     unexplained = [e for e in report.tokens if not e.explained]
     lines += [
         "",
         f"{len(report.tokens)} active tokens, {len(unexplained)} unexplained"
-        + (f" ({', '.join(printable(e.name) for e in unexplained)})" if unexplained else "")
+        + (f" ({', '.join(sanitize.line(e.name) for e in unexplained)})" if unexplained else "")
         + f"; {len(report.proposals)} proposed roles",
     ]
     return "\n".join(lines) + "\n"
@@ -319,15 +319,7 @@ def render_json(report: BlastReport) -> str:
 
 
 # -- Markdown ------------------------------------------------------------------------------------
-# Markdown syntax a name could start: code, emphasis, links and images, tables,
-# strikethrough; "." and ":" break GitHub's bare-URL autolinks (www.example.com).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]!|~.:])")
-
-
-def md(text: str) -> str:
-    """Account text as inert Markdown: no HTML, links, emphasis or table breaks."""
-    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+md = sanitize.markdown  # account text as inert Markdown: no HTML, links, mentions or table breaks
 
 
 def mermaid_label(text: str) -> str:
@@ -335,7 +327,7 @@ def mermaid_label(text: str) -> str:
     code (``#35;``), so no label can close its node or inject syntax."""
     return "".join(
         ch if (ch.isascii() and ch.isalnum()) or ch == " " else f"#{ord(ch)};"
-        for ch in printable(text)
+        for ch in sanitize.line(text)
     )
 
 
@@ -442,7 +434,7 @@ def render_markdown(report: BlastReport) -> str:
             out += [f"- {md(note)}" for note in p.notes]
             if p.notes:
                 out.append("")
-            out += [_fence(p.xml, "xml"), ""]
+            out += [_fence(sanitize.xml_document(p.xml), "xml"), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -465,6 +457,12 @@ def render_html(report: BlastReport) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # autoescaping stops markup; this stops escapes, bidi controls and log commands
+        finalize=lambda value: (
+            value
+            if isinstance(value, Markup) or not isinstance(value, str)
+            else sanitize.lines(value)
+        ),
     )
     loader = env.loader
     assert loader is not None

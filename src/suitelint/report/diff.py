@@ -3,8 +3,9 @@ reads in ten seconds: verdict, capabilities gained, then one table row per chang
 
 from __future__ import annotations
 
+from suitelint import sanitize
 from suitelint.diff import PermissionChange, SnapshotDiff, SubjectDiff
-from suitelint.report.printable import printable
+from suitelint.sanitize import markdown as _md
 
 _ARROW = "→"
 
@@ -37,12 +38,14 @@ def _subject_head(subject: SubjectDiff) -> str:
         text += f" via {subject.via}"
     if subject.location is not None:
         text += f"  {subject.location}"
-    return printable(text)
+    return sanitize.line(text)
 
 
 def render_text(diff: SnapshotDiff, *, color: bool = False) -> str:
     lines = [
-        printable(f"suitelint diff {diff.old} {_ARROW} {diff.new} (catalog {diff.catalog_version})")
+        sanitize.line(
+            f"suitelint diff {diff.old} {_ARROW} {diff.new} (catalog {diff.catalog_version})"
+        )
     ]
     for subject in diff.subjects:
         lines.append(_paint(_subject_head(subject), "1", color))
@@ -53,23 +56,17 @@ def render_text(diff: SnapshotDiff, *, color: bool = False) -> str:
             caps = _caps(change)
             if caps:
                 text += f"  [{caps}]"
-            lines.append(_paint(printable(text), "31" if change.escalation else "32", color))
+            lines.append(_paint(sanitize.line(text), "31" if change.escalation else "32", color))
         for attr in subject.attributes:
             text = f"  {'loosened' if attr.escalation else 'changed':<8} {attr.name}: "
             text += f"{attr.old} {_ARROW} {attr.new}"
-            lines.append(_paint(printable(text), "31" if attr.escalation else "2", color))
+            lines.append(_paint(sanitize.line(text), "31" if attr.escalation else "2", color))
     gained = diff.capabilities()
     for tag, who in gained.items():
-        lines.append(printable(f"gains {tag}: {', '.join(who)}"))
+        lines.append(sanitize.line(f"gains {tag}: {', '.join(who)}"))
     verdict = _verdict(diff)
     lines.append(_paint(verdict, "1;31" if diff.escalated else "1;32", color))
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """Table-cell text: no pipes, no line breaks, no HTML, no control characters."""
-    cleaned = printable(text).replace("\\", "\\\\").replace("|", "\\|")
-    return cleaned.replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 
 def render_markdown(diff: SnapshotDiff, *, color: bool = False) -> str:
@@ -77,7 +74,8 @@ def render_markdown(diff: SnapshotDiff, *, color: bool = False) -> str:
     icon = ":warning:" if diff.escalated else ":white_check_mark:"
     lines = [f"### {icon} suitelint diff: {_md(_verdict(diff))}", ""]
     lines.append(
-        f"`{_md(diff.old)}` {_ARROW} `{_md(diff.new)}` (catalog `{_md(diff.catalog_version)}`)"
+        f"<code>{_md(diff.old)}</code> {_ARROW} <code>{_md(diff.new)}</code> "
+        f"(catalog <code>{_md(diff.catalog_version)}</code>)"
     )
     gained = diff.capabilities()
     if gained:

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from lxml import etree
 
+from suitelint import sanitize
 from suitelint.findings import Finding, Report, RuleDoc
-from suitelint.sdfrole import NOT_XML
 
 _EPOCH = "1970-01-01"
 
 
-def _xml_text(text: str) -> str:
-    """XML 1.0 cannot carry most control characters; account data may hold them."""
-    return NOT_XML.sub("\N{REPLACEMENT CHARACTER}", text)
+_xml_text = sanitize.xml_chars  # XML 1.0 cannot carry most control characters
 
 
 def _case_name(finding: Finding) -> str:
@@ -110,4 +108,6 @@ def render(report: Report, *, color: bool = False) -> str:
     for index, rule_id in enumerate(sorted(docs)):
         root.append(_suite(report, docs[rule_id], by_rule.get(rule_id, []), index, timestamp))
     body: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
-    return body.decode("utf-8")
+    # printed to a CI log, no value may be read as a workflow command: the same data,
+    # with "::", "##[" and invisible characters as character references
+    return sanitize.xml_document(body.decode("utf-8"))

@@ -4,37 +4,25 @@ A verdict heading, counts by severity (and how many findings are suppressed, by 
 baseline), a table of active findings whose chains fold away in ``<details>``, a table of
 suppressed findings with their reasons, and the catalog version the run was judged
 against. Account data is attacker-controllable: every character that Markdown or HTML
-would interpret (including ``@`` mentions and ``|`` cell breaks) becomes an entity.
+would interpret (including ``@`` mentions, bare URLs and ``|`` cell breaks) is made inert
+by :func:`suitelint.sanitize.markdown`.
 """
 
 from __future__ import annotations
 
 import msgspec
 
+from suitelint import sanitize
 from suitelint.findings import Finding, Report, Severity
 from suitelint.report.locations import relative_path
 
 _ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.NOTE: "🔵"}
-_SPECIAL = set("\\`*_{}[]<>#|&@~!$")
 #: GitHub cuts comments at 65,536 characters; past this many rows a table says "and N more".
 MAX_ROWS = 200
 
 
-def escape(text: str) -> str:
-    """Render ``text`` literally in GitHub Markdown, on one line."""
-    out = []
-    for ch in text:
-        if ch in _SPECIAL:
-            out.append(f"&#{ord(ch)};")
-        elif ch in "\r\n\t" or not ch.isprintable():
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def _code(text: str) -> str:
-    return f"<code>{escape(text)}</code>"
+    return f"<code>{sanitize.markdown(text)}</code>"
 
 
 def _plural(n: int, word: str) -> str:
@@ -42,7 +30,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _subject(finding: Finding) -> str:
-    text = f"{finding.subject_kind} {escape(finding.subject_name)}"
+    text = f"{finding.subject_kind} {sanitize.markdown(finding.subject_name)}"
     if finding.subject_ref != finding.subject_name:
         text += f" {_code(finding.subject_ref)}"
     if finding.permkey:
@@ -58,10 +46,10 @@ def _where(finding: Finding) -> str:
 
 
 def _message(finding: Finding) -> str:
-    message = escape(finding.message)
+    message = sanitize.markdown(finding.message)
     if not finding.chain:
         return message
-    steps = "<br>→ ".join(escape(str(link)) for link in finding.chain)
+    steps = "<br>→ ".join(sanitize.markdown(str(link)) for link in finding.chain)
     return f"<details><summary>{message}</summary>{steps}</details>"
 
 
@@ -89,7 +77,7 @@ def render(report: Report, *, color: bool = False) -> str:
     checked = ", ".join(f"{n} {kind}" for kind, n in report.subjects_checked.items())
     facts = [f"failing at **{report.fail_on.label}** or above"]
     if checked:
-        facts.append(f"checked {escape(checked)}")
+        facts.append(f"checked {sanitize.markdown(checked)}")
     facts.append(f"catalog {_code(report.catalog_version)}")
     if report.policies:
         facts.append("policies " + ", ".join(_code(p) for p in report.policies))
@@ -123,7 +111,7 @@ def render(report: Report, *, color: bool = False) -> str:
                 by += f" until {finding.suppression.expires}"
             lines.append(
                 f"| {_code(finding.rule_id)} | {_subject(finding)} | {_where(finding)} "
-                f"| {escape(by)} | {escape(finding.suppression.reason)} |"
+                f"| {sanitize.markdown(by)} | {sanitize.markdown(finding.suppression.reason)} |"
             )
         if len(suppressed) > MAX_ROWS:
             lines += _more(len(suppressed))

@@ -37,7 +37,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
-from suitelint import __version__, jsonout
+from suitelint import __version__, jsonout, sanitize
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, Suppression
 from suitelint.report.locations import in_repository
 from suitelint.rulepages import help_uri
@@ -277,7 +277,8 @@ def _message(group: _Group) -> str:
             )
         text = "\n".join(lines)
         chain = _common_chain(findings)
-    return f"{text}\nChain: {chain}" if chain else text
+    # viewers show the text and turn "[text](target)" into a link (SARIF §3.11.6)
+    return sanitize.sarif_message(f"{text}\nChain: {chain}" if chain else text)
 
 
 def _subject_place(report: Report, finding: Finding) -> Location | None:
@@ -364,7 +365,7 @@ class _Builder:
                 {
                     "id": len(related) + 1,
                     "physicalLocation": _physical(artifact, location),
-                    "message": {"text": finding.permkey or finding.message},
+                    "message": {"text": sanitize.sarif_message(finding.permkey or finding.message)},
                 }
             )
             if len(related) == MAX_LISTED:

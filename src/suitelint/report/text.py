@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from suitelint import sanitize
 from suitelint.findings import Finding, Link, Report, Severity
-from suitelint.report.printable import printable
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTE: "36"}
 
@@ -30,7 +30,7 @@ class _Formatter:
         else:
             path = self.paths.get(location.path)
             if path is None:
-                path = self.paths[location.path] = printable(location.path)
+                path = self.paths[location.path] = sanitize.line(location.path)
             if location.line is None:
                 where = path
             elif location.column is None:
@@ -40,7 +40,9 @@ class _Formatter:
         rule = finding.rule_id
         if self.color:
             rule = _paint(rule, "1", True)
-        head = f"{where}: {self.severities[finding.severity]} {rule} {printable(finding.message)}"
+        head = (
+            f"{where}: {self.severities[finding.severity]} {rule} {sanitize.line(finding.message)}"
+        )
         if not finding.chain:
             return head
         shown = self.shown
@@ -48,7 +50,7 @@ class _Formatter:
         for link in finding.chain:
             entry = shown.get(id(link))
             if entry is None:  # the entry holds the link, so its id stays its own
-                entry = shown[id(link)] = (link, printable(str(link)))
+                entry = shown[id(link)] = (link, sanitize.line(str(link)))
             texts.append(entry[1])
         chain = " → ".join(texts)
         return f"{head}\n    {_paint(chain, '2', True) if self.color else chain}"
@@ -94,8 +96,8 @@ def render(report: Report, *, color: bool = False) -> str:
             assert finding.suppression is not None
             where = str(finding.location) if finding.location else "<account>"
             lines.append(
-                f"  {printable(where)}: {finding.rule_id} {printable(finding.subject_name)} "
-                f"({finding.suppression.kind}: {printable(finding.suppression.reason)})"
+                f"  {sanitize.line(where)}: {finding.rule_id} {sanitize.line(finding.subject_name)} "
+                f"({finding.suppression.kind}: {sanitize.line(finding.suppression.reason)})"
             )
         blocks.append("\n".join(lines))
     verdict = summary_line(report)
