@@ -129,9 +129,12 @@ def test_diff_in_markdown_is_one_row_per_change(run_cli, repo):
     assert result.exit_code == 1
     rows = [line for line in result.stdout.splitlines() if line.startswith("| :")]
     assert len(rows) == 1
-    assert "raised Sales Order (TRAN_SALESORD) | EDIT → **FULL** | gains delete-records" in rows[0]
-    assert "- **gains `delete-records`**: role 'Invoice Sync' [customrole_invoice_sync]" in (
-        result.stdout
+    assert (
+        "raised Sales Order (TRAN&#95;SALESORD) | EDIT → **FULL** | gains delete-records" in rows[0]
+    )
+    assert (
+        "- **gains `delete-records`**: role 'Invoice Sync' &#91;customrole&#95;invoice&#95;sync&#93;"
+        in (result.stdout)
     )
 
 
