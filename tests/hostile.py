@@ -88,8 +88,8 @@ _OUR_TAGS = {"code", "/code", "details", "/details", "summary", "/summary", "br"
 
 
 def dangerous(ch: str) -> bool:
-    """A control (C0 but the line feed, DEL, C1), format, line or paragraph separator."""
-    return ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+    """A control (C0 but line feed and tab, DEL, C1), format, line or paragraph separator."""
+    return ch not in "\n\t" and unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
 
 
 def assert_log_safe(output: str, *, annotations: bool = False) -> None:

@@ -100,6 +100,7 @@ def test_sarif_messages_hold_no_embedded_link() -> None:
 
 
 def hostile_report(name: str) -> Report:
+    path = name.replace("\x00", "")  # a file name holds anything but NUL
     chain = (Link("integration", "1", name), Link("role", name, name))
     active = Finding(
         "rule-one",
@@ -111,7 +112,7 @@ def hostile_report(name: str) -> Report:
         subject_scriptid=name,
         permkey=name,
         chain=chain,
-        location=Location(f"{name}.json", 3, 4),
+        location=Location(f"{path}.json", 3, 4),
     )
     suppressed = Finding(
         "rule-two",
@@ -121,7 +122,7 @@ def hostile_report(name: str) -> Report:
         "2",
         name,
         suppression=Suppression("waiver", name, "2027-01-01"),
-        location=Location(name, 1),
+        location=Location(path or "x", 1),
     )
     rules = {
         "rule-one": RuleDoc("rule-one", name, Severity.ERROR, name, name),
@@ -130,7 +131,7 @@ def hostile_report(name: str) -> Report:
     return Report(
         findings=(active, suppressed),
         rules=rules,
-        sources=(f"{name}.json",),
+        sources=(f"{path}.json",),
         policies=(name,),
         catalog_version="2026.11.25+test",
     )
