@@ -1,8 +1,11 @@
 """Shared test helpers.
 
 ``SHARED`` is the project's ``../shared`` folder (NetSuite facts, the SDF corpus, the SARIF
-and JUnit schemas). Tests that need it use the ``shared`` fixture, which skips cleanly
-where the folder is absent; the package itself never reads it.
+and JUnit schemas). Tests that need it use the ``shared`` fixture (or call
+``need_shared()``), and are marked ``shared``. Where the folder is absent they skip on a
+developer's machine, but under ``CI=true`` they fail: a CI run that lacks the data must say so
+by deselecting them explicitly (``-m "not shared"``), never pass by skipping. The package
+itself never reads the folder.
 """
 
 from __future__ import annotations
@@ -32,11 +35,29 @@ settings.register_profile("dev", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def need_shared() -> Path:
+    """``SHARED``, or a skip where it is absent (a failure under ``CI=true``)."""
+    if SHARED.is_dir():
+        return SHARED
+    message = f"shared folder not found at {SHARED} (set SUITELINT_SHARED)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; under CI=true this fails: deselect with -m 'not shared'")
+    pytest.skip(message)
+
+
+#: Fixtures that read ``SHARED``: a test using one is marked ``shared``.
+SHARED_FIXTURES = frozenset({"shared", "projects"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SHARED_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.shared)
+
+
 @pytest.fixture
 def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip(f"shared folder not found at {SHARED}")
-    return SHARED
+    return need_shared()
 
 
 Invoke = Callable[..., "Result"]

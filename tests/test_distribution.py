@@ -54,8 +54,60 @@ def test_ci_runs_the_readme_test_command_on_push_and_pull_request() -> None:
     workflow = yaml.safe_load(WORKFLOWS[0].read_text("utf-8"))
     assert {"push", "pull_request"} <= set(_on(workflow))  # type: ignore[arg-type]
     runs = [step.get("run", "") for step in workflow["jobs"]["test"]["steps"]]
-    assert "python3 -m pip install '.[test]'" in runs
-    assert "python3 -m pytest" in runs
+    assert "python3 -m pip install -c constraints/ci.txt '.[test]'" in runs
+    # ../shared and Debian's chromium are absent on GitHub's runners: deselected by name,
+    # never skipped silently (under CI=true a missing one fails).
+    assert 'python3 -m pytest -m "not shared and not browser"' in runs
+    assert "python3 -m mypy --strict src" in runs
+
+
+def test_ci_also_checks_the_newest_releases_the_ranges_allow() -> None:
+    workflow = yaml.safe_load(WORKFLOWS[0].read_text("utf-8"))
+    runs = "\n".join(step.get("run", "") for step in workflow["jobs"]["newest"]["steps"])
+    assert "--upgrade --upgrade-strategy eager '.[test]'" in runs
+    assert "constraints" not in runs
+    assert "schedule" in _on(workflow)  # type: ignore[operator]
+
+
+def readme_commands() -> list[str]:
+    """The commands of the README's first code block: the two set-up commands."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_the_readme_leads_with_two_commands_that_make_their_own_venv() -> None:
+    install_and_run, install_and_test = readme_commands()
+    for command in (install_and_run, install_and_test):
+        assert command.startswith("python3 -m venv .venv && .venv/bin/pip install ")
+    assert install_and_run.endswith(".venv/bin/suitelint check examples/account.json")
+    assert "-c constraints/ci.txt '.[test]'" in install_and_test
+    assert install_and_test.endswith(".venv/bin/python -m pytest")
+
+
+def test_ci_run_runs_the_readme_test_command_then_mypy() -> None:
+    script = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert any(line.strip() == readme_commands()[1] for line in script.splitlines())
+    assert "mypy --strict src" in script
+
+
+def test_the_ci_constraints_pin_every_declared_dependency_within_its_range() -> None:
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    pins = {}
+    for line in (ROOT / "constraints" / "ci.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for text in declared:
+        requirement = Requirement(text)
+        pin = pins.get(re.sub(r"[-_.]+", "-", requirement.name).lower())
+        assert pin is not None, f"{requirement.name} is not pinned in constraints/ci.txt"
+        assert requirement.specifier.contains(pin), f"{requirement.name}=={pin} is outside {text}"
 
 
 def test_the_action_installs_from_its_own_path_uploads_sarif_and_writes_the_summary() -> None:

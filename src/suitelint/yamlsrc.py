@@ -70,7 +70,7 @@ def load_yaml(
     ``trusted`` text (what ships with the package) is read by libyaml where PyYAML has
     it: twenty times faster than the pure-Python reader, which every other input goes
     through (its limits on nesting are the ones this module's errors speak of)."""
-    loader = yaml.SafeLoader
+    loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = yaml.SafeLoader
     if trusted and yaml.__with_libyaml__:
         loader = yaml.CSafeLoader
     try:
@@ -192,7 +192,8 @@ def _too_deep(text: str) -> tuple[int | None, int | None]:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return (event.start_mark.line + 1, event.start_mark.column + 1)
+                    mark = event.start_mark
+                    return (mark.line + 1, mark.column + 1) if mark else (None, None)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except (yaml.YAMLError, RecursionError):

@@ -17,6 +17,8 @@ import pytest
 
 from conftest import FIXTURES
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

@@ -279,8 +279,8 @@ class TbaAuth(AuthBase):
     """
 
     def __init__(self, credentials: TbaCredentials, realm: str) -> None:
-        from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256  # type: ignore[import-untyped]
-        from requests_oauthlib import OAuth1  # type: ignore[import-untyped]
+        from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256
+        from requests_oauthlib import OAuth1
 
         self.realm = realm
         self._credentials = credentials

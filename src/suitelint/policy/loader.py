@@ -132,7 +132,7 @@ def parse_policy(text: str, path: str, *, builtin: bool = False) -> PolicyDocume
         raise PolicyError("expected a mapping with 'suitelint: 1' and 'rules'", path, 1, 1)
     if builtin:
         return PolicyDocument(path, data, positions, builtin)
-    import jsonschema  # type: ignore[import-untyped]  # no stubs; imported lazily (start-up)
+    import jsonschema  # imported lazily (start-up)
 
     validator = jsonschema.Draft202012Validator(policy_schema())
 

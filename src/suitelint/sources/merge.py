@@ -131,11 +131,11 @@ class _Merger(Generic[T]):
         clash: Callable[[T, T], str | None] = lambda _a, _b: None,
     ) -> None:
         self.kind = kind
-        self.keys = keys
-        self.plain = plain
-        self.is_sdf = is_sdf
-        self.overlay = overlay
-        self.clash = clash
+        self.keys: Callable[[T], tuple[Key, ...]] = keys
+        self.plain: Callable[[T], T] = plain
+        self.is_sdf: Callable[[T], bool] = is_sdf
+        self.overlay: Callable[[T, T], T] | None = overlay
+        self.clash: Callable[[T, T], str | None] = clash
         self.entries: list[_Entry[T]] = []
         self.index: dict[Key, int] = {}
 

@@ -113,7 +113,7 @@ def load_sdf(path: Path) -> Snapshot:
             key = f"{tag}:{scriptid.lower()}"
             if key in seen:
                 raise SourceError(
-                    f"{tag} {scriptid!r} is also defined in {seen[key]}", shown, root.sourceline
+                    f"{tag} {scriptid!r} is also defined in {seen[key]}", shown, _line(root)
                 )
             seen[key] = shown
         else:
@@ -123,7 +123,7 @@ def load_sdf(path: Path) -> Snapshot:
         elif tag == "integration":
             integrations.append(
                 Integration(
-                    id=scriptid, scriptid=scriptid, name=scriptid, path=shown, line=root.sourceline
+                    id=scriptid, scriptid=scriptid, name=scriptid, path=shown, line=_line(root)
                 )
             )
         else:
@@ -135,7 +135,7 @@ def load_sdf(path: Path) -> Snapshot:
                     name=name or None,
                     kind=kind,
                     path=shown,
-                    line=root.sourceline,
+                    line=_line(root),
                 )
             )
     return Snapshot(
@@ -262,17 +262,26 @@ def _parse(file: Path, shown: str, parser: etree.XMLParser) -> etree._Element:
     except ValueError as exc:  # e.g. an unsupported encoding declaration
         raise SourceError(f"malformed XML: {exc}", shown) from None
     info = root.getroottree().docinfo
-    if info.doctype or info.internalDTD is not None:
+    # lxml-stubs 0.5 leave DocInfo.doctype out; lxml has had it since 2.x.
+    if info.doctype or info.internalDTD is not None:  # type: ignore[union-attr]
         raise SourceError(
             "document type declarations are not allowed in SDF object XML "
             "(DTDs and entities are refused: untrusted input)",
             shown,
         )
     for node in root.iter(lx.Entity):
-        raise SourceError(
-            "entity references are not allowed in SDF object XML", shown, node.sourceline
-        )
+        raise SourceError("entity references are not allowed in SDF object XML", shown, _line(node))
     return root
+
+
+def _line(element: etree._Element) -> int | None:
+    """The line lxml recorded for ``element``: an int, or None where it has none.
+
+    lxml-stubs types ``sourceline`` as ``...``; this is the one place that reads it, so the
+    rest of the module is checked by mypy with the type lxml really returns.
+    """
+    line: object = element.sourceline
+    return line if isinstance(line, int) else None
 
 
 def _text(element: etree._Element | None) -> str:
@@ -291,9 +300,9 @@ def _children(parent: etree._Element, shown: str) -> dict[str, etree._Element]:
             continue  # comments
         if tag in found:
             raise SourceError(
-                f"<{tag}> appears twice in <{parent.tag}> (first on line {found[tag].sourceline})",
+                f"<{tag}> appears twice in <{parent.tag}> (first on line {_line(found[tag])})",
                 shown,
-                child.sourceline,
+                _line(child),
             )
         found[tag] = child
     return found
@@ -308,7 +317,7 @@ def _bool(fields: dict[str, etree._Element], tag: str, shown: str) -> bool:
         return True
     if value in ("F", ""):
         return False
-    raise SourceError(f"<{tag}> must be T or F, found {value!r}", shown, element.sourceline)
+    raise SourceError(f"<{tag}> must be T or F, found {value!r}", shown, _line(element))
 
 
 def _enum(element: etree._Element, allowed: tuple[str, ...], shown: str) -> str:
@@ -317,7 +326,7 @@ def _enum(element: etree._Element, allowed: tuple[str, ...], shown: str) -> str:
         raise SourceError(
             f"<{element.tag}> must be one of {', '.join(allowed)}, found {value!r}",
             shown,
-            element.sourceline,
+            _line(element),
         )
     return value
 
@@ -328,7 +337,7 @@ def _role(
     fields = _children(root, shown)
     name = _text(fields.get("name"))
     if not name:
-        raise SourceError(f"role {scriptid!r} has no <name>", shown, root.sourceline)
+        raise SourceError(f"role {scriptid!r} has no <name>", shown, _line(root))
     tfa = fields.get("tfarequired")
     permissions_element = fields.get("permissions")
     restrictions_element = fields.get("recordrestrictions")
@@ -356,7 +365,7 @@ def _role(
             )
         ),
         path=shown,
-        line=root.sourceline,
+        line=_line(root),
     )
 
 
@@ -369,7 +378,7 @@ def _elements(parent: etree._Element) -> Iterator[etree._Element]:
 def _expect(element: etree._Element, tag: str, parent: str, shown: str) -> None:
     if element.tag != tag:
         raise SourceError(
-            f"expected <{tag}> inside <{parent}>, found <{element.tag}>", shown, element.sourceline
+            f"expected <{tag}> inside <{parent}>, found <{element.tag}>", shown, _line(element)
         )
 
 
@@ -381,10 +390,10 @@ def _permission(
     key_element = fields.get("permkey")
     level_element = fields.get("permlevel")
     if key_element is None or not _text(key_element):
-        raise SourceError("<permission> has no <permkey>", shown, element.sourceline)
+        raise SourceError("<permission> has no <permkey>", shown, _line(element))
     if level_element is None or not _text(level_element):
-        raise SourceError("<permission> has no <permlevel>", shown, element.sourceline)
-    line = key_element.sourceline
+        raise SourceError("<permission> has no <permlevel>", shown, _line(element))
+    line = _line(key_element)
     try:
         permkey = canonical_permkey(_text(key_element))
     except ValueError as exc:
@@ -403,9 +412,9 @@ def _restriction(element: etree._Element, shown: str) -> RecordRestriction:
     segment_element = fields.get("segment")
     restriction_element = fields.get("restriction")
     if segment_element is None:
-        raise SourceError("<recordrestriction> has no <segment>", shown, element.sourceline)
+        raise SourceError("<recordrestriction> has no <segment>", shown, _line(element))
     if restriction_element is None:
-        raise SourceError("<recordrestriction> has no <restriction>", shown, element.sourceline)
+        raise SourceError("<recordrestriction> has no <restriction>", shown, _line(element))
     segment = _enum(segment_element, _SEGMENTS, shown)
     return RecordRestriction(
         segment=segment,  # type: ignore[arg-type]  # checked against _SEGMENTS
