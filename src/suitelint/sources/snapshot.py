@@ -79,21 +79,21 @@ class Locator:
         ids = self._yaml_ids.get(section)
         if ids is None:
             ids = self._yaml_ids[section] = {}
-            for i, item in enumerate(getattr(self.snapshot, section, ())):
-                ids.setdefault(item.id, i)
-        i = ids.get(subject_id)
-        if i is None:
+            for index, item in enumerate(getattr(self.snapshot, section, ())):
+                ids.setdefault(item.id, index)
+        found = ids.get(subject_id)
+        if found is None:
             return Location(self.path)
-        at: PathKey = (section, i)
+        at: PathKey = (section, found)
         if permkey is not None:
             rows = self._yaml_rows.get(at)
             if rows is None:
-                item = getattr(self.snapshot, section)[i]
+                item = getattr(self.snapshot, section)[found]
                 name = "permissions" if hasattr(item, "permissions") else "global_permissions"
                 perms = cast("Sequence[Permission]", getattr(item, name, ()) or ())
                 rows = self._yaml_rows[at] = {}
                 for j, perm in enumerate(perms):
-                    rows.setdefault(perm.permkey, (section, i, name, j))
+                    rows.setdefault(perm.permkey, (section, found, name, j))
             at = rows.get(permkey, at)
         line, col = self.positions.of(at)
         return Location(self.path, line, col)
