@@ -313,9 +313,9 @@ class _Compiler:
             return PermSelector(name, level, pattern=pattern, location=location)
         found = self.catalog.lookup(name)
         if len(found) == 1:
-            reference = reference_or_none(found[0])
-            if reference is not None and found[0] not in self.catalog.permissions:
-                return self._custom(reference, level, location)
+            custom = reference_or_none(found[0])
+            if custom is not None and found[0] not in self.catalog.permissions:
+                return self._custom(custom, level, location)
             info = self.catalog.get(found[0])
             shown = info.display if info is not None else found[0]
             return PermSelector(shown, level, keys=frozenset(found), location=location)
