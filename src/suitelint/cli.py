@@ -312,6 +312,8 @@ def check(
             import dataclasses
 
             report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
+        for notice in report.notices:
+            typer.echo(notice, err=True)
         emit_report(report, formats, color)
     except SuitelintError as error:
         _fail(error)

@@ -7,7 +7,8 @@ has one, its 1-based line and column, and says what was expected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -85,3 +86,86 @@ class SourceError(SuitelintError):
     """A source (SDF project, CSV export, live account, git) could not be read."""
 
     kind = "source error"
+
+
+#: problems shown per run; the rest are counted ("... and 12 more")
+MAX_PROBLEMS = 50
+
+
+def _order(problem: Problem) -> tuple[str, int, int, str]:
+    return (problem.path, problem.line or 0, problem.column or 0, problem.message)
+
+
+class Problems:
+    """Every problem of independent inputs, so that one run reports all of them.
+
+    A user fixing a project must not need one run per error. Read each independent unit
+    (a file of a project, a source of a run, a row of an export) inside :meth:`collect`;
+    an error it raises is kept and the reading goes on. At the end, :meth:`raise_if_any`
+    raises one error holding every problem, sorted by ``file:line:col``, capped at
+    :data:`MAX_PROBLEMS` with a last line saying how many more there were::
+
+        problems = Problems()
+        for file in files:
+            with problems.collect():
+                results.append(read(file))      # raises SourceError
+        problems.raise_if_any(SourceError)
+
+    Only :class:`SuitelintError` is collected: a bug still surfaces as itself.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self._kinds: set[type[SuitelintError]] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def add(self, problem: Problem, kind: type[SuitelintError] | None = None) -> None:
+        self.problems.append(problem)
+        if kind is not None:
+            self._kinds.add(kind)
+
+    def extend(self, error: SuitelintError) -> None:
+        """Keep every problem of ``error``."""
+        self.problems.extend(error.problems)
+        self._kinds.add(type(error))
+
+    @contextlib.contextmanager
+    def collect(self) -> Iterator[None]:
+        """Run the block; keep the problems of a :class:`SuitelintError` it raises."""
+        try:
+            yield
+        except SuitelintError as error:
+            self.extend(error)
+
+    def raise_if_any(self, default: type[SuitelintError]) -> None:
+        """Raise one error with every problem (sorted, capped); its class is the class
+        every collected error had, else ``default``."""
+        if not self.problems:
+            return
+        kind = next(iter(self._kinds)) if len(self._kinds) == 1 else default
+        raise kind("", problems=capped(self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Omitted(Problem):
+    """The last line of a capped list: how many problems were not shown."""
+
+    count: int = 0
+
+
+def capped(problems: Iterable[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """``problems`` sorted by place, without repeats, at most ``limit`` of them plus a last
+    line counting the rest. Capping a capped list again keeps one count of the rest."""
+    listed = list(problems)
+    omitted = sum(p.count for p in listed if isinstance(p, Omitted))
+    unique = sorted({p for p in listed if not isinstance(p, Omitted)}, key=_order)
+    rest = omitted + max(0, len(unique) - limit)
+    if not rest:
+        return unique
+    more = f"... and {rest} more problem{'s' if rest != 1 else ''} not shown"
+    return [*unique[:limit], Omitted("", more, count=rest)]

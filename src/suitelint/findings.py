@@ -185,6 +185,10 @@ class Report:
     places: Mapping[tuple[str, str], Location] = field(default_factory=dict)
     #: the folder SARIF paths are relative to: the repository root ("" = the working folder)
     root: str = ""
+    #: how the sources were read, at info level, e.g. the objects an
+    #: SDF project's deploy.xml leaves out (``path: info: message``); the CLI writes them
+    #: to stderr
+    notices: tuple[str, ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:

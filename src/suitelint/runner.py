@@ -159,4 +159,5 @@ def run_check(options: CheckOptions) -> Report:
         subjects_checked=subject_counts(snapshot),
         as_of=today.isoformat(),
         places=subject_places(findings, loaded),
+        notices=tuple(f"{note.where}: info: {note.message}" for note in loaded.notices),
     )

@@ -222,7 +222,7 @@ def test_a_role_without_name_is_an_error(tmp_path):
 def test_a_scriptid_defined_twice_is_an_error(tmp_path):
     write_role(tmp_path / "a", "")
     write_role(tmp_path / "b", "")
-    with pytest.raises(SourceError, match="is also defined in"):
+    with pytest.raises(SourceError, match=r"is defined twice, in .*a.customrole_x.xml and in"):
         load_sdf(tmp_path)
 
 

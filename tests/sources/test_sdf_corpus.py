@@ -13,7 +13,7 @@ import pytest
 
 from suitelint.catalog import canonical_permkey
 from suitelint.model import Snapshot
-from suitelint.sources.sdf import load_sdf
+from suitelint.sources.sdf import load_sdf, read_sdf
 
 PERMKEY = re.compile(r"<permkey>\s*([^<]*?)\s*</permkey>")
 HMS = "hmsdevelopment__sandbox-backup-aug-2022"
@@ -50,7 +50,34 @@ def projects() -> dict[str, Snapshot]:
     from conftest import need_shared
 
     root = need_shared() / "corpus" / "sdf"
-    return {folder.name: load_sdf(folder) for folder in sorted(root.iterdir()) if folder.is_dir()}
+    # Every object file on its own: a project's deploy.xml may leave files out (below).
+    result = {}
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir():
+            parts = [load_sdf(file) for file in sorted(folder.rglob("*.xml"))]
+            result[folder.name] = Snapshot(
+                roles=tuple(r for p in parts for r in p.roles),
+                integrations=tuple(i for p in parts for i in p.integrations),
+            )
+    return result
+
+
+def test_projects_load_as_sdf_deploys_them(shared):
+    """ManthanLaad's deploy.xml lists one script and one search: SDF deploys none of its
+    roles, so none is read, and a notice says how many files were left out. The
+    hmsdevelopment project deploys ~/Objects/*: every role."""
+    root = shared / "corpus" / "sdf"
+    manthan = read_sdf(root / "ManthanLaad__Advanced-SuiteScript-SDF")
+    assert manthan.snapshot.roles == ()
+    (notice,) = manthan.notices
+    assert notice.path.endswith("src/deploy.xml")
+    objects = list(
+        (root / "ManthanLaad__Advanced-SuiteScript-SDF" / "src" / "Objects").rglob("*.xml")
+    )
+    # the corpus holds the project's roles only, not the script and search it deploys
+    assert notice.message.startswith(f"{len(objects)} object files outside")
+    hms = read_sdf(root / HMS)
+    assert len(hms.snapshot.roles) == 31 and hms.notices == ()
 
 
 def test_each_project_yields_the_roles_and_permissions_sources_tsv_counts(shared, projects):

@@ -20,14 +20,16 @@ Field facts (element names, enums, ``T``/``F`` booleans, which line to report) a
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import stat
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from suitelint.errors import SourceError
+from suitelint.errors import Problem, Problems, SourceError
 from suitelint.model import (
     LEVEL_BY_NAME,
     CustomObject,
@@ -38,6 +40,7 @@ from suitelint.model import (
     Role,
     Snapshot,
 )
+from suitelint.sdfref import parse_reference
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -73,79 +76,249 @@ _ROOT_START = re.compile(rb"<[A-Za-z_:]")
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
 
 
+@dataclass(frozen=True, slots=True)
+class SdfProject:
+    """What an SDF source gives: the snapshot, and notes for the user (info level)."""
+
+    snapshot: Snapshot
+    notices: tuple[Problem, ...] = ()
+
+
 def load_sdf(path: Path) -> Snapshot:
-    """Load the SDF objects under ``path`` into a :class:`Snapshot`.
+    """The snapshot of :func:`read_sdf`."""
+    return read_sdf(path).snapshot
+
+
+def read_sdf(path: Path) -> SdfProject:
+    """Load the SDF objects under ``path`` as SDF deploys them.
 
     ``path`` is a SuiteCloud project (its ``src/Objects`` is read), a project's ``src``
     folder (its ``Objects`` is read), any other folder of SDF object XML (read
     recursively, skipping hidden folders and ``node_modules``), or one ``.xml`` file.
     Files are read in sorted order, so the snapshot is the same on every machine.
 
+    When the project root (the folder holding ``Objects``) has a ``deploy.xml``, only the
+    objects its ``<objects><path>`` entries name are read, as SDF deploys only what
+    deploy.xml lists (Oracle ``section_4737888643``); the others are counted in a notice.
+    ``manifest.xml`` gives a SuiteApp's own appid (``publisherid.projectid``,
+    ``section_4788674302``): a permkey naming the project's own app is its plain scriptid.
+
     Custom roles become roles whose every permission carries the line of its
     ``<permkey>`` element; integration objects become integration identities (SDF holds
     nothing else about them); custom record types, custom transaction types and custom
     segments become :class:`CustomObject` entries. Other objects are skipped.
 
-    Raises :class:`SourceError` naming file, line and column for unreadable, oversized,
-    malformed or hostile XML, for a role that breaks the SDF schema, for a scriptid defined
-    twice, and when there is nothing to read at all (an empty project never passes).
+    Every file is read to the end: one :class:`SourceError` then lists every problem of
+    the project, sorted by file and line (unreadable, oversized, malformed or hostile XML,
+    a role that breaks the SDF schema, a scriptid deployed twice, a bad deploy.xml), or
+    says there is nothing to read at all (an empty project never passes).
     """
     from suitelint.catalog import canonical_permkey
 
-    files = _object_files(path)
+    layout = _layout(path)
+    parser = _parser()  # lxml is imported here, lazily: `suitelint --version` stays fast
+    problems = Problems()
+    notices: list[Problem] = []
+    own_appid: str | None = None
+    if layout.manifest is not None:
+        with problems.collect():
+            own_appid = _manifest_appid(layout.manifest, parser)
+    files = layout.files
+    if layout.deploy is not None:
+        patterns: tuple[str, ...] | None = None
+        with problems.collect():
+            patterns = _deploy_patterns(layout.deploy, parser)
+        if patterns is None:
+            files = []  # what is deployed is unknown: reading every copy would mislead
+        else:
+            assert layout.root is not None
+            chosen = [f for f in files if _deployed(f, layout.root, patterns)]
+            skipped = len(files) - len(chosen)
+            if skipped:
+                notices.append(
+                    Problem(
+                        str(layout.deploy),
+                        f"{skipped} object file{'s' if skipped != 1 else ''} outside the "
+                        "deploy.xml <objects> paths skipped (SDF does not deploy them)",
+                    )
+                )
+            files = chosen
     roles: list[Role] = []
     integrations: list[Integration] = []
     custom_objects: list[CustomObject] = []
     seen: dict[str, str] = {}
-    parser = _parser()  # lxml is imported here, lazily: `suitelint --version` stays fast
+
+    def canonical(text: str) -> str:
+        key = canonical_permkey(text)
+        if own_appid is not None and key.startswith("["):
+            reference = parse_reference(key)
+            if reference.appid == own_appid:
+                key = replace(reference, appid=None).key
+        return key
+
     for file in files:
         shown = str(file)
-        root = _parse(file, shown, parser)
-        tag = root.tag
-        if not isinstance(tag, str):
-            continue
-        scriptid = root.get("scriptid")
-        if tag in ("role", "integration", *_CUSTOM_OBJECT_KINDS):
+        with problems.collect():
+            root = _parse(file, shown, parser)
+            tag = root.tag
+            if not isinstance(tag, str) or tag not in (
+                "role",
+                "integration",
+                *_CUSTOM_OBJECT_KINDS,
+            ):
+                continue  # scripts, searches, workflows...: nothing suitelint judges
             # An object's scriptid must match its file name (Oracle "SDF Custom Object File
             # Structure", subsect_1537555588); the corpus has an <integration> without the
             # attribute, so the file name stands in.
-            scriptid = (scriptid or "").strip() or file.stem
+            scriptid = (root.get("scriptid") or "").strip() or file.stem
             key = f"{tag}:{scriptid.lower()}"
             if key in seen:
                 raise SourceError(
-                    f"{tag} {scriptid!r} is also defined in {seen[key]}", shown, _line(root)
+                    f"{tag} {scriptid!r} is defined twice, in {seen[key]} and in {shown}; "
+                    "SDF deploys one object per scriptid",
+                    shown,
+                    _line(root),
                 )
             seen[key] = shown
-        else:
-            continue  # manifest, deploy, scripts, searches...: nothing suitelint judges
-        if tag == "role":
-            roles.append(_role(root, scriptid, shown, canonical_permkey))
-        elif tag == "integration":
-            integrations.append(
-                Integration(
-                    id=scriptid, scriptid=scriptid, name=scriptid, path=shown, line=_line(root)
+            if tag == "role":
+                roles.append(_role(root, scriptid, shown, canonical))
+            elif tag == "integration":
+                integrations.append(
+                    Integration(
+                        id=scriptid,
+                        scriptid=scriptid,
+                        name=scriptid,
+                        path=shown,
+                        line=_line(root),
+                    )
                 )
-            )
-        else:
-            kind = _CUSTOM_OBJECT_KINDS[tag]
-            name = _text(root.find(_CUSTOM_OBJECT_NAME[tag]))
-            custom_objects.append(
-                CustomObject(
-                    scriptid=scriptid,
-                    name=name or None,
-                    kind=kind,
-                    path=shown,
-                    line=_line(root),
+            else:
+                kind = _CUSTOM_OBJECT_KINDS[tag]
+                name = _text(root.find(_CUSTOM_OBJECT_NAME[tag]))
+                custom_objects.append(
+                    CustomObject(
+                        scriptid=scriptid,
+                        name=name or None,
+                        kind=kind,
+                        path=shown,
+                        line=_line(root),
+                    )
                 )
-            )
-    return Snapshot(
+    problems.raise_if_any(SourceError)
+    snapshot = Snapshot(
         roles=tuple(roles),
         integrations=tuple(integrations),
         custom_objects=tuple(custom_objects),
     )
+    return SdfProject(snapshot, tuple(notices))
 
 
 # --- files --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    files: list[Path]
+    #: the project root that deploy.xml paths start from (``~``), if there is one
+    root: Path | None = None
+    deploy: Path | None = None
+    manifest: Path | None = None
+
+
+def _layout(path: Path) -> _Layout:
+    files = _object_files(path)
+    try:
+        is_dir = path.is_dir()
+    except OSError:  # pragma: no cover - _object_files already stat'ed it
+        is_dir = False
+    if not is_dir:
+        return _Layout(files)
+    for root in (path / "src", path):
+        if (root / "Objects").is_dir():
+            deploy = root / "deploy.xml"
+            manifest = root / "manifest.xml"
+            return _Layout(
+                files,
+                root,
+                deploy if deploy.is_file() else None,
+                manifest if manifest.is_file() else None,
+            )
+    return _Layout(files)
+
+
+def _deploy_patterns(deploy: Path, parser: etree.XMLParser) -> tuple[str, ...]:
+    """The ``<objects><path>`` entries of deploy.xml, relative to the project root.
+
+    Oracle (section_4737888643): the sections are ``<configuration>``, ``<files>``,
+    ``<objects>`` and ``<translationimports>``, each of ``<path>`` elements starting with
+    ``~`` (the project root); ``*`` means all files of a folder. ``~/Objects/*`` takes
+    subfolders too: Oracle's samples keep objects in ``Objects/SuiteFlow/`` and deploy
+    them with ``~/Objects/*`` (shared/netsuite/round2-facts.md §1). Only ``<objects>``
+    decides which objects are read; files, configuration and translations are ignored.
+    A deploy.xml without ``<objects>`` deploys no object.
+    """
+    shown = str(deploy)
+    root = _parse(deploy, shown, parser)
+    if root.tag != "deploy":
+        raise SourceError(
+            f"expected <deploy> as the root of deploy.xml, found <{root.tag}>",
+            shown,
+            _line(root),
+        )
+    patterns: list[str] = []
+    problems = Problems()
+    for section in _elements(root):
+        if section.tag != "objects":
+            continue
+        for element in _elements(section):
+            with problems.collect():
+                _expect(element, "path", "objects", shown)
+                text = _text(element)
+                if not text.startswith("~/"):
+                    raise SourceError(
+                        f"deploy.xml path {text!r} must start with ~/ (the project root)",
+                        shown,
+                        _line(element),
+                    )
+                patterns.append(text[2:])
+    problems.raise_if_any(SourceError)
+    return tuple(patterns)
+
+
+def _deployed(file: Path, root: Path, patterns: tuple[str, ...]) -> bool:
+    try:
+        relative = file.relative_to(root).as_posix()
+    except ValueError:
+        return False
+    for pattern in patterns:
+        if pattern.endswith("/*"):
+            if relative.startswith(pattern[:-1]):  # the folder and its subfolders
+                return True
+        elif "*" in pattern or "?" in pattern:
+            if fnmatch.fnmatchcase(relative, pattern):
+                return True
+        elif relative == pattern:
+            return True
+    return False
+
+
+def _manifest_appid(manifest: Path, parser: etree.XMLParser) -> str | None:
+    """A SuiteApp's appid, ``publisherid.projectid`` (Oracle sample airport360,
+    section_4788674302); None for an account customization project."""
+    shown = str(manifest)
+    root = _parse(manifest, shown, parser)
+    if root.tag != "manifest":
+        raise SourceError(
+            f"expected <manifest> as the root of manifest.xml, found <{root.tag}>",
+            shown,
+            _line(root),
+        )
+    kind = (root.get("projecttype") or "").strip().upper()
+    if kind != "SUITEAPP":
+        return None
+    publisher = _text(root.find("publisherid")).lower()
+    project = _text(root.find("projectid")).lower()
+    return f"{publisher}.{project}" if publisher and project else None
 
 
 def _object_files(path: Path) -> list[Path]:
@@ -290,7 +463,9 @@ def _text(element: etree._Element | None) -> str:
     return (element.text or "").strip()
 
 
-def _children(parent: etree._Element, shown: str) -> dict[str, etree._Element]:
+def _children(
+    parent: etree._Element, shown: str, problems: Problems | None = None
+) -> dict[str, etree._Element]:
     """The element children of ``parent`` by tag; a field written twice is an error,
     because NetSuite would keep one of them and the reader cannot know which."""
     found: dict[str, etree._Element] = {}
@@ -299,11 +474,15 @@ def _children(parent: etree._Element, shown: str) -> dict[str, etree._Element]:
         if not isinstance(tag, str):
             continue  # comments
         if tag in found:
-            raise SourceError(
+            error = SourceError(
                 f"<{tag}> appears twice in <{parent.tag}> (first on line {_line(found[tag])})",
                 shown,
                 _line(child),
             )
+            if problems is None:
+                raise error
+            problems.extend(error)
+            continue
         found[tag] = child
     return found
 
@@ -334,36 +513,43 @@ def _enum(element: etree._Element, allowed: tuple[str, ...], shown: str) -> str:
 def _role(
     root: etree._Element, scriptid: str, shown: str, canonical_permkey: Callable[[str], str]
 ) -> Role:
-    fields = _children(root, shown)
+    """The role of a ``<role>`` element; every problem of the element is reported at once
+    (each field, permission and restriction is checked on its own)."""
+    problems = Problems()
+    fields = _children(root, shown, problems)
     name = _text(fields.get("name"))
     if not name:
-        raise SourceError(f"role {scriptid!r} has no <name>", shown, _line(root))
+        problems.add(Problem(shown, f"role {scriptid!r} has no <name>", _line(root)))
     tfa = fields.get("tfarequired")
-    permissions_element = fields.get("permissions")
-    restrictions_element = fields.get("recordrestrictions")
+    flags: dict[str, bool] = {}
+    for tag in ("isinactive", "iswebserviceonlyrole", "coreadminpermission"):
+        flags[tag] = False
+        with problems.collect():
+            flags[tag] = _bool(fields, tag, shown)
+    permissions: list[Permission] = []
+    element = fields.get("permissions")
+    for child in () if element is None else _elements(element):
+        with problems.collect():
+            permissions.append(_permission(child, shown, canonical_permkey))
+    restrictions: list[RecordRestriction] = []
+    element = fields.get("recordrestrictions")
+    for child in () if element is None else _elements(element):
+        with problems.collect():
+            restrictions.append(_restriction(child, shown))
+    problems.raise_if_any(SourceError)
     return Role(
         id=scriptid,
         scriptid=scriptid,
         name=name,
-        inactive=_bool(fields, "isinactive", shown),
-        web_services_only=_bool(fields, "iswebserviceonlyrole", shown),
+        inactive=flags["isinactive"],
+        web_services_only=flags["iswebserviceonlyrole"],
         # tfarequired is OFF or SMS; anything but OFF requires two-factor (sdf-customrole.md §2)
         two_factor_required=tfa is not None and _text(tfa) not in ("", "OFF"),
-        core_admin=_bool(fields, "coreadminpermission", shown),
+        core_admin=flags["coreadminpermission"],
         center_type=_text(fields.get("centertype")) or None,
         subsidiary_option=_text(fields.get("subsidiaryoption")) or None,
-        restrictions=(
-            ()
-            if restrictions_element is None
-            else tuple(_restriction(e, shown) for e in _elements(restrictions_element))
-        ),
-        permissions=(
-            ()
-            if permissions_element is None
-            else tuple(
-                _permission(e, shown, canonical_permkey) for e in _elements(permissions_element)
-            )
-        ),
+        restrictions=tuple(restrictions),
+        permissions=tuple(permissions),
         path=shown,
         line=_line(root),
     )

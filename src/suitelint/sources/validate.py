@@ -10,12 +10,11 @@ import operator
 from collections.abc import Callable, Iterator
 
 from suitelint.catalog import Catalog
-from suitelint.errors import Problem, SnapshotError
+from suitelint.errors import Problem, Problems, SnapshotError
 from suitelint.findings import Location
 from suitelint.model import Role, Snapshot, build_index, find_integration, find_role
 
 Locate = Callable[[str, str, str | None], Location | None]
-MAX_PROBLEMS = 50
 
 
 def add_standard_roles(snapshot: Snapshot, catalog: Catalog) -> Snapshot:
@@ -118,14 +117,8 @@ def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[
 
 
 def validate_snapshot(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> None:
-    """Raise ``SnapshotError`` listing every problem (up to a bound)."""
-    problems: list[Problem] = []
+    """Raise ``SnapshotError`` listing every problem, sorted and capped (``errors.capped``)."""
+    problems = Problems()
     for problem in _problems(snapshot, catalog, locate):
-        problems.append(problem)
-        if len(problems) >= MAX_PROBLEMS:
-            problems.append(
-                Problem(problems[0].path, f"... stopping after {MAX_PROBLEMS} problems")
-            )
-            break
-    if problems:
-        raise SnapshotError("", problems=problems)
+        problems.add(problem, SnapshotError)
+    problems.raise_if_any(SnapshotError)

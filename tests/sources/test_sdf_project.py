@@ -1,0 +1,158 @@
+"""An SDF project is what SDF deploys (deploy.xml, manifest.xml), and every problem of a
+project is reported in one run (fixture: ``fixtures/sdf/deploy``: two copies of a role and
+of a custom record type, one under a deploy path; a SuiteApp manifest)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from suitelint.errors import MAX_PROBLEMS, SourceError
+from suitelint.sources.sdf import read_sdf
+
+DEPLOY = FIXTURES / "sdf" / "deploy"
+
+
+def test_only_objects_under_deploy_paths_are_read_and_the_rest_are_counted():
+    project = read_sdf(DEPLOY)
+    roles = {r.scriptid: r for r in project.snapshot.roles}
+    assert sorted(roles) == ["customrole_picker", "customrole_top"]
+    assert roles["customrole_picker"].path == str(
+        DEPLOY / "src" / "Objects" / "current" / "customrole_picker.xml"
+    )
+    (record,) = project.snapshot.custom_objects
+    assert record.name == "Bin (current)"
+    (notice,) = project.notices
+    assert notice.path == str(DEPLOY / "src" / "deploy.xml")
+    # archive/ (a role, a record type) and the stray role are not deployed
+    assert notice.message.startswith("3 object files outside the deploy.xml <objects> paths")
+
+
+def test_a_suiteapps_own_appid_names_its_own_objects():
+    (picker,) = [r for r in read_sdf(DEPLOY).snapshot.roles if r.scriptid == "customrole_picker"]
+    # manifest.xml: publisherid com.acme + projectid wms = appid com.acme.wms
+    assert [p.permkey for p in picker.permissions] == ["customrecord_bin"]
+
+
+def test_the_src_folder_itself_reads_the_same_deploy_xml():
+    assert read_sdf(DEPLOY / "src").snapshot == read_sdf(DEPLOY).snapshot
+
+
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(DEPLOY, target)
+    return target
+
+
+def test_without_deploy_xml_every_object_is_read_and_deployed_duplicates_name_both_files(
+    tmp_path: Path,
+):
+    project = copy(tmp_path)
+    (project / "src" / "deploy.xml").unlink()
+    with pytest.raises(SourceError) as raised:
+        read_sdf(project)
+    messages = [p.message for p in raised.value.problems]
+    archive = project / "src" / "Objects" / "archive"
+    current = project / "src" / "Objects" / "current"
+    assert any(
+        f"customrecordtype 'customrecord_bin' is defined twice, in {archive}/customrecord_bin.xml "
+        f"and in {current}/customrecord_bin.xml" in m
+        for m in messages
+    ), messages
+    assert any("role 'customrole_picker' is defined twice" in m for m in messages)
+    assert any("unknown reference form" in m for m in messages)  # archive's copy is read now
+
+
+def test_deploy_xml_with_recursive_objects_path_reads_subfolders(tmp_path: Path):
+    project = copy(tmp_path)
+    shutil.rmtree(project / "src" / "Objects" / "archive")
+    (project / "src" / "deploy.xml").write_text(
+        "<deploy><objects><path>~/Objects/*</path></objects></deploy>"
+    )
+    found = read_sdf(project)
+    assert sorted(r.scriptid for r in found.snapshot.roles) == [
+        "customrole_picker",
+        "customrole_stray",
+        "customrole_top",
+    ]
+    assert found.notices == ()
+
+
+def test_a_deploy_path_without_tilde_is_a_located_error(tmp_path: Path):
+    project = copy(tmp_path)
+    (project / "src" / "deploy.xml").write_text(
+        "<deploy>\n  <objects>\n    <path>Objects/*</path>\n  </objects>\n</deploy>\n"
+    )
+    with pytest.raises(SourceError) as raised:
+        read_sdf(project)
+    assert (raised.value.path, raised.value.line) == (str(project / "src" / "deploy.xml"), 3)
+    assert "must start with ~/" in str(raised.value)
+
+
+BROKEN = {
+    "customrole_a.xml": ("<role scriptid='customrole_a'><name>A</name>\n<oops></role>", 2),
+    "customrole_b.xml": ("<role scriptid='customrole_b'>\n<permissions/></role>", 1),  # no name
+    "customrole_c.xml": (
+        "<role scriptid='customrole_c'><name>C</name><permissions>\n<permission>"
+        "<permkey>TRAN_X</permkey><permlevel>ALL</permlevel></permission></permissions></role>",
+        2,
+    ),
+    "customrole_d.xml": (
+        "<role scriptid='customrole_d'><name>D</name>\n<isinactive>maybe</isinactive></role>",
+        2,
+    ),
+    "customrole_e.xml": (
+        "<role scriptid='customrole_e'><name>E</name><permissions><permission>\n"
+        "<permkey>[scriptid=customrecord_x, bad]</permkey><permlevel>VIEW</permlevel>"
+        "</permission></permissions></role>",
+        2,
+    ),
+}
+
+
+def test_a_project_with_five_broken_files_reports_all_five_sorted(tmp_path: Path):
+    objects = tmp_path / "src" / "Objects"
+    objects.mkdir(parents=True)
+    for name, (text, _) in BROKEN.items():
+        (objects / name).write_text(text)
+    (objects / "customrole_ok.xml").write_text(
+        "<role scriptid='customrole_ok'><name>OK</name></role>"
+    )
+    with pytest.raises(SourceError) as raised:
+        read_sdf(tmp_path)
+    found = [(Path(p.path).name, p.line) for p in raised.value.problems]
+    assert found == [(name, line) for name, (_, line) in sorted(BROKEN.items())]
+
+
+def test_every_problem_of_one_role_is_reported(tmp_path: Path):
+    (tmp_path / "customrole_x.xml").write_text(
+        "<role scriptid='customrole_x'>\n<isinactive>x</isinactive>\n<permissions>\n"
+        "<permission><permkey>A</permkey><permlevel>BAD</permlevel></permission>\n"
+        "<permission><permlevel>VIEW</permlevel></permission>\n</permissions>\n</role>"
+    )
+    with pytest.raises(SourceError) as raised:
+        read_sdf(tmp_path)
+    assert [p.line for p in raised.value.problems] == [1, 2, 4, 5]
+
+
+def test_many_problems_are_capped_with_a_count_of_the_rest(tmp_path: Path, run_cli):
+    for i in range(MAX_PROBLEMS + 7):
+        (tmp_path / f"customrole_{i:03}.xml").write_text(f"<role scriptid='customrole_{i:03}'/>")
+    result = run_cli("check", tmp_path)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[0].startswith(f"{tmp_path}/customrole_000.xml:1: source error: ")
+    assert lines[-1] == "suitelint: source error: ... and 7 more problems not shown"
+
+
+def test_check_says_at_info_level_how_many_objects_deploy_xml_left_out(run_cli):
+    result = run_cli("check", DEPLOY, "--as-of", "2026-11-25")
+    assert result.exit_code in (0, 1), result
+    assert (
+        f"{DEPLOY / 'src' / 'deploy.xml'}: info: 3 object files outside the deploy.xml"
+        in result.stderr
+    )
