@@ -24,18 +24,19 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from suitelint.catalog import Catalog
-from suitelint.engine import (
+from suitelint.effective import (
     EVERY_PERMISSION,
-    Context,
+    Effective,
     Grant,
     Table,
     role_link,
-    select,
     subject_prefix,
 )
 from suitelint.findings import Link
 from suitelint.model import Integration, Level, Role, Snapshot, Subject, Token, User
-from suitelint.policy.compiler import AllowOnly, CompiledRule, Policy
+from suitelint.policy.assertions import allow_lists
+from suitelint.policy.compiler import CompiledRule, Policy
+from suitelint.policy.select import select
 from suitelint.sdfrole import ProposedPermission, render_customrole
 
 # -- the risk model ----------------------------------------------------------------------
@@ -250,12 +251,12 @@ def _via(grant: Grant) -> str:
     return " → ".join(links)
 
 
-def capabilities(ctx: Context, table: Table) -> tuple[CapabilityHeld, ...]:
+def capabilities(ctx: Effective, table: Table) -> tuple[CapabilityHeld, ...]:
     """Capability tags a permission table confers, in :data:`CAPABILITY_WEIGHTS` order."""
     return ctx.memo("capabilities", table, lambda: _capabilities(ctx, table))
 
 
-def _capabilities(ctx: Context, table: Table) -> tuple[CapabilityHeld, ...]:
+def _capabilities(ctx: Effective, table: Table) -> tuple[CapabilityHeld, ...]:
     catalog = ctx.catalog
     order = _tag_order(catalog)
     if table.everything is not None:
@@ -397,16 +398,16 @@ class _Declarations:
         return self.by_subject.get((kind, subject_id), ())
 
 
-def _declarations(ctx: Context, rules: Sequence[CompiledRule]) -> _Declarations:
+def _declarations(ctx: Effective, rules: Sequence[CompiledRule]) -> _Declarations:
     found: dict[tuple[str, str], list[CompiledRule]] = {}
     for rule in rules:
-        if any(isinstance(a, AllowOnly) for a in rule.assertions):
+        if allow_lists(rule.assertions):
             for subject in select(ctx, rule):
                 found.setdefault((rule.applies_to, subject.id), []).append(rule)
     return _Declarations({k: tuple(v) for k, v in found.items()})
 
 
-def _token_rules(ctx: Context, decl: _Declarations, token: Token) -> tuple[CompiledRule, ...]:
+def _token_rules(ctx: Effective, decl: _Declarations, token: Token) -> tuple[CompiledRule, ...]:
     role, user, integration = ctx.token_parts(token)
     rules = [
         *decl.of("tokens", token.id),
@@ -424,18 +425,14 @@ def _unique(rules: Iterable[CompiledRule]) -> tuple[CompiledRule, ...]:
     return tuple(seen.values())
 
 
-def _allow_onlys(rule: CompiledRule) -> list[AllowOnly]:
-    return [a for a in rule.assertions if isinstance(a, AllowOnly)]
-
-
-def allowed_level(ctx: Context, rules: Sequence[CompiledRule], permkey: str) -> Level:
+def allowed_level(ctx: Effective, rules: Sequence[CompiledRule], permkey: str) -> Level:
     """The highest level of ``permkey`` every allow_only of ``rules`` allows (the first
     matching entry of each, as the engine reads it; NONE when an allow-list omits it)."""
     allowed = Level.FULL
     for rule in rules:
-        for assertion in _allow_onlys(rule):
+        for entries in allow_lists(rule.assertions):
             level = Level.NONE
-            for entry in assertion.entries:
+            for entry in entries:
                 if ctx.threshold(entry.selector, permkey) is not None:
                     level = entry.level
                     break
@@ -444,7 +441,7 @@ def allowed_level(ctx: Context, rules: Sequence[CompiledRule], permkey: str) -> 
 
 
 def excess_of(
-    ctx: Context, table: Table, rules: Sequence[CompiledRule]
+    ctx: Effective, table: Table, rules: Sequence[CompiledRule]
 ) -> tuple[tuple[Excess, ...], bool]:
     """Permissions held above the declaration, and whether the role holds everything."""
     if table.everything is not None:
@@ -460,7 +457,7 @@ def excess_of(
     return tuple(found), False
 
 
-def _documented_at_most(ctx: Context, permkey: str, level: Level) -> Level:
+def _documented_at_most(ctx: Effective, permkey: str, level: Level) -> Level:
     """The highest documented level of ``permkey`` not above ``level`` (NONE if none)."""
     info = ctx.catalog.get(permkey)
     if info is None or not info.levels:
@@ -470,7 +467,7 @@ def _documented_at_most(ctx: Context, permkey: str, level: Level) -> Level:
 
 
 def proposed_permissions(
-    ctx: Context, table: Table, rules: Sequence[CompiledRule]
+    ctx: Effective, table: Table, rules: Sequence[CompiledRule]
 ) -> tuple[tuple[ProposedPermission, ...], tuple[str, ...]]:
     """Exactly what the declaration allows, as role permissions, and notes on what could
     not be made concrete.
@@ -485,8 +482,8 @@ def proposed_permissions(
     candidates: dict[str, Level] = {}
     notes: list[str] = []
     for rule in rules:
-        for assertion in _allow_onlys(rule):
-            for entry in assertion.entries:
+        for entries in allow_lists(rule.assertions):
+            for entry in entries:
                 selector = entry.selector
                 if selector.keys:
                     for key in sorted(selector.keys):
@@ -554,7 +551,7 @@ def _scriptid(name: str, fallback: str, taken: set[str]) -> str:
 _Propose = Callable[[Subject, Table, tuple[CompiledRule, ...]], str]
 
 
-def _token_facts(ctx: Context, token: Token, explained: bool) -> _Facts:
+def _token_facts(ctx: Effective, token: Token, explained: bool) -> _Facts:
     role, user, _ = ctx.token_parts(token)
     everything = role.name if ctx.role_table(role).everything is not None else None
     return _Facts(
@@ -567,7 +564,7 @@ def _token_facts(ctx: Context, token: Token, explained: bool) -> _Facts:
     )
 
 
-def _integration_facts(ctx: Context, tokens: Sequence[Token], explained: bool) -> _Facts:
+def _integration_facts(ctx: Effective, tokens: Sequence[Token], explained: bool) -> _Facts:
     roles: dict[str, Role] = {}
     users: dict[str, User] = {}
     for token in tokens:
@@ -602,7 +599,7 @@ def blast_radius(
 ) -> BlastReport:
     """Every active token and every integration: chain, capabilities, score, and the
     least-privilege proposal where an allow_only rule declares what it needs."""
-    ctx = Context(snapshot, catalog, today)
+    ctx = Effective(snapshot, catalog)
     decl = _declarations(ctx, policy.rules)
     environment = snapshot.account.environment
     taken = {r.scriptid.lower() for r in snapshot.roles if r.scriptid}
@@ -644,11 +641,11 @@ def blast_radius(
 
     # Sorted, so that which subject names a shared proposal does not depend on input order.
     integrations = [
-        _integration_exposure(ctx, decl, integration, environment, propose)
+        _integration_exposure(ctx, decl, integration, environment, propose, today)
         for integration in sorted(snapshot.integrations, key=lambda i: (i.name, i.id))
     ]
     tokens = [
-        _token_exposure(ctx, decl, token, environment, propose)
+        _token_exposure(ctx, decl, token, environment, propose, today)
         for token in sorted(snapshot.tokens, key=lambda t: (t.label, t.id))
         if not token.inactive
     ]
@@ -674,7 +671,12 @@ def _with_subject(proposal: Proposal, label: str) -> Proposal:
 
 
 def _token_exposure(
-    ctx: Context, decl: _Declarations, token: Token, environment: str, propose: _Propose
+    ctx: Effective,
+    decl: _Declarations,
+    token: Token,
+    environment: str,
+    propose: _Propose,
+    today: dt.date,
 ) -> Exposure:
     role, _, _ = ctx.token_parts(token)
     table = ctx.token_table(token)
@@ -692,7 +694,7 @@ def _token_exposure(
         chains=((*subject_prefix(ctx, token), role_link(role)),),
         everything=table.everything is not None,
         capabilities=caps,
-        parts=score_parts(caps, facts, environment, ctx.today),
+        parts=score_parts(caps, facts, environment, today),
         declared_by=tuple(r.id for r in rules),
         explained=facts.explained,
         excess=excess,
@@ -703,11 +705,12 @@ def _token_exposure(
 
 
 def _integration_exposure(
-    ctx: Context,
+    ctx: Effective,
     decl: _Declarations,
     integration: Integration,
     environment: str,
     propose: _Propose,
+    today: dt.date,
 ) -> Exposure:
     tokens = ctx.active_tokens(integration)
     table = ctx.integration_table(integration)
@@ -722,7 +725,7 @@ def _integration_exposure(
         role, _, _ = ctx.token_parts(token)
         chains.append((*subject_prefix(ctx, token), role_link(role)))
     flags = _flags(facts, "integration") if tokens else ("no active tokens",)
-    parts = score_parts(caps, facts, environment, ctx.today) if tokens else ()
+    parts = score_parts(caps, facts, environment, today) if tokens else ()
     return Exposure(
         kind="integration",
         id=integration.id,

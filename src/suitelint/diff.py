@@ -11,13 +11,12 @@ Pure: two validated snapshots and the catalog in, a frozen :class:`SnapshotDiff`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from suitelint.catalog import Catalog
-from suitelint.engine import Context, Table
+from suitelint.effective import Effective, Table
 from suitelint.findings import Location
 from suitelint.model import Integration, Level, Role, Snapshot, Token
 
@@ -126,8 +125,7 @@ def diff_snapshots(
 ) -> SnapshotDiff:
     """What changed from ``old`` to ``new``: roles by scriptid (else id), tokens by id,
     integrations by scriptid (else id). Only subjects with a change are listed."""
-    today = dt.date(1970, 1, 1)  # no rule runs: dates play no part in a diff
-    before, after = Context(old, catalog, today), Context(new, catalog, today)
+    before, after = Effective(old, catalog), Effective(new, catalog)
     subjects: list[SubjectDiff] = []
     subjects += _compare(
         "role",
@@ -190,7 +188,7 @@ def _capabilities(catalog: Catalog, permkey: str, level: Level) -> frozenset[str
 
 
 def _permission_changes(
-    ctx: Context, old: Mapping[str, Level], new: Mapping[str, Level], where: Table | None
+    ctx: Effective, old: Mapping[str, Level], new: Mapping[str, Level], where: Table | None
 ) -> tuple[PermissionChange, ...]:
     changes = []
     for key in sorted(old.keys() | new.keys()):
@@ -220,10 +218,10 @@ def _compare(
     kind: SubjectKind,
     old: Mapping[str, Subject],
     new: Mapping[str, Subject],
-    before: Context,
-    after: Context,
+    before: Effective,
+    after: Effective,
     attributes: Callable[[Subject | None, Subject | None], tuple[AttributeChange, ...]],
-    via: Callable[[Context, Subject], str],
+    via: Callable[[Effective, Subject], str],
 ) -> list[SubjectDiff]:
     result = []
     for key in sorted(old.keys() | new.keys()):
@@ -308,7 +306,7 @@ def _role_attributes(was: Subject | None, now: Subject | None) -> tuple[Attribut
 
 
 def _token_attributes(
-    before: Context, after: Context
+    before: Effective, after: Effective
 ) -> Callable[[Subject | None, Subject | None], tuple[AttributeChange, ...]]:
     def attributes(was: Subject | None, now: Subject | None) -> tuple[AttributeChange, ...]:
         if not isinstance(was, Token) or not isinstance(now, Token):
@@ -354,13 +352,13 @@ def _integration_attributes(
     return tuple(changes)
 
 
-def _token_via(ctx: Context, subject: Subject) -> str:
+def _token_via(ctx: Effective, subject: Subject) -> str:
     assert isinstance(subject, Token)
     role, user, _ = ctx.token_parts(subject)
     return f"user {user.name!r} in role {role.name!r}"
 
 
-def _integration_via(ctx: Context, subject: Subject) -> str:
+def _integration_via(ctx: Effective, subject: Subject) -> str:
     assert isinstance(subject, Integration)
     tokens = ctx.active_tokens(subject)
     names = sorted({ctx.token_parts(t)[0].name for t in tokens})

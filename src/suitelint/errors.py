@@ -12,6 +12,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
+def did_you_mean(
+    word: str, known: Iterable[str] = (), *, hints: Iterable[str] | None = None
+) -> str:
+    """``"; did you mean 'x'?"`` for the known word closest to ``word``, else ``""``.
+
+    ``hints``: suggestions already worked out (the catalog's, for permission names),
+    joined with "or"."""
+    if hints is None:
+        import difflib
+
+        hints = difflib.get_close_matches(word, sorted(known), n=1)
+    found = list(hints)
+    return f"; did you mean {' or '.join(repr(h) for h in found)}?" if found else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One located complaint about an input."""

@@ -190,10 +190,21 @@ class Snapshot(
 
 
 SubjectKind = Literal["role", "token", "user", "integration"]
+#: what a policy's ``applies_to`` says: the plural of a subject kind
+SubjectKinds = Literal["roles", "tokens", "users", "integrations"]
 Subject = Role | Token | User | Integration
+#: the one map between a kind and its plural (``role`` ↔ ``roles``), in report order
+PLURAL: Mapping[SubjectKind, SubjectKinds] = {
+    "role": "roles",
+    "user": "users",
+    "integration": "integrations",
+    "token": "tokens",
+}
+SINGULAR: Mapping[SubjectKinds, SubjectKind] = {plural: kind for kind, plural in PLURAL.items()}
 
 
 def subject_kind(subject: Subject) -> SubjectKind:
+    """``role``, ``token``, ``user`` or ``integration``."""
     if isinstance(subject, Role):
         return "role"
     if isinstance(subject, Token):
@@ -203,10 +214,20 @@ def subject_kind(subject: Subject) -> SubjectKind:
     return "integration"
 
 
-def subject_name(subject: Subject) -> str:
+def subject_label(subject: Subject) -> str:
+    """The name a subject is shown by: its name, else its id (tokens are often unnamed)."""
     if isinstance(subject, Token):
         return subject.label
-    return subject.name
+    return subject.name or subject.id
+
+
+def subject_names(subject: Subject) -> tuple[str | None, ...]:
+    """What a policy may call a subject by: name and id, and its scriptid or email."""
+    if isinstance(subject, Token):
+        return (subject.name, subject.id)
+    if isinstance(subject, User):
+        return (subject.name, subject.id, subject.email)
+    return (subject.name, subject.id, subject.scriptid)
 
 
 @dataclass(frozen=True, slots=True)

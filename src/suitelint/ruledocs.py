@@ -10,54 +10,7 @@ import json
 import textwrap
 
 from suitelint import sanitize
-from suitelint.policy.compiler import (
-    AllowOnly,
-    Assertion,
-    CompiledRule,
-    ForbidPermissions,
-    ForbidRoles,
-    ForbidTogether,
-    MaxAgeDays,
-    MaxIdleDays,
-    MaxLevel,
-    Policy,
-)
-
-
-def describe_assertion(assertion: Assertion) -> str:
-    """One line saying what an assertion checks."""
-    if isinstance(assertion, ForbidRoles):
-        return "forbids roles: " + ", ".join(ref.text for ref in assertion.roles)
-    if isinstance(assertion, ForbidPermissions):
-        return "forbids permissions: " + "; ".join(s.describe() for s in assertion.selectors)
-    if isinstance(assertion, AllowOnly):
-        listed = ", ".join(f"{e.selector.text} ≤ {e.level.name}" for e in assertion.entries)
-        return f"allows only: {listed}; everything else must be NONE"
-    if isinstance(assertion, MaxLevel):
-        parts = [f"{e.selector.text} ≤ {e.level.name}" for e in assertion.entries]
-        if assertion.default is not None:
-            parts.append(f"any permission ≤ {assertion.default.name}")
-        return "caps levels: " + ", ".join(parts)
-    if isinstance(assertion, ForbidTogether):
-        groups = [" + ".join(s.describe() for s in group) for group in assertion.groups]
-        return "forbids together (segregation of duties): " + "; ".join(groups)
-    if isinstance(assertion, MaxAgeDays):
-        return f"tokens older than {assertion.days} days must be rotated"
-    if isinstance(assertion, MaxIdleDays):
-        return f"tokens unused for more than {assertion.days} days must be disabled"
-    parts = [f"{key} = {_value(value)}" for key, value in sorted(assertion.attributes.items())]
-    parts += [f"holds {e.selector.text} ≥ {e.level.name}" for e in assertion.permissions]
-    if assertion.covered_by_allow_only:
-        parts.append("is described by an allow_only rule")
-    return "requires: " + ", ".join(parts)
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return str(value)
+from suitelint.policy.compiler import CompiledRule, Policy
 
 
 def _severity(rule: CompiledRule) -> str:
@@ -87,7 +40,7 @@ def rules_as_json(policy: Policy) -> str:
             "applies_to": rule.applies_to,
             "pack": rule.pack or None,
             "aliases": list(rule.aliases),
-            "checks": [describe_assertion(a) for a in rule.assertions],
+            "checks": [a.describe() for a in rule.assertions],
             "why": rule.why,
             "fix": rule.fix,
             "references": list(rule.references),
@@ -116,7 +69,7 @@ def explain_rule(rule: CompiledRule) -> str:
         meta += f"; former ids: {', '.join(rule.aliases)}"
     lines += [meta, ""]
     lines += ["What it checks:"]
-    lines += [f"  - {describe_assertion(a)}" for a in rule.assertions]
+    lines += [f"  - {a.describe()}" for a in rule.assertions]
     lines.append("")
     lines += _para("Why it matters:", rule.why)
     lines += _para("How to fix it:", rule.fix)

@@ -1,0 +1,1 @@
+"""Policies: loading YAML documents, compiling them into rules, the assertion kinds."""

@@ -1,0 +1,140 @@
+"""What every assertion kind is made of, and what its check is given.
+
+An assertion kind is one YAML key of a rule (``forbid``, ``allow_only``, ...) and one
+module of this package. The module holds:
+
+- its record types: frozen values that satisfy :class:`Assertion`;
+- ``compile(compiler, raw, at, applies_to)``: the records for the key's YAML value;
+- on each record, ``describe()`` (the line ``explain`` and ``rules --json`` print) and
+  ``bind(ctx, rule_id)``: the check of one evaluation, called once per selected subject;
+- its documentation: the module docstring;
+- ``KIND``: its entry in the ordered registry (:data:`suitelint.policy.assertions.KINDS`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from suitelint.catalog import Catalog
+from suitelint.effective import Effective, Grant, Table, role_link
+from suitelint.findings import Finding, Link, Location, Severity
+from suitelint.model import Level, Role, Snapshot, Subject, subject_kind, subject_label
+from suitelint.policy.compiling import Compiler
+from suitelint.yamlsrc import PathKey
+
+
+class Context(Effective):
+    """One evaluation: the account's effective permissions, today, and which subjects an
+    ``allow_only`` rule describes (set by the engine before any check runs)."""
+
+    def __init__(self, snapshot: Snapshot, catalog: Catalog, today: dt.date) -> None:
+        super().__init__(snapshot, catalog)
+        self.today = today
+        self.covered: Callable[[Subject], bool] = lambda subject: False
+
+    def days_since(self, day: dt.date) -> int:
+        return (self.today - day).days
+
+
+@dataclass(slots=True)
+class Emitter:
+    """Findings of one rule on one subject."""
+
+    ctx: Context
+    rule_id: str
+    severity: Severity
+    subject: Subject
+    out: list[Finding]
+    #: a forbid-roles assertion of this rule already reported the subject's role; "holds
+    #: every permission through that role" findings of the same rule would only repeat it
+    role_forbidden: bool = False
+    _described: str | None = None
+
+    def emit(
+        self,
+        message: str,
+        *,
+        permkey: str | None = None,
+        grant: Grant | None = None,
+        chain_tail: tuple[Link, ...] = (),
+        qualifier: str = "",
+        location: Location | None = None,
+    ) -> None:
+        ctx, subject = self.ctx, self.subject
+        chain = ctx.prefix(subject)
+        if grant is not None:
+            chain += grant.via
+        chain += chain_tail
+        if not chain and isinstance(subject, Role):
+            chain = (role_link(subject),)  # every finding names at least its subject
+        if location is None and grant is not None:
+            location = grant.location(permkey)
+        if location is None:
+            location = _subject_location(subject)
+        self.out.append(
+            Finding(
+                rule_id=self.rule_id,
+                severity=self.severity,
+                message=message,
+                subject_kind=subject_kind(subject),
+                subject_id=subject.id,
+                subject_name=subject_label(subject),
+                subject_scriptid=getattr(subject, "scriptid", None),
+                permkey=permkey,
+                qualifier=qualifier,
+                chain=chain,
+                location=location,
+            )
+        )
+
+    def perm_link(self, permkey: str, level: Level, grant: Grant) -> Link:
+        return self.ctx.perm_link(permkey, level, grant)
+
+    def describe(self) -> str:
+        """``kind 'name'`` of the subject, as messages start."""
+        if self._described is None:  # once per subject and rule, not per finding
+            self._described = f"{subject_kind(self.subject)} {subject_label(self.subject)!r}"
+        return self._described
+
+
+def _subject_location(subject: Subject) -> Location | None:
+    path = getattr(subject, "path", None)
+    return Location(path, getattr(subject, "line", None)) if path else None
+
+
+#: the check of one assertion in one evaluation: run once per subject the rule selects
+Check = Callable[[Emitter, Table], None]
+
+
+class Assertion(Protocol):
+    """One compiled assertion of a rule."""
+
+    #: the check reads the subject's effective permission table
+    uses_table: ClassVar[bool]
+
+    def describe(self) -> str:
+        """One line saying what the assertion checks (``explain``, ``rules --json``)."""
+        ...
+
+    def bind(self, ctx: Context, rule_id: str) -> Check:
+        """The check for one evaluation; raise ``PolicyError`` if the policy names what
+        the account does not hold."""
+        ...
+
+
+#: compile(compiler, the key's YAML value, its path, the rule's applies_to) -> records
+Compile = Callable[[Compiler, Any, PathKey, str], Sequence[Assertion]]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """An assertion kind's entry in the registry."""
+
+    #: the YAML key of a rule
+    key: str
+    compile: Compile
+    #: what the kind checks, for users and contributors (the module docstring)
+    doc: str

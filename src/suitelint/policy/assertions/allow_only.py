@@ -1,0 +1,118 @@
+"""``allow_only``: a declaration of everything a subject needs; the rest must be NONE.
+
+```yaml
+allow_only:                 # permission: the highest level allowed
+  Invoice: view
+  Customer Payment: create
+```
+
+Every held permission that no entry lists is a finding, and so is a listed one held above
+its level (the first entry that names a permission decides). A subject that holds every
+permission (Administrator, Full Access) is one finding, unless the same rule forbids that
+role. A rule with ``allow_only`` also *describes* its subjects: ``require: {covered_by:
+allow_only}`` and ``blast-radius`` (excess, proposed roles) read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from suitelint.effective import EVERY_PERMISSION, Table
+from suitelint.model import Level
+from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
+from suitelint.policy.compiling import Compiler
+from suitelint.policy.selectors import LevelEntry
+from suitelint.yamlsrc import PathKey
+
+
+@dataclass(frozen=True, slots=True)
+class AllowOnly:
+    entries: tuple[LevelEntry, ...]
+    uses_table: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        listed = ", ".join(f"{e.selector.text} ≤ {e.level.name}" for e in self.entries)
+        return f"allows only: {listed}; everything else must be NONE"
+
+    def bind(self, ctx: Context, rule_id: str) -> Check:
+        return self.check
+
+    def check(self, em: Emitter, table: Table) -> None:
+        cap_levels(
+            em,
+            table,
+            self.entries,
+            Level.NONE,
+            "only the listed permissions are allowed",
+            allow_list=True,
+        )
+
+
+def cap_levels(
+    em: Emitter,
+    table: Table,
+    entries: Sequence[LevelEntry],
+    default: Level | None,
+    everything: str,
+    *,
+    allow_list: bool = False,
+) -> None:
+    """Findings for each held permission above the level its first entry allows (or above
+    ``default`` where no entry names it; None: unlisted permissions are not capped).
+    ``everything`` ends the message for a subject that holds every permission;
+    ``allow_list``: an unlisted permission is "not in its allow-list"."""
+    ctx = em.ctx
+    if table.everything is not None:
+        if not em.role_forbidden:
+            em.emit(
+                f"{em.describe()} holds every permission through "
+                f"{table.everything.via[-1].name!r}; {everything}",
+                grant=table.everything,
+                chain_tail=(EVERY_PERMISSION,),
+                qualifier="everything",
+            )
+        return
+    for permkey, level in table.levels.items():
+        if level == Level.NONE:
+            continue
+        entry = entry_for(ctx, entries, permkey)
+        allowed = entry.level if entry is not None else default
+        if allowed is None or level <= allowed:
+            continue
+        grant = table.grant_of(permkey)
+        if allowed == Level.NONE and allow_list:
+            message = (
+                f"{em.describe()} holds {ctx.display(permkey)} at {level.name}, "
+                "which is not in its allow-list"
+            )
+        else:
+            message = (
+                f"{em.describe()} holds {ctx.display(permkey)} at {level.name}; "
+                f"at most {allowed.name} is allowed"
+            )
+        em.emit(
+            message, permkey=permkey, grant=grant, chain_tail=(em.perm_link(permkey, level, grant),)
+        )
+
+
+def entry_for(ctx: Context, entries: Sequence[LevelEntry], permkey: str) -> LevelEntry | None:
+    """The first entry that names ``permkey``."""
+    for entry in entries:
+        if ctx.threshold(entry.selector, permkey) is not None:
+            return entry
+    return None
+
+
+def allow_lists(assertions: Iterable[Assertion]) -> tuple[tuple[LevelEntry, ...], ...]:
+    """The entries of each ``allow_only`` among ``assertions``: what a rule declares its
+    subjects need (empty: the rule declares nothing)."""
+    return tuple(a.entries for a in assertions if isinstance(a, AllowOnly))
+
+
+def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:
+    return [AllowOnly(c.entries(raw, at))]
+
+
+KIND = Kind("allow_only", compile, __doc__ or "")

@@ -1,0 +1,165 @@
+"""``forbid``: roles a subject must not act in, permissions it must not hold.
+
+```yaml
+forbid:
+  roles: [Administrator, "Full Access"]          # names, ids, scriptids or globs
+  permissions:
+    - Delete Records                             # a name or permkey (at VIEW or above)
+    - {permission: "TRAN_*", level: full}        # a glob, at a level or above
+    - {category: setup}                          # every permission of a category
+    - {capability: modify-scripts, except: [Custom Fields]}
+```
+
+A subject acting in a forbidden role is reported once per role (a token: its role; a user:
+each of its roles; an integration: the roles of its active tokens). Standard role names
+(Administrator, Full Access, ...) are known to the catalog; any other name must be a role
+of the account, or the policy is in error. Each held permission a selector matches is a
+finding. Administrator and Full Access hold every permission: one finding per selector
+says so, unless the same rule already forbids that role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from suitelint.effective import EVERY_PERMISSION, ByIdentity, Table, role_link, subject_roles
+from suitelint.errors import PolicyError, Problem, did_you_mean
+from suitelint.findings import Link
+from suitelint.model import Role, subject_names
+from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
+from suitelint.policy.compiling import Compiler
+from suitelint.policy.selectors import NameRef, PermSelector
+from suitelint.yamlsrc import PathKey
+
+
+@dataclass(frozen=True, slots=True)
+class ForbidRoles:
+    """``forbid.roles``."""
+
+    roles: tuple[NameRef, ...]
+    uses_table: ClassVar[bool] = False
+
+    def describe(self) -> str:
+        return "forbids roles: " + ", ".join(ref.text for ref in self.roles)
+
+    def bind(self, ctx: Context, rule_id: str) -> Check:
+        forbidden = _bind_role_refs(ctx, rule_id, self.roles)
+
+        def check(em: Emitter, table: Table) -> None:
+            for _, role in subject_roles(em.ctx, em.subject):
+                if forbidden(role):
+                    _report(em, role)
+                    em.role_forbidden = True
+
+        return check
+
+
+def _report(em: Emitter, role: Role) -> None:
+    own = isinstance(em.subject, Role)
+    tail: tuple[Link, ...] = () if own else (role_link(role),)
+    table = em.ctx.role_table(role)
+    if table.everything is not None:
+        tail += (EVERY_PERMISSION,)
+    em.emit(
+        f"{em.describe()} runs under role {role.name!r}, which this rule forbids",
+        qualifier=f"role:{role.scriptid or role.id}",
+        chain_tail=tail,
+        location=table.grant.location() if own else None,
+    )
+
+
+def _bind_role_refs(
+    ctx: Context, rule_id: str, refs: tuple[NameRef, ...]
+) -> Callable[[Role], bool]:
+    """Which roles of the account the names mean; an unknown name is a policy error."""
+    problems: list[Problem] = []
+    standard = []
+    for ref in refs:
+        std = None if ref.glob else ctx.catalog.standard_role(ref.text)
+        if std is not None:
+            standard.append(std)
+            continue
+        if ref.glob or any(ref.matches(*subject_names(r)) for r in ctx.snapshot.roles):
+            continue
+        loc = ref.location
+        names = {r.name for r in ctx.snapshot.roles} | {s.name for s in ctx.catalog.standard_roles}
+        problems.append(
+            Problem(
+                loc.path if loc else "",
+                f"unknown role {ref.text!r} in rule {rule_id!r}{did_you_mean(ref.text, names)}",
+                loc.line if loc else None,
+                loc.column if loc else None,
+            )
+        )
+    if problems:
+        raise PolicyError("", problems=problems)
+
+    def matches(role: Role) -> bool:
+        for std in standard:
+            if (
+                (std.id is not None and role.id == std.id)
+                or (role.scriptid is not None and role.scriptid.upper() == std.scriptid.upper())
+                or role.name.casefold() == std.name.casefold()
+            ):
+                return True
+        return any(ref.matches(*subject_names(role)) for ref in refs)
+
+    seen: ByIdentity[Role, bool] = ByIdentity()  # thousands of tokens share a few roles
+    return lambda role: seen.get(role, matches)
+
+
+@dataclass(frozen=True, slots=True)
+class ForbidPermissions:
+    """``forbid.permissions``."""
+
+    selectors: tuple[PermSelector, ...]
+    uses_table: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return "forbids permissions: " + "; ".join(s.describe() for s in self.selectors)
+
+    def bind(self, ctx: Context, rule_id: str) -> Check:
+        return self.check
+
+    def check(self, em: Emitter, table: Table) -> None:
+        if table.everything is not None:
+            if em.role_forbidden:
+                return
+            for selector in self.selectors:
+                em.emit(
+                    f"{em.describe()} holds every permission through "
+                    f"{table.everything.via[-1].name!r}, including {selector.describe()}",
+                    grant=table.everything,
+                    chain_tail=(EVERY_PERMISSION,),
+                    qualifier=f"everything:{selector.text}",
+                )
+            return
+        ctx = em.ctx
+        for permkey, level, selector in ctx.matches(table, self.selectors):
+            grant = table.grant_of(permkey)
+            em.emit(
+                f"{em.describe()} holds {ctx.display(permkey)} at {level.name}; "
+                f"forbidden: {selector.describe()}",
+                permkey=permkey,
+                grant=grant,
+                chain_tail=(em.perm_link(permkey, level, grant),),
+            )
+
+
+def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:
+    found: list[Assertion] = []
+    if not raw:
+        return found
+    if "roles" in raw:
+        found.append(ForbidRoles(c.names(raw["roles"], (*at, "roles"))))
+    if "permissions" in raw:
+        selectors = tuple(
+            c.selector(s, (*at, "permissions", i)) for i, s in enumerate(raw["permissions"])
+        )
+        found.append(ForbidPermissions(selectors))
+    return found
+
+
+KIND = Kind("forbid", compile, __doc__ or "")

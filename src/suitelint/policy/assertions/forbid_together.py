@@ -1,0 +1,91 @@
+"""``forbid_together``: segregation of duties, permissions no subject may hold together.
+
+```yaml
+forbid_together:            # each group: no subject holds a match of every selector
+  - [Vendor, {permission: Bill Payment, level: create}]
+  - [{capability: manage-users}, {capability: manage-roles-and-permissions}]
+```
+
+A subject that holds a match of every selector of a group is one finding per group, naming
+the first match (by permkey) of each selector. A subject that holds every permission
+(Administrator, Full Access) combines every group, unless the same rule forbids that role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from suitelint.effective import EVERY_PERMISSION, Table
+from suitelint.model import Level
+from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
+from suitelint.policy.compiling import Compiler
+from suitelint.policy.selectors import PermSelector
+from suitelint.yamlsrc import PathKey
+
+
+@dataclass(frozen=True, slots=True)
+class ForbidTogether:
+    groups: tuple[tuple[PermSelector, ...], ...]
+    uses_table: ClassVar[bool] = True
+    #: each selector of each group alone: the selector sequences matched against tables
+    _alone: tuple[tuple[tuple[PermSelector], ...], ...] = field(
+        init=False, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        alone = tuple(tuple((s,) for s in group) for group in self.groups)
+        object.__setattr__(self, "_alone", alone)
+
+    def describe(self) -> str:
+        groups = [" + ".join(s.describe() for s in group) for group in self.groups]
+        return "forbids together (segregation of duties): " + "; ".join(groups)
+
+    def bind(self, ctx: Context, rule_id: str) -> Check:
+        return self.check
+
+    def check(self, em: Emitter, table: Table) -> None:
+        ctx = em.ctx
+        for group, singles in zip(self.groups, self._alone, strict=True):
+            qualifier = " + ".join(s.text for s in group)
+            if table.everything is not None:
+                if not em.role_forbidden:
+                    em.emit(
+                        f"{em.describe()} holds every permission through "
+                        f"{table.everything.via[-1].name!r}, "
+                        f"so it combines {' and '.join(s.describe() for s in group)}",
+                        grant=table.everything,
+                        chain_tail=(EVERY_PERMISSION,),
+                        qualifier=qualifier,
+                    )
+                continue
+            held: list[tuple[str, Level]] = []
+            for single in singles:
+                found = ctx.matches(table, single)
+                if not found:
+                    break
+                held.append(min(found)[:2])  # the first by permkey: whatever the row order
+            else:
+                parts = " and ".join(f"{ctx.display(k)} at {lv.name}" for k, lv in held)
+                tail = tuple(em.perm_link(k, lv, table.grant_of(k)) for k, lv in held)
+                first = held[0][0]
+                em.emit(
+                    f"{em.describe()} combines {parts} (segregation of duties)",
+                    permkey=None,
+                    grant=table.grant_of(first),
+                    chain_tail=tail,
+                    qualifier=qualifier,
+                    location=table.grant_of(first).location(first),
+                )
+
+
+def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:
+    groups = tuple(
+        tuple(c.selector(s, (*at, g, i)) for i, s in enumerate(group))
+        for g, group in enumerate(raw)
+    )
+    return [ForbidTogether(groups)]
+
+
+KIND = Kind("forbid_together", compile, __doc__ or "")

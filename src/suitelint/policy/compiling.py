@@ -1,0 +1,146 @@
+"""What compiling a policy document is made of: locations, problems, permission selectors.
+
+:class:`Compiler` resolves permission names and globs against the catalog and capability
+tags against its tags, once: evaluation never re-parses a name. The rule compiler
+(:mod:`suitelint.policy.compiler`) and every assertion kind
+(:mod:`suitelint.policy.assertions`) compile their parts with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from suitelint.catalog import Catalog
+from suitelint.errors import Problem, did_you_mean
+from suitelint.findings import Location
+from suitelint.model import Level
+from suitelint.policy.loader import PolicyDocument
+from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, is_glob
+from suitelint.sdfref import (
+    SdfReference,
+    SdfReferenceError,
+    glob_may_name_custom,
+    looks_like_reference,
+    parse_reference,
+    reference_or_none,
+)
+from suitelint.yamlsrc import PathKey
+
+
+class Compiler:
+    """Compiles the parts of one policy document; collects every problem instead of stopping."""
+
+    def __init__(self, doc: PolicyDocument, catalog: Catalog) -> None:
+        self.doc = doc
+        self.catalog = catalog
+        self.problems: list[Problem] = []
+
+    def loc(self, at: PathKey, *, key: bool = False) -> Location:
+        line, column = self.doc.where(at, key=key)
+        return Location(self.doc.path, line, column)
+
+    def fail(self, message: str, at: PathKey, *, key: bool = False) -> None:
+        line, column = self.doc.where(at, key=key)
+        self.problems.append(Problem(self.doc.path, message, line, column))
+
+    # -- permissions -------------------------------------------------------------
+    def permission(
+        self, text: str, level: Level, at: PathKey, *, key: bool = False
+    ) -> PermSelector:
+        location = self.loc(at, key=key)
+        name = text.strip()
+        if looks_like_reference(name):
+            # "[scriptid=customrecord_x]" is a reference, not a glob with a character class
+            try:
+                reference = parse_reference(name)
+            except SdfReferenceError as exc:
+                self.fail(str(exc), at, key=key)
+                return PermSelector(name, level, keys=frozenset({name}), location=location)
+            return self._custom(reference, level, location)
+        if is_glob(name):
+            pattern = name.lower()
+            if not self.catalog.glob(name) and not glob_may_name_custom(pattern):
+                self.fail(
+                    f"permission glob {name!r} matches no permission in the catalog, and no "
+                    "custom object scriptid (customrecord*, customtransaction*, "
+                    "custompurchase*, customsale*, cseg*)",
+                    at,
+                    key=key,
+                )
+            return PermSelector(name, level, pattern=pattern, location=location)
+        found = self.catalog.lookup(name)
+        if len(found) == 1:
+            custom = reference_or_none(found[0])
+            if custom is not None and found[0] not in self.catalog.permissions:
+                return self._custom(custom, level, location)
+            info = self.catalog.get(found[0])
+            shown = info.display if info is not None else found[0]
+            return PermSelector(shown, level, keys=frozenset(found), location=location)
+        if len(found) > 1:
+            options = ", ".join(self._display(k) for k in found)
+            self.fail(
+                f"permission name {name!r} is ambiguous: it names {options}; use the permkey",
+                at,
+                key=key,
+            )
+            return PermSelector(name, level, keys=frozenset(found), location=location)
+        hints = self.catalog.suggest(name)
+        hint = did_you_mean(name, hints=hints)
+        self.fail(f"unknown permission {name!r}{hint}", at, key=key)
+        return PermSelector(name, level, keys=frozenset({name}), location=location)
+
+    def _custom(self, reference: SdfReference, level: Level, location: Location) -> PermSelector:
+        return PermSelector(
+            reference.key,
+            level,
+            keys=frozenset({reference.key}),
+            location=location,
+            refs=(reference,),
+        )
+
+    def _display(self, permkey: str) -> str:
+        info = self.catalog.get(permkey)
+        return info.display if info is not None else permkey
+
+    def selector(self, raw: Any, at: PathKey) -> PermSelector:
+        if isinstance(raw, str):
+            return self.permission(raw, Level.VIEW, at)
+        level = Level[raw.get("level", "view").upper()]
+        excluded = tuple(
+            self.selector(item, (*at, "except", i)) for i, item in enumerate(raw.get("except", ()))
+        )
+        if "permission" in raw:
+            chosen = self.permission(raw["permission"], level, (*at, "permission"))
+            return replace(chosen, excluded=excluded)
+        if "category" in raw:
+            return PermSelector(
+                raw["category"],
+                level,
+                category=raw["category"],
+                location=self.loc(at),
+                excluded=excluded,
+            )
+        tag = raw["capability"]
+        if tag not in self.catalog.capabilities:
+            hint = did_you_mean(tag, self.catalog.capabilities)
+            known = ", ".join(sorted(self.catalog.capabilities))
+            self.fail(f"unknown capability {tag!r}{hint} (known: {known})", (*at, "capability"))
+        return PermSelector(tag, level, capability=tag, location=self.loc(at), excluded=excluded)
+
+    def entries(self, raw: Mapping[str, str], at: PathKey) -> tuple[LevelEntry, ...]:
+        result = []
+        for name, level_name in raw.items():
+            level = Level[level_name.upper()]
+            selector = self.permission(name, Level.VIEW, (*at, name), key=True)
+            result.append(LevelEntry(selector, level))
+        return tuple(result)
+
+    # -- rules ------------------------------------------------------------------------
+    def names(self, raw: Any, at: PathKey) -> tuple[NameRef, ...]:
+        values = [raw] if isinstance(raw, str) else list(raw)
+        return tuple(
+            NameRef(str(v), self.loc((*at, i) if not isinstance(raw, str) else at))
+            for i, v in enumerate(values)
+        )

@@ -1,0 +1,148 @@
+"""Compiled selectors: which permissions and which subjects a rule names.
+
+Permission names are resolved against the catalog when a policy is compiled
+(:mod:`suitelint.policy.compiling`); names of roles, users and integrations are bound to an
+account by the engine, because custom roles only exist in the account.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+
+from suitelint.catalog import Catalog
+from suitelint.findings import Location
+from suitelint.model import Level
+from suitelint.sdfref import SdfReference, reference_or_none
+
+_GLOB = re.compile(r"[*?\[]")
+
+
+def is_glob(text: str) -> bool:
+    return bool(_GLOB.search(text))
+
+
+@dataclass(frozen=True, slots=True)
+class PermSelector:
+    """Permissions picked by key/name/glob, category or capability, at or above ``level``."""
+
+    text: str
+    level: Level
+    keys: frozenset[str] = frozenset()
+    pattern: str | None = None
+    category: str | None = None
+    capability: str | None = None
+    location: Location | None = None
+    #: permissions this selector never matches (``except:`` in the policy)
+    excluded: tuple[PermSelector, ...] = ()
+    #: custom object references as the policy wrote them: a held permkey matches when one
+    #: of them covers it (``cseg1`` covers ``[type=customsegment, scriptid=cseg1]``)
+    refs: tuple[SdfReference, ...] = ()
+    #: what :meth:`describe` says, worked out once (findings repeat it)
+    described: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "described", self._describe())
+
+    def describe(self) -> str:
+        """What the selector picks, as findings and ``explain`` say it."""
+        return self.described
+
+    def _describe(self) -> str:
+        if self.category:
+            what = f"any {self.category.replace('_', ' ')} permission"
+        elif self.capability:
+            what = f"capability {self.capability}"
+        else:
+            what = self.text
+        if self.excluded:
+            what += f" (except {', '.join(e.text for e in self.excluded)})"
+        return what if self.level <= Level.VIEW else f"{what} at {self.level.name} or above"
+
+    def threshold(self, permkey: str, catalog: Catalog) -> Level | None:
+        """The lowest level at which holding ``permkey`` matches this selector."""
+        found = self._own_threshold(permkey, catalog)
+        if found is None or not self.excluded:
+            return found
+        if any(e.threshold(permkey, catalog) is not None for e in self.excluded):
+            return None
+        return found
+
+    def _own_threshold(self, permkey: str, catalog: Catalog) -> Level | None:
+        """:meth:`threshold`, exceptions aside."""
+        if self.keys:
+            if permkey in self.keys:
+                return self.level
+            if self.refs:
+                held = reference_or_none(permkey)
+                if held is not None and any(ref.covers(held) for ref in self.refs):
+                    return self.level
+            return None
+        if self.pattern is not None:
+            if fnmatch.fnmatchcase(permkey.lower(), self.pattern):
+                return self.level
+            held = reference_or_none(permkey) if "[" in permkey else None
+            if held is not None and fnmatch.fnmatchcase(held.scriptid, self.pattern):
+                return self.level
+            info = catalog.get(permkey)
+            if (
+                info is not None
+                and info.name
+                and fnmatch.fnmatchcase(info.name.lower(), self.pattern)
+            ):
+                return self.level
+            return None
+        if self.category is not None:
+            return self.level if catalog.category(permkey) == self.category else None
+        assert self.capability is not None
+        for level in Level:
+            if level >= self.level and self.capability in catalog.capabilities_of(permkey, level):
+                return level
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class LevelEntry:
+    """``permission: level`` in ``allow_only``, ``max_level`` or ``require.permissions``."""
+
+    selector: PermSelector
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class NameRef:
+    """A name, id, scriptid or glob that the engine binds to subjects of an account."""
+
+    text: str
+    location: Location | None
+
+    @property
+    def glob(self) -> bool:
+        return is_glob(self.text)
+
+    def matches(self, *values: str | None) -> bool:
+        needle = self.text.casefold()
+        for value in values:
+            if value is None:
+                continue
+            if self.glob:
+                if fnmatch.fnmatchcase(value.casefold(), needle):
+                    return True
+            elif value.casefold() == needle:
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    name: tuple[NameRef, ...] = ()
+    id: tuple[NameRef, ...] = ()
+    scriptid: tuple[NameRef, ...] = ()
+    integration: tuple[NameRef, ...] = ()
+    role: tuple[NameRef, ...] = ()
+    user: tuple[NameRef, ...] = ()
+    type: str | None = None
+    used_by_tokens: bool | None = None
+    #: True: active only (the default); False: inactive only; None: both
+    active: bool | None = True
