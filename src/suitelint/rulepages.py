@@ -63,8 +63,6 @@ def _paragraphs(body: str) -> list[str]:
 
 
 def render_page(rule: CompiledRule) -> str:
-    from suitelint.ruledocs import describe_assertion
-
     if rule.severity_by_env:
         severity = ", ".join(f"{env}: {s.label}" for env, s in sorted(rule.severity_by_env.items()))
     else:
@@ -81,7 +79,7 @@ def render_page(rule: CompiledRule) -> str:
     if rule.aliases:
         facts.append("**Former ids:** " + ", ".join(f"`{a}`" for a in rule.aliases))
     lines += [" · ".join(facts), "", "## What it checks", ""]
-    lines += [f"- {_md_text(describe_assertion(a))}" for a in rule.assertions]
+    lines += [f"- {_md_text(a.describe())}" for a in rule.assertions]
     for title, body in (("Why it matters", rule.why), ("How to fix it", rule.fix)):
         if body:
             lines += ["", f"## {title}", ""]
