@@ -4,15 +4,22 @@ Policies, config and YAML snapshots are read with this loader: safe tags only, n
 duplicate keys, a bound on the nodes an alias bomb can expand to, and a map from
 every value's path to its 1-based (line, column), so errors point at the file.
 Timestamps stay strings: the schemas say which strings must be ISO dates.
+
+Every document is read by libyaml where PyYAML has it (twenty to fifty times faster than
+the pure-Python reader: a YAML snapshot of the medium benchmark account took 10 s). A
+document libyaml refuses is read again by the pure-Python reader, whose error (message,
+line and column) is the one reported: the same error whichever reader PyYAML has.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from suitelint.errors import SuitelintError
 
@@ -56,6 +63,57 @@ _PLAIN_TAGS: dict[str, Any] = {
 
 
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_FLOW_ENDS = frozenset({",", "}", "]"})
+_STR_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
+
+
+def _fast_loader() -> type[Any] | None:
+    """A loader on libyaml that resolves tags as PyYAML's SafeLoader does, in fewer steps
+    (the resolver runs once per scalar: it was a third of the load), or None without
+    libyaml. libyaml before 0.2.5 does not bound nesting (its composer recurses in C):
+    such builds are not used."""
+    if not yaml.__with_libyaml__:
+        return None
+    from yaml import _yaml
+
+    if tuple(_yaml.get_version()) < (0, 2, 5):
+        return None
+    resolvers: dict[str | None, list[tuple[str, Any]]] = (
+        yaml.resolver.Resolver.yaml_implicit_resolvers
+    )
+    wildcard = resolvers.get(None, [])
+    by_first = {first: tuple(found + wildcard) for first, found in resolvers.items() if first}
+    none = tuple(wildcard)
+    empty = tuple(resolvers.get("", []) + wildcard)
+    scalar = yaml.resolver.Resolver.DEFAULT_SCALAR_TAG
+    sequence = yaml.resolver.Resolver.DEFAULT_SEQUENCE_TAG
+    mapping = yaml.resolver.Resolver.DEFAULT_MAPPING_TAG
+
+    class FastLoader(yaml.CSafeLoader):
+        # The same answers as yaml.resolver.BaseResolver's (safe loading registers no
+        # path resolvers, so descending and ascending do nothing there either).
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    candidates = by_first.get(value[0], none) if value else empty
+                    for tag, regexp in candidates:
+                        if regexp.match(value):
+                            return str(tag)
+                return str(scalar)
+            return str(sequence if kind is SequenceNode else mapping)
+
+    if FastLoader.yaml_path_resolvers:  # pragma: no cover - nothing registers them
+        return yaml.CSafeLoader
+    return FastLoader
+
+
+_FAST_LOADER = _fast_loader()
 
 
 def load_yaml(
@@ -63,18 +121,50 @@ def load_yaml(
     path: str,
     error: type[SuitelintError] = SuitelintError,
     *,
-    trusted: bool = False,
+    positions_depth: int | None = None,
+    pure: bool = False,
 ) -> tuple[Any, Positions]:
     """Parse one YAML document; raise ``error`` with file:line:col on any problem.
 
-    ``trusted`` text (what ships with the package) is read by libyaml where PyYAML has
-    it: twenty times faster than the pure-Python reader, which every other input goes
-    through (its limits on nesting are the ones this module's errors speak of)."""
-    loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = yaml.SafeLoader
-    if trusted and yaml.__with_libyaml__:
-        loader = yaml.CSafeLoader
+    ``positions_depth`` keeps the positions of values at most that deep only (a snapshot's
+    locator asks for subjects and permission rows, depth 4; its errors read the file again
+    in full). ``pure`` reads with the pure-Python reader (tests compare the two)."""
+    loader = yaml.SafeLoader
+    if not (pure or _FAST_LOADER is None or "\t" in text or "\ufeff" in text):
+        # libyaml accepts tabs where the pure-Python reader refuses them and skips byte
+        # order marks inside the text; such (rare) documents keep the reader they had.
+        loader = _FAST_LOADER
+    # A document is hundreds of thousands of acyclic nodes and values: the collector's
+    # passes over them while they are built cost more than building them.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        node = yaml.compose(text, Loader=loader)
+        return _load(text, path, error, loader, positions_depth)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compose(text: str, path: str, error: type[SuitelintError], loader: Any) -> Any:
+    try:
+        return yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        if loader is yaml.SafeLoader:
+            raise
+    # libyaml refused the text: the pure-Python reader says why, and where, in the words
+    # it always has (and if it reads the text after all, its reading is the one kept).
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _load(
+    text: str,
+    path: str,
+    error: type[SuitelintError],
+    loader: Any,
+    positions_depth: int | None,
+) -> tuple[Any, Positions]:
+    try:
+        node = _compose(text, path, error, loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
@@ -95,81 +185,116 @@ def load_yaml(
         return None, Positions()
     by_path: dict[PathKey, tuple[int, int]] = {}
     key_by_path: dict[PathKey, tuple[int, int]] = {}
-    budget = [MAX_NODES]
+    keep = MAX_DEPTH + 1 if positions_depth is None else positions_depth
+    remaining = MAX_NODES
     # Alias bombs: an alias re-uses a node, so a few lines can stand for billions of values.
     # Each node's expanded size is computed once over the (small) graph of distinct nodes,
-    # and the values reached through aliases are bounded before anything is built.
+    # and the values reached through aliases are bounded before anything is built. A text
+    # without "&" has no anchor, so no alias: every node is reached once.
+    aliases = "&" in text
     sizes: dict[int, int] = {}
     visited: set[int] = set()
-    through_aliases = [0]
+    through_aliases = 0
 
     def size(n: yaml.Node) -> int:
         known = sizes.get(id(n))
         if known is None:
-            if isinstance(n, yaml.MappingNode):
+            if isinstance(n, MappingNode):
                 known = 1 + sum(size(k) + size(v) for k, v in n.value)
-            elif isinstance(n, yaml.SequenceNode):
+            elif isinstance(n, SequenceNode):
                 known = 1 + sum(size(item) for item in n.value)
             else:
                 known = 1
             sizes[id(n)] = min(known, MAX_NODES + 1)
         return sizes[id(n)]
 
+    fast = loader is not yaml.SafeLoader
+    end = len(text)
+    at_end: list[tuple[int, int]] = []
+
     def where(n: yaml.Node) -> tuple[int, int]:
-        return (n.start_mark.line + 1, n.start_mark.column + 1)
+        mark = n.start_mark
+        if mark.index == end:  # an empty value at the very end: see _end_position
+            if not at_end:
+                at_end.append(_end_position(text))
+            return at_end[0]
+        return (mark.line + 1, mark.column + 1)
 
     def build(n: yaml.Node, at: PathKey, depth: int) -> Any:
-        if id(n) in visited and not isinstance(n, yaml.ScalarNode):
-            through_aliases[0] += size(n)
-            if through_aliases[0] > MAX_ALIAS_VALUES:
-                line, col = where(n)
-                raise error(
-                    f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values (alias bomb?)",
-                    path,
-                    line,
-                    col,
-                )
-        visited.add(id(n))
-        budget[0] -= 1
-        if budget[0] < 0:
+        nonlocal remaining, through_aliases
+        if aliases:
+            if id(n) in visited and not isinstance(n, ScalarNode):
+                through_aliases += size(n)
+                if through_aliases > MAX_ALIAS_VALUES:
+                    line, col = where(n)
+                    raise error(
+                        f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values (alias bomb?)",
+                        path,
+                        line,
+                        col,
+                    )
+            visited.add(id(n))
+        remaining -= 1
+        if remaining < 0:
             line, col = where(n)
             raise error(
                 f"YAML expands to more than {MAX_NODES} values (alias bomb?)", path, line, col
             )
-        if depth > MAX_DEPTH:
+        kind = type(n)
+        if depth >= MAX_DEPTH and kind is not ScalarNode:
+            # the collection that opens level MAX_DEPTH + 1, as _too_deep finds it
             line, col = where(n)
             raise error(f"YAML is nested more than {MAX_DEPTH} levels deep", path, line, col)
-        by_path.setdefault(at, where(n))
-        if not isinstance(n, yaml.ScalarNode) and n.tag not in _COLLECTION_TAGS:
+        if depth <= keep:
+            by_path.setdefault(at, where(n))
+        tag = n.tag
+        if kind is ScalarNode:
+            if (
+                fast
+                and not n.value
+                and not getattr(n, "style", None)
+                and text[n.start_mark.index : n.start_mark.index + 1] in _FLOW_ENDS
+            ):
+                # An empty value before "," "}" or "]": libyaml puts it at that indicator,
+                # the pure-Python reader after the ":" before it. Rare: read again.
+                raise _ReadAgain
+            if tag in _STR_TAGS:
+                return str(n.value)
+            if tag in _PLAIN_TAGS:
+                try:
+                    return _PLAIN_TAGS[tag](n)
+                except (ValueError, OverflowError, yaml.YAMLError):
+                    line, col = where(n)
+                    raise error(f"cannot read scalar {n.value!r}", path, line, col) from None
             raise unsupported(n)
-        if isinstance(n, yaml.MappingNode):
+        if tag not in _COLLECTION_TAGS:
+            raise unsupported(n)
+        inner = depth + 1
+        # Paths below the kept depth are not built: nothing records them.
+        deeper = inner <= keep
+        if kind is MappingNode:
             result: dict[str, Any] = {}
             for key_node, value_node in n.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     line, col = where(key_node)
                     raise error("YAML merge keys (<<) are not supported", path, line, col)
-                if not isinstance(key_node, yaml.ScalarNode):
+                if not isinstance(key_node, ScalarNode):
                     line, col = where(key_node)
                     raise error("mapping keys must be plain scalars", path, line, col)
                 key = str(key_node.value)
                 if key in result:
                     line, col = where(key_node)
                     raise error(f"duplicate key {key!r}", path, line, col)
-                key_by_path[(*at, key)] = where(key_node)
-                result[key] = build(value_node, (*at, key), depth + 1)
+                if deeper:
+                    below: PathKey = (*at, key)
+                    key_by_path[below] = where(key_node)
+                    result[key] = build(value_node, below, inner)
+                else:
+                    result[key] = build(value_node, at, inner)
             return result
-        if isinstance(n, yaml.SequenceNode):
-            return [build(item, (*at, i), depth + 1) for i, item in enumerate(n.value)]
-        assert isinstance(n, yaml.ScalarNode)
-        if n.tag in _PLAIN_TAGS:
-            try:
-                return _PLAIN_TAGS[n.tag](n)
-            except (ValueError, OverflowError, yaml.YAMLError):
-                line, col = where(n)
-                raise error(f"cannot read scalar {n.value!r}", path, line, col) from None
-        if n.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-            return str(n.value)
-        raise unsupported(n)
+        if deeper:
+            return [build(item, (*at, i), inner) for i, item in enumerate(n.value)]
+        return [build(item, at, inner) for item in n.value]
 
     def unsupported(n: yaml.Node) -> SuitelintError:
         line, col = where(n)
@@ -180,7 +305,27 @@ def load_yaml(
         data = build(node, (), 0)
     except RecursionError:
         raise error("invalid YAML: nested too deeply", path) from None
+    except _ReadAgain:
+        return _load(text, path, error, yaml.SafeLoader, positions_depth)
     return data, Positions(by_path, key_by_path)
+
+
+class _ReadAgain(Exception):
+    """The fast reader met a construct whose position it reports differently."""
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    """The 1-based line and column of the end of ``text``, counted as the pure-Python
+    reader counts them (yaml.reader.Reader.forward). libyaml puts an empty value at the
+    end of a text without a final line break on a line of its own."""
+    line = column = 0
+    for k, ch in enumerate(text):
+        if ch in "\n\x85\u2028\u2029" or (ch == "\r" and text[k + 1 : k + 2] != "\n"):
+            line += 1
+            column = 0
+        elif ch != "\ufeff":
+            column += 1
+    return (line + 1, column + 1)
 
 
 def _too_deep(text: str) -> tuple[int | None, int | None]:

@@ -362,7 +362,9 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
     if not text.strip():
         raise SnapshotError("empty file; expected a suitelint snapshot", path, 1, 1)
     if is_yaml:
-        raw, positions = load_yaml(text, path, SnapshotError)
+        # The locator asks for subjects and their permission rows (depth 4) only; an
+        # error anywhere reads the file again with every position.
+        raw, positions = load_yaml(text, path, SnapshotError, positions_depth=4)
         if not isinstance(raw, dict):
             raise SnapshotError(
                 "expected a mapping with roles, users, integrations, tokens", path, 1, 1
@@ -372,7 +374,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
         except msgspec.ValidationError as exc:
             where = re.search(r"at `(\$[^`]*)`", str(exc))
             key = _json_path_to_key(where.group(1)) if where else ()
-            line, col = positions.of(key)
+            line, col = load_yaml(text, path, SnapshotError)[1].of(key)
             raise SnapshotError(_friendly(str(exc), key), path, line, col) from None
         return LoadedSnapshot(snapshot, Locator(path, positions=positions, snapshot=snapshot))
     try:
