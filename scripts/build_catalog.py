@@ -246,6 +246,69 @@ def build_roles(spec: Mapping[str, Any], enum_names: Sequence[str] | None) -> li
     return sorted(roles, key=lambda r: (not r["everything"], r["scriptid"]))
 
 
+def build_login(
+    spec: Mapping[str, Any], permissions: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The log-in knowledge: per auth flow the permissions a token's role needs, the
+    CloudExtend-style user-token role, and the roles that refuse log-in permissions."""
+    sources: Mapping[str, Mapping[str, str]] = spec["sources"]
+    body = spec["login"]
+
+    def key(permkey: str, where: str) -> str:
+        if permkey not in permissions:
+            raise BuildError(f"{where}: unknown permkey {permkey!r}")
+        return permkey
+
+    def cite(ids: Sequence[str], where: str) -> list[dict[str, str]]:
+        if not ids:
+            raise BuildError(f"{where}: needs at least one source")
+        missing = [i for i in ids if i not in sources]
+        if missing:
+            raise BuildError(f"{where}: unknown sources {missing}")
+        return [{"id": i, "title": sources[i]["title"], "url": sources[i]["url"]} for i in ids]
+
+    flows: dict[str, Any] = {}
+    for name, flow in sorted(body["flows"].items()):
+        where = f"capabilities.yaml: login flow {name}"
+        api = []
+        for item in flow["api_any"]:
+            if item["level"] not in LEVELS[1:]:
+                raise BuildError(f"{where}: bad level {item['level']!r}")
+            api.append({"permkey": key(item["permkey"], where), "level": item["level"]})
+        flows[name] = {
+            "title": flow["title"],
+            "token_types": list(flow["token_types"]),
+            "login_any": [key(k, where) for k in flow["login_any"]],
+            "api_any": api,
+            "notes": [" ".join(n.split()) for n in flow.get("notes", ())],
+            "sources": cite(flow["sources"], where),
+        }
+    utr = body["user_token_role"]
+    refusals = []
+    for number, refusal in enumerate(body["refusals"], start=1):
+        where = f"capabilities.yaml: login refusal {number}"
+        refusals.append(
+            {
+                "title": refusal["title"],
+                "scriptids": sorted(s.lower() for s in refusal.get("scriptids", ())),
+                "names": list(refusal.get("names", ())),
+                "refuses": [key(k, where) for k in refusal["refuses"]],
+                "advice": " ".join(refusal["advice"].split()),
+                "inferred": bool(refusal.get("inferred", False)),
+                "sources": cite(refusal["sources"], where),
+            }
+        )
+    return {
+        "flows": flows,
+        "user_token_role": {
+            "holds": [key(k, "capabilities.yaml: user_token_role") for k in utr["holds"]],
+            "web_services_only": bool(utr["web_services_only"]),
+            "sources": cite(utr["sources"], "capabilities.yaml: user_token_role"),
+        },
+        "refusals": refusals,
+    }
+
+
 def build(shared: Path, capabilities: Path = CAPABILITIES) -> str:
     """Return the catalog JSON text (deterministic for the same inputs)."""
     netsuite = shared / "netsuite"
@@ -270,6 +333,7 @@ def build(shared: Path, capabilities: Path = CAPABILITIES) -> str:
         "permissions": permissions,
         "capabilities": build_capabilities(spec, permissions),
         "standard_roles": build_roles(spec, role_enum_names(roles_path)),
+        "login": build_login(spec, permissions),
     }
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
     body["version"] = f"{spec['edition']}+{digest[:10]}"

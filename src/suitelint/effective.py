@@ -24,6 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 from suitelint.catalog import Catalog
 from suitelint.findings import Link, Location
+from suitelint.login import is_user_token_role
 from suitelint.model import (
     LEVEL_BY_NAME,
     Index,
@@ -255,6 +256,17 @@ class Effective:
             table = Table(levels, grant, everything=grant if self.everything_role(role) else None)
             self._roles[role.id] = table
         return table
+
+    def user_token_role(self, role: Role) -> bool:
+        """A CloudExtend-style user-token role (see :func:`suitelint.login.is_user_token_role`)."""
+        table = self.role_table(role)
+        return self.memo(
+            "user_token_role",
+            table,
+            lambda: is_user_token_role(
+                self.catalog, role, table.level, table.everything is not None
+            ),
+        )
 
     def global_table(self, user: User) -> Table | None:
         if user.id not in self._globals:

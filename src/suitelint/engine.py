@@ -282,7 +282,9 @@ def evaluate(
         explained = [*_unmatched_references(ctx, rule), *_no_token_data(ctx, rule)]
         findings.extend(explained)
         subjects = select(ctx, rule)
-        if not subjects and not explained:
+        # A rule for a kind of role (user-token roles or the others) the account lacks has
+        # nothing to check: that is the account being fine, not the rule missing its target.
+        if not subjects and not explained and rule.where.user_token_role is None:
             findings.append(_selected_nothing(rule))
         uses_table = any(a.uses_table for a in rule.assertions)
         severity = rule.severity_for(ctx.environment)

@@ -41,6 +41,9 @@ __all__ = [
     "Catalog",
     "Category",
     "Grant",
+    "LoginFlow",
+    "LoginKnowledge",
+    "LoginRefusal",
     "PermissionInfo",
     "Source",
     "StandardRole",
@@ -172,6 +175,85 @@ class StandardRole:
     sources: tuple[Source, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class LoginFlow:
+    """What a token's role needs to log in with one auth flow: at least one permission of
+    ``login_any`` and at least one of ``api_any`` at its level."""
+
+    name: str
+    title: str
+    token_types: tuple[str, ...]
+    login_any: tuple[str, ...]
+    api_any: tuple[tuple[str, Level], ...]
+    notes: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoginRefusal:
+    """Roles NetSuite does not let take some permissions (a specialized role)."""
+
+    title: str
+    scriptids: frozenset[str]
+    names: tuple[str, ...]
+    refuses: tuple[str, ...]
+    advice: str
+    inferred: bool
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoginKnowledge:
+    flows: Mapping[str, LoginFlow]
+    #: CloudExtend-style roles: people log in and their app makes tokens for them
+    user_token_holds: tuple[str, ...]
+    user_token_web_services_only: bool
+    user_token_sources: tuple[Source, ...]
+    refusals: tuple[LoginRefusal, ...]
+
+    def flow_for(self, token_type: str) -> LoginFlow | None:
+        return next((f for f in self.flows.values() if token_type in f.token_types), None)
+
+
+def _sources(items: Any) -> tuple[Source, ...]:
+    return tuple(Source(s["id"], s["title"], s["url"]) for s in items)
+
+
+def _login(data: Mapping[str, Any]) -> LoginKnowledge:
+    body = data.get("login") or {}
+    flows = {
+        name: LoginFlow(
+            name=name,
+            title=f["title"],
+            token_types=tuple(f["token_types"]),
+            login_any=tuple(f["login_any"]),
+            api_any=tuple((a["permkey"], LEVEL_BY_NAME[a["level"]]) for a in f["api_any"]),
+            notes=tuple(f.get("notes", ())),
+            sources=_sources(f["sources"]),
+        )
+        for name, f in body.get("flows", {}).items()
+    }
+    utr = body.get("user_token_role") or {}
+    return LoginKnowledge(
+        flows=MappingProxyType(flows),
+        user_token_holds=tuple(utr.get("holds", ())),
+        user_token_web_services_only=bool(utr.get("web_services_only", False)),
+        user_token_sources=_sources(utr.get("sources", ())),
+        refusals=tuple(
+            LoginRefusal(
+                title=r["title"],
+                scriptids=frozenset(s.lower() for s in r.get("scriptids", ())),
+                names=tuple(r.get("names", ())),
+                refuses=tuple(r["refuses"]),
+                advice=r["advice"],
+                inferred=bool(r.get("inferred", False)),
+                sources=_sources(r["sources"]),
+            )
+            for r in body.get("refusals", ())
+        ),
+    )
+
+
 class Catalog:
     """Lookups over the catalog data. Build with :func:`load_catalog` (cached) or, for
     tests, ``Catalog(data)`` with a dict in the ``catalog.json`` format."""
@@ -180,6 +262,7 @@ class Catalog:
     capabilities: Mapping[str, Capability]
     standard_roles: tuple[StandardRole, ...]
     permissions: Mapping[str, PermissionInfo]
+    login: LoginKnowledge
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.version = str(data["version"])
@@ -195,6 +278,7 @@ class Catalog:
             )
         self.permissions = MappingProxyType(perms)
         self._perms = perms
+        self.login = _login(data)
 
         caps: dict[str, Capability] = {}
         for tag, body in data["capabilities"].items():

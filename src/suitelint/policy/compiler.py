@@ -111,7 +111,7 @@ class _Compiler(Compiler):
             if key in raw:
                 kwargs[key] = self.names(raw[key], (*at, key))
         relevant = {
-            "roles": {"name", "id", "scriptid", "used_by_tokens", "active"},
+            "roles": {"name", "id", "scriptid", "used_by_tokens", "user_token_role", "active"},
             "tokens": {"name", "id", "integration", "role", "user", "type", "active"},
             "users": {"name", "id", "role", "active"},
             "integrations": {"name", "id", "scriptid", "role", "user", "active"},
@@ -128,6 +128,8 @@ class _Compiler(Compiler):
             kwargs["type"] = raw["type"]
         if "used_by_tokens" in raw:
             kwargs["used_by_tokens"] = raw["used_by_tokens"]
+        if "user_token_role" in raw:
+            kwargs["user_token_role"] = raw["user_token_role"]
         if "active" in raw:
             kwargs["active"] = None if raw["active"] == "any" else raw["active"]
         return Where(**kwargs)

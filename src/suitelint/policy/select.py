@@ -43,6 +43,11 @@ def select(account: Effective, rule: CompiledRule) -> list[Subject]:
             )
             if used != where.used_by_tokens:
                 continue
+        if where.user_token_role is not None and (
+            not isinstance(subject, Role)
+            or account.user_token_role(subject) != where.user_token_role
+        ):
+            continue
         if where.role and not _any(
             where.role, [subject_names(r) for _, r in subject_roles(account, subject)]
         ):

@@ -144,5 +144,7 @@ class Where:
     user: tuple[NameRef, ...] = ()
     type: str | None = None
     used_by_tokens: bool | None = None
+    #: True: CloudExtend-style user-token roles only; False: every other role
+    user_token_role: bool | None = None
     #: True: active only (the default); False: inactive only; None: both
     active: bool | None = True

@@ -8,6 +8,8 @@ require:
   state: enabled                    # integrations, tokens: of the integration record
   auth_flows: [client_credentials]  # integrations, tokens: only these flows
   user_active: true                 # tokens: the token's user is active
+  can_log_in: true                  # tokens: the role holds what the token's auth flow
+                                    # needs to log in (catalog: login)
   covered_by: allow_only            # tokens, integrations: some allow_only rule describes it
   permissions:                      # any subject: holds at least these levels
     Log in using Access Tokens: full
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from suitelint.effective import Table, role_link, subject_roles
+from suitelint.login import check_login
 from suitelint.model import Integration, Level, Role, Token
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.compiling import Compiler
@@ -41,6 +44,7 @@ APPLIES: Mapping[str, frozenset[str]] = {
     "auth_flows": frozenset({"integrations", "tokens"}),
     "covered_by": frozenset({"tokens", "integrations"}),
     "user_active": frozenset({"tokens"}),
+    "can_log_in": frozenset({"tokens"}),
     "permissions": frozenset({"roles", "tokens", "users", "integrations"}),
 }
 
@@ -77,6 +81,8 @@ class Require:
                 _integration_attribute(em, key, wanted)
             elif key == "user_active":
                 _user_active(em, wanted)
+            elif key == "can_log_in":
+                _can_log_in(em, table)
         if table.everything is None:
             for entry in self.permissions:
                 _permission(em, table, entry)
@@ -153,6 +159,30 @@ def _user_active(em: Emitter, wanted: Any) -> None:
                 f"{em.describe()} belongs to inactive user {user.name!r}; revoke it",
                 qualifier="user_active",
             )
+
+
+def _can_log_in(em: Emitter, table: Table) -> None:
+    subject = em.subject
+    if not isinstance(subject, Token):
+        return
+    role = em.ctx.token_parts(subject)[0]
+    verdict = check_login(
+        em.ctx.catalog, role, table.level, table.everything is not None, subject.type
+    )
+    if verdict.ok:
+        return
+    flow = verdict.flow.title if verdict.flow is not None else subject.type
+    message = (
+        f"{em.describe()} cannot log in: it uses {flow}, and its role {role.name!r} lacks "
+        f"{'; and '.join(verdict.missing)}"
+    )
+    if verdict.refusal is not None:
+        message += (
+            f"; NetSuite does not let a {verdict.refusal.title} take these permissions: "
+            f"{verdict.refusal.advice}"
+        )
+    group = verdict.missing_keys[0] if len(verdict.missing_keys) == 1 else ()
+    em.emit(message, permkey=group[0] if len(group) == 1 else None, qualifier="can_log_in")
 
 
 def _permission(em: Emitter, table: Table, entry: LevelEntry) -> None:

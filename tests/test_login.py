@@ -1,0 +1,97 @@
+"""What a token's role needs to log in, by auth flow, from the catalog's sourced data."""
+
+from __future__ import annotations
+
+import pytest
+
+from suitelint.catalog import load_catalog
+from suitelint.login import check_login, is_user_token_role, refusal_for
+from suitelint.model import Level, Role
+
+CATALOG = load_catalog()
+
+
+def _holding(*keys: str, level: Level = Level.FULL):
+    held = dict.fromkeys(keys, level)
+    return lambda k: held.get(k, Level.NONE)
+
+
+def _role(name: str = "Sync", *, wso: bool = True, scriptid: str | None = None) -> Role:
+    return Role(id="9", name=name, web_services_only=wso, scriptid=scriptid)
+
+
+@pytest.mark.parametrize(
+    ("keys", "ok"),
+    [
+        (("ADMI_LOGIN_OAUTH", "ADMI_WEBSERVICES"), True),
+        (("ADMI_LOGIN_OAUTH", "ADMI_RESTWEBSERVICES"), True),
+        # Oracle: User Access Tokens does not also need Log in using Access Tokens
+        (("ADMI_MANAGE_OWN_OAUTH_TOKENS", "ADMI_WEBSERVICES"), True),
+        # Access Token Management does not let its holder log in
+        (("ADMI_MANAGE_OAUTH_TOKENS", "ADMI_WEBSERVICES"), False),
+        (("ADMI_LOGIN_OAUTH",), False),
+        (("ADMI_WEBSERVICES",), False),
+        (("ADMI_LOGIN_OAUTH2", "ADMI_RESTWEBSERVICES"), False),
+    ],
+)
+def test_tba_needs_a_token_login_permission_and_a_web_services_permission(keys, ok) -> None:
+    verdict = check_login(CATALOG, _role(), _holding(*keys), False, "tba")
+    assert verdict.ok is ok
+    assert verdict.summary.startswith("yes" if ok else "no")
+
+
+def test_soap_web_services_below_full_cannot_log_in() -> None:
+    def level_of(k: str) -> Level:
+        return {"ADMI_LOGIN_OAUTH": Level.FULL, "ADMI_WEBSERVICES": Level.EDIT}.get(k, Level.NONE)
+
+    verdict = check_login(CATALOG, _role(), level_of, False, "tba")
+    assert not verdict.ok
+    assert verdict.missing == ("SOAP Web Services at FULL or REST Web Services at FULL",)
+
+
+@pytest.mark.parametrize(
+    ("keys", "missing"),
+    [
+        (("ADMI_LOGIN_OAUTH2", "ADMI_RESTWEBSERVICES"), ()),
+        (("ADMI_LOGIN_OAUTH2", "ADMI_WEBSERVICES"), ("REST Web Services at FULL",)),
+        (("ADMI_LOGIN_OAUTH", "ADMI_RESTWEBSERVICES"), ("Log In using OAuth 2.0 Access Tokens",)),
+    ],
+)
+def test_client_credentials_need_oauth2_login_and_rest(keys, missing) -> None:
+    verdict = check_login(CATALOG, _role(), _holding(*keys), False, "client_credentials")
+    assert verdict.missing == missing
+    assert verdict.flow is not None and verdict.flow.name == "client_credentials"
+
+
+def test_a_role_holding_every_permission_can_log_in() -> None:
+    assert check_login(CATALOG, _role("Administrator"), _holding(), True, "tba").ok
+
+
+def test_a_specialized_crm_role_is_named_as_one_that_refuses_the_permissions() -> None:
+    role = _role("Custom specialized user: CRM", wso=False)
+    verdict = check_login(CATALOG, role, _holding(), False, "tba")
+    assert not verdict.ok and verdict.refusal is not None
+    assert "specialized CRM" in verdict.summary
+    assert refusal_for(CATALOG, _role("Other", scriptid="SPECIALIZED_USER_CRM")) is not None
+    assert refusal_for(CATALOG, _role("Sales Rep")) is None
+
+
+def test_a_cloudextend_style_role_is_a_user_token_role_and_others_are_not() -> None:
+    documented = _holding("ADMI_MANAGE_OWN_OAUTH_TOKENS", "ADMI_WEBSERVICES")
+    assert is_user_token_role(CATALOG, _role(wso=False), documented, False)
+    assert not is_user_token_role(CATALOG, _role(wso=True), documented, False)
+    assert not is_user_token_role(
+        CATALOG, _role(wso=False), _holding("ADMI_MANAGE_OWN_OAUTH_TOKENS"), False
+    )
+    assert not is_user_token_role(CATALOG, _role("Administrator", wso=False), documented, True)
+
+
+def test_every_login_claim_names_its_sources() -> None:
+    login = CATALOG.login
+    assert set(login.flows) == {"tba", "client_credentials"}
+    for flow in login.flows.values():
+        assert flow.sources and all(s.url.startswith("https://") for s in flow.sources)
+        for key in (*flow.login_any, *(k for k, _ in flow.api_any)):
+            assert CATALOG.get(key) is not None
+    assert login.user_token_sources
+    assert all(r.sources for r in login.refusals)
