@@ -566,15 +566,15 @@ def blast_radius_command(
     from suitelint.errors import SourceError
     from suitelint.fsutil import atomic_write_text
     from suitelint.report.blast import BLAST_FORMATS
-    from suitelint.runner import DEFAULT_POLICY, load_policy_set
-    from suitelint.sources import load_sources
+    from suitelint.runner import DEFAULT_POLICY, load_checked
 
     try:
         specs = parse_formats(format or [], BLAST_FORMATS)
         today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
         catalog = load_catalog()
-        policies = load_policy_set(list(policy or [DEFAULT_POLICY]), catalog)
-        loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+        loaded, policies = load_checked(
+            sources, list(policy or [DEFAULT_POLICY]), catalog, allow_empty=allow_empty
+        )
         report = blast_radius(
             loaded.snapshot, policies, catalog, today, tool_version=__version__, sources=sources
         )

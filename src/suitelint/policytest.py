@@ -264,11 +264,11 @@ def _catalog() -> Any:
 
 
 def run_case(case: Case) -> Outcome:
-    from suitelint.runner import evaluate_sources, load_policy_set
+    from suitelint.runner import evaluate_loaded, load_checked
 
     catalog = _catalog()
-    policy = load_policy_set(case.policies, catalog)
-    _, findings = evaluate_sources(case.sources, policy, catalog, today=case.as_of)
+    loaded, policy = load_checked(case.sources, case.policies, catalog)
+    findings = evaluate_loaded(loaded, policy, catalog, case.as_of)
     considered = [
         f
         for f in findings

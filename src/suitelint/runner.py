@@ -7,7 +7,7 @@ work in between is here, so it can be tested and reused (``--base``, ``suitelint
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -17,8 +17,9 @@ from suitelint.catalog import Catalog, load_catalog
 from suitelint.engine import ENGINE_RULES, evaluate, subject_counts
 from suitelint.errors import PolicyError
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sort_findings
+from suitelint.model import CustomObject
 from suitelint.policy.compiler import Policy, compile_policies, rule_docs
-from suitelint.policy.loader import load_policy
+from suitelint.policy.loader import PolicyDocument, load_policy
 from suitelint.sources import Loaded, load_sources
 
 DEFAULT_POLICY = "builtin:baseline"
@@ -36,10 +37,20 @@ class CheckOptions:
     base: str | None = None
 
 
-def load_policy_set(refs: Sequence[str], catalog: Catalog) -> Policy:
-    """Load and compile policies; a set without a single rule would pass anything: an error."""
-    docs = [load_policy(ref) for ref in refs]
-    policy = compile_policies(docs, catalog)
+def load_policy_set(
+    refs: Sequence[str],
+    catalog: Catalog,
+    custom_objects: Iterable[CustomObject] = (),
+    *,
+    docs: Sequence[PolicyDocument] | None = None,
+) -> Policy:
+    """Load and compile policies; a set without a single rule would pass anything: an error.
+
+    ``custom_objects`` of the sources let policies name them by display name; ``docs``
+    are the documents of ``refs`` when already loaded."""
+    if docs is None:
+        docs = [load_policy(ref) for ref in refs]
+    policy = compile_policies(docs, catalog, custom_objects)
     if not policy.rules:
         line, column = docs[0].where(("rules",)) if docs else (None, None)
         raise PolicyError(
@@ -134,13 +145,33 @@ def against_base(
     return sort_findings(mark_base(findings, before, ref))
 
 
+def load_checked(
+    sources: Sequence[str], refs: Sequence[str], catalog: Catalog, *, allow_empty: bool = False
+) -> tuple[Loaded, Policy]:
+    """The sources and the policies that judge them. Policy files are read first (their
+    errors come first); names in them are resolved once the sources are read, since a
+    policy may name a custom record by the display name its SDF XML gives it."""
+    docs = [load_policy(ref) for ref in refs]
+    loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+    policy = load_policy_set(refs, catalog, loaded.snapshot.custom_objects, docs=docs)
+    return loaded, policy
+
+
+def evaluate_loaded(
+    loaded: Loaded, policy: Policy, catalog: Catalog, today: dt.date
+) -> tuple[Finding, ...]:
+    return evaluate(
+        policy, loaded.snapshot, catalog, today, place=lambda found: place_findings(found, loaded)
+    )
+
+
 def run_check(options: CheckOptions) -> Report:
     catalog = load_catalog()
-    policy = load_policy_set(options.policies, catalog)
     today = options.today or dt.date.today()
-    loaded, findings = evaluate_sources(
-        options.sources, policy, catalog, today=today, allow_empty=options.allow_empty
+    loaded, policy = load_checked(
+        options.sources, options.policies, catalog, allow_empty=options.allow_empty
     )
+    findings = evaluate_loaded(loaded, policy, catalog, today)
     if options.base is not None:
         findings = against_base(options.base, options.sources, findings, policy, catalog, today)
     docs = engine_rule_docs()

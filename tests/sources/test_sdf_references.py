@@ -111,3 +111,56 @@ def test_a_policy_reference_in_an_unknown_form_is_a_located_policy_error(tmp_pat
         compile_policies([load_policy(str(policy))], load_catalog())
     assert raised.value.line == 7
     assert "[appid=com.vendor.app, scriptid=customrecord_x]" in str(raised.value)
+
+
+REQUIRE = """\
+suitelint: 1
+rules:
+  - id: warehouse-needs
+    applies_to: roles
+    where: {scriptid: "customrole_*"}
+    require:
+      permissions:
+        Shipment: edit                  # a custom record, by the display name its XML gives
+        cseg2: view                     # a custom segment, by scriptid
+        Fund Transfer: create           # a custom transaction type, by display name
+"""
+
+
+def test_require_permissions_names_custom_objects_and_catches_a_role_lacking_one(
+    tmp_path: Path, run_cli
+):
+    import json
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    (project / "src" / "Objects" / "customrole_partial.xml").write_text(
+        '<role scriptid="customrole_partial">\n  <name>Partial</name>\n  <permissions>\n'
+        "    <permission>\n      <permkey>[scriptid=customrecord_shipment]</permkey>\n"
+        "      <permlevel>EDIT</permlevel>\n    </permission>\n    <permission>\n"
+        "      <permkey>[type=customsegment, scriptid=cseg2]</permkey>\n"
+        "      <permlevel>VIEW</permlevel>\n    </permission>\n  </permissions>\n</role>\n"
+    )
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(REQUIRE)
+    result = run_cli("check", project, "-p", policy, "--as-of", "2026-11-25", "-f", "json")
+    assert result.exit_code == 1, result
+    (finding,) = [
+        f for f in json.loads(result.stdout)["findings"] if f["rule"] == "warehouse-needs"
+    ]
+    assert finding["subject"]["scriptid"] == "customrole_partial"
+    assert finding["permkey"] == "customtransaction_fund_transfer"
+    assert "lacks Fund Transfer (customtransaction_fund_transfer) at CREATE" in finding["message"]
+
+
+def test_a_display_name_without_the_object_in_the_sources_is_an_error_that_says_why(
+    tmp_path: Path, run_cli
+):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(REQUIRE)
+    result = run_cli("check", FIXTURES / "sdf" / "project", "-p", policy)
+    assert result.exit_code == 2
+    assert "unknown permission 'Shipment'" in result.stderr
+    assert "unknown permission 'Fund Transfer'" in result.stderr
+    assert "among the sources" in result.stderr

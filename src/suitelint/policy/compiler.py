@@ -16,9 +16,9 @@ from typing import Any
 from suitelint.catalog import Catalog
 from suitelint.errors import PolicyError, Problem, did_you_mean
 from suitelint.findings import Location, RuleDoc, Severity
-from suitelint.model import Level, SubjectKinds
+from suitelint.model import CustomObject, Level, SubjectKinds
 from suitelint.policy.assertions import Assertion, compile_assertions
-from suitelint.policy.compiling import Compiler
+from suitelint.policy.compiling import Compiler, custom_names
 from suitelint.policy.loader import PolicyDocument
 from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, Where, is_glob
 from suitelint.yamlsrc import PathKey
@@ -178,15 +178,23 @@ class _Compiler(Compiler):
         )
 
 
-def compile_policies(docs: Sequence[PolicyDocument], catalog: Catalog) -> Policy:
-    """Compile documents into one policy; every problem of every file is reported at once."""
+def compile_policies(
+    docs: Sequence[PolicyDocument],
+    catalog: Catalog,
+    custom_objects: Iterable[CustomObject] = (),
+) -> Policy:
+    """Compile documents into one policy; every problem of every file is reported at once.
+
+    ``custom_objects`` (the custom record types, custom segments and custom transaction
+    types of the sources) let policies name permissions on them by display name."""
+    names = custom_names(custom_objects)
     rules: list[CompiledRule] = []
     waivers: list[Waiver] = []
     problems: list[Problem] = []
     seen: dict[str, Location | None] = {}
     waiver_sites: list[tuple[_Compiler, PathKey, Waiver]] = []
     for doc in docs:
-        compiler = _Compiler(doc, catalog)
+        compiler = _Compiler(doc, catalog, names)
         for i, raw in enumerate(doc.data.get("rules", [])):
             rule = compiler.rule(raw, ("rules", i))
             for name in (rule.id, *rule.aliases):

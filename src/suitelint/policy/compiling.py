@@ -8,14 +8,15 @@ tags against its tags, once: evaluation never re-parses a name. The rule compile
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, did_you_mean
 from suitelint.findings import Location
-from suitelint.model import Level
+from suitelint.model import CustomObject, Level
 from suitelint.policy.loader import PolicyDocument
 from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, is_glob
 from suitelint.sdfref import (
@@ -29,13 +30,34 @@ from suitelint.sdfref import (
 from suitelint.yamlsrc import PathKey
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def custom_names(objects: Iterable[CustomObject]) -> dict[str, tuple[CustomObject, ...]]:
+    """Custom objects by display name (casefolded, spaces normalised), for naming them in
+    policies: a display name two objects share is ambiguous."""
+    found: dict[str, dict[str, CustomObject]] = {}
+    for obj in objects:
+        if obj.name:
+            found.setdefault(_folded(obj.name), {}).setdefault(obj.scriptid.lower(), obj)
+    return {name: tuple(by_id.values()) for name, by_id in found.items()}
+
+
 class Compiler:
     """Compiles the parts of one policy document; collects every problem instead of stopping."""
 
-    def __init__(self, doc: PolicyDocument, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        doc: PolicyDocument,
+        catalog: Catalog,
+        custom_names: Mapping[str, tuple[CustomObject, ...]] | None = None,
+    ) -> None:
         self.doc = doc
         self.catalog = catalog
         self.problems: list[Problem] = []
+        #: custom objects of the sources by display name (:func:`custom_names`)
+        self.custom_names: Mapping[str, tuple[CustomObject, ...]] = custom_names or {}
 
     def loc(self, at: PathKey, *, key: bool = False) -> Location:
         line, column = self.doc.where(at, key=key)
@@ -86,8 +108,30 @@ class Compiler:
                 key=key,
             )
             return PermSelector(name, level, keys=frozenset(found), location=location)
-        hints = self.catalog.suggest(name)
-        hint = did_you_mean(name, hints=hints)
+        objects = self.custom_names.get(_folded(name), ())
+        if len(objects) == 1:
+            (obj,) = objects
+            reference = parse_reference(obj.scriptid)
+            return replace(
+                self._custom(reference, level, location), text=f"{obj.name} ({reference.key})"
+            )
+        if len(objects) > 1:
+            options = ", ".join(sorted(o.scriptid for o in objects))
+            self.fail(
+                f"permission name {name!r} is ambiguous: custom objects {options} all have "
+                "that name; use the scriptid",
+                at,
+                key=key,
+            )
+            return PermSelector(name, level, keys=frozenset({name}), location=location)
+        hints = list(self.catalog.suggest(name))
+        for folded in difflib.get_close_matches(_folded(name), list(self.custom_names), n=2):
+            hints[:0] = [f"{obj.name} ({obj.scriptid})" for obj in self.custom_names[folded]]
+        hint = did_you_mean(name, hints=hints[:3])
+        hint += (
+            " (custom records, custom segments and custom transaction types are named by "
+            "display name only when their SDF object XML is among the sources)"
+        )
         self.fail(f"unknown permission {name!r}{hint}", at, key=key)
         return PermSelector(name, level, keys=frozenset({name}), location=location)
 
