@@ -405,7 +405,9 @@ class Effective:
                     if obj.name:
                         names.setdefault(obj.scriptid.lower(), obj.name)
             reference = reference_or_none(permkey)
-            name = names.get(reference.scriptid) if reference is not None else None
+            # another app's or bundle's object is not the project's own one of that scriptid
+            own = reference is not None and reference.appid is None and reference.bundleid is None
+            name = names.get(reference.scriptid) if own and reference is not None else None
             if name is not None:
                 return f"{name} ({permkey})"
             # A reference to a custom object the sources do not define (it lives in another
