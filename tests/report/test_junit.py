@@ -1,4 +1,4 @@
-"""JUnit XML: valid against the Ant schema; one suite per rule; waived findings skipped."""
+"""JUnit XML: valid against the Ant schema; one test case per rule, failed only at --fail-on."""
 
 from __future__ import annotations
 
@@ -31,24 +31,58 @@ def test_is_byte_identical_on_repeated_runs() -> None:
     assert junit.render(sample_report()) == junit.render(sample_report())
 
 
-def test_one_suite_per_rule_with_failures_and_skips(shared: Path) -> None:
+def test_one_test_case_per_rule_failed_by_findings_at_or_above_fail_on(shared: Path) -> None:
     root = validate(shared, junit.render(sample_report()))
     suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert all(len(suite.findall("testcase")) == 1 for suite in suites.values())
     admin = suites["token-not-administrator"]
     assert (admin.get("tests"), admin.get("failures"), admin.get("skipped")) == ("1", "1", "0")
-    failure = admin.find("testcase/failure")
+    case = admin.find("testcase")
+    assert case is not None and case.get("name") == "token-not-administrator"
+    failure = case.find("failure")
     assert failure is not None and failure.get("type") == "error"
-    assert "token 'Invoice Sync token' [T-101]" in (failure.text or "")
+    assert failure.get("message", "").startswith("1 finding at or above error")
+    assert "token Invoice Sync token [T-101]" in (failure.text or "")
+    # a warning below --fail-on error, and a waived finding: output text, not failures
+    web = suites["integration-role-web-services-only"]
+    assert web.get("failures") == "0" and web.find("testcase/failure") is None
+    assert "1 finding below --fail-on error" in (web.findtext("system-out") or "")
     rotation = suites["token-rotation"]
-    skipped = rotation.find("testcase/skipped")
-    assert skipped is not None
-    assert skipped.get("message") == (
-        "waiver: rotated with the ERP cut-over, ticket OPS-7: 100% planned (until 2027-01-31)"
-    )
+    assert rotation.get("failures") == "0"
+    out = rotation.findtext("system-out") or ""
+    assert "suppressed by waiver: rotated with the ERP cut-over" in out
     # a rule that found nothing is a passing test, so the dashboard shows it was checked
     quiet = suites["token-user-active"]
-    assert quiet.get("failures") == "0"
-    assert quiet.find("testcase").get("name") == "no findings"  # type: ignore[union-attr]
+    assert quiet.get("failures") == "0" and quiet.find("testcase/failure") is None
+
+
+def test_a_run_that_exits_zero_has_no_failed_test(shared: Path) -> None:
+    report = dataclasses.replace(sample_report(), fail_on=Severity.ERROR)
+    clean = dataclasses.replace(
+        report, findings=tuple(f for f in report.findings if f.severity < Severity.ERROR)
+    )
+    assert not clean.failing and clean.findings
+    root = validate(shared, junit.render(clean))
+    assert root.findall(".//failure") == []
+    assert {s.get("failures") for s in root.findall("testsuite")} == {"0"}
+
+
+def test_fail_on_warning_makes_warnings_failures() -> None:
+    report = dataclasses.replace(sample_report(), fail_on=Severity.WARNING)
+    root = etree.fromstring(junit.render(report).encode())
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert suites["integration-role-web-services-only"].get("failures") == "1"
+    assert suites["token-rotation"].get("failures") == "0"  # waived
+    assert suites["token-has-purpose"].get("failures") == "0"  # a note
+
+
+def test_a_rule_with_many_findings_lists_a_thousand_and_says_how_many_more() -> None:
+    findings = tuple(
+        Finding("r", Severity.ERROR, "m", "token", f"T{i:05}", f"T{i}") for i in range(1005)
+    )
+    root = etree.fromstring(junit.render(Report(findings=findings)).encode())
+    text = root.findtext("testsuite/testcase/failure") or ""
+    assert text.rstrip().endswith("… and 5 more (the JSON report lists every finding)")
 
 
 def test_timestamp_is_the_as_of_date_never_the_clock() -> None:
@@ -60,7 +94,7 @@ def test_control_characters_from_account_data_stay_valid_xml(shared: Path) -> No
     finding = Finding("r", Severity.ERROR, "bad\x00\x1b[31m", "role", "1", "Role\x07")
     report = dataclasses.replace(Report(findings=(finding,)))
     root = validate(shared, junit.render(report))
-    assert "\N{REPLACEMENT CHARACTER}" in root.find("testsuite/testcase").get("name")  # type: ignore[union-attr,operator]
+    assert "\N{REPLACEMENT CHARACTER}" in (root.findtext("testsuite/testcase/failure") or "")
 
 
 def test_an_empty_report_is_valid(shared: Path) -> None:

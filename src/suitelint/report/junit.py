@@ -1,10 +1,14 @@
-"""JUnit XML (the Apache Ant schema CI systems read): one test suite per rule.
+"""JUnit XML (the Apache Ant schema CI systems read): one test case per rule.
 
-Each rule the run judged against is a ``<testsuite>``; each finding of that rule is a
-failing ``<testcase>`` (suppressed findings are ``<skipped>`` with the waiver's or the
-baseline's reason); a rule without findings has one passing test case, so a dashboard
-shows what was checked, not only what failed. The schema requires a timestamp: it is the
-``--as-of`` date the run was judged at (midnight), never the clock.
+A CI dashboard counts failed tests, so a test fails only when the run fails: each rule the
+run judged against is a ``<testsuite>`` holding one ``<testcase>`` (the rule), which fails
+when the rule has active findings at or above ``--fail-on`` (listed in the failure). Its
+findings below the threshold and its suppressed findings (with the waiver's or the
+baseline's reason) are the suite's ``<system-out>``, text beside a passing test; the Ant
+schema allows output only per suite. A run that exits 0 has no failed test. Past
+:data:`MAX_LISTED` findings a rule's text says how many more the JSON report lists. The
+schema requires a timestamp: it is the ``--as-of`` date the run was judged at (midnight),
+never the clock.
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ _EPOCH = "1970-01-01"
 _xml_text = sanitize.xml_chars  # XML 1.0 cannot carry most control characters
 
 
-def _case_name(finding: Finding) -> str:
+#: findings written out per rule and per part (failure, output); the JSON report has all
+MAX_LISTED = 1000
+
+
+def _subject(finding: Finding) -> str:
     name = f"{finding.subject_kind} {finding.subject_name} [{finding.subject_ref}]"
     if finding.permkey:
         name += f" {finding.permkey}"
@@ -30,21 +38,37 @@ def _case_name(finding: Finding) -> str:
 
 
 def _detail(finding: Finding) -> str:
-    lines = []
-    if finding.location is not None:
-        lines.append(f"{finding.location}: {finding.severity.label} {finding.rule_id}")
-    lines.append(finding.message)
+    where = f"{finding.location}: " if finding.location is not None else ""
+    lines = [f"{where}{finding.severity.label} {finding.rule_id}: {_subject(finding)}"]
+    lines.append(f"  {finding.message}")
     if finding.chain:
-        lines.append(" → ".join(str(link) for link in finding.chain))
-    lines.append(f"fingerprint: {finding.fingerprint}")
-    return "\n".join(lines) + "\n"
+        lines.append("  " + " → ".join(str(link) for link in finding.chain))
+    if finding.suppression is not None:
+        by = f"{finding.suppression.kind}: {finding.suppression.reason}"
+        if finding.suppression.expires:
+            by += f" (until {finding.suppression.expires})"
+        lines.append(f"  suppressed by {by}")
+    lines.append(f"  fingerprint: {finding.fingerprint}")
+    return "\n".join(lines)
+
+
+def _listing(findings: list[Finding]) -> str:
+    text = "\n".join(_detail(f) for f in findings[:MAX_LISTED])
+    if len(findings) > MAX_LISTED:
+        text += f"\n… and {len(findings) - MAX_LISTED} more (the JSON report lists every finding)"
+    return _xml_text(text + "\n")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _suite(
     report: Report, doc: RuleDoc, findings: list[Finding], index: int, timestamp: str
 ) -> etree._Element:
-    failures = sum(1 for f in findings if f.suppression is None)
-    skipped = len(findings) - failures
+    failing = [f for f in findings if f.suppression is None and f.severity >= report.fail_on]
+    below = [f for f in findings if f.suppression is None and f.severity < report.fail_on]
+    suppressed = [f for f in findings if f.suppression is not None]
     suite = etree.Element(
         "testsuite",
         name=_xml_text(doc.id),
@@ -52,10 +76,10 @@ def _suite(
         id=str(index),
         timestamp=timestamp,
         hostname="localhost",
-        tests=str(max(len(findings), 1)),
-        failures=str(failures),
+        tests="1",
+        failures="1" if failing else "0",
         errors="0",
-        skipped=str(skipped),
+        skipped="0",
         time="0",
     )
     properties = etree.SubElement(suite, "properties")
@@ -64,33 +88,41 @@ def _suite(
         ("severity", doc.severity.label),
         ("pack", doc.pack),
         ("catalog", report.catalog_version),
+        ("fail_on", report.fail_on.label),
+        ("findings", str(len(failing) + len(below))),
+        ("suppressed", str(len(suppressed))),
     ):
         etree.SubElement(properties, "property", name=name, value=_xml_text(value))
-    if not findings:
-        etree.SubElement(suite, "testcase", name="no findings", classname=doc.id, time="0")
-    for finding in findings:
-        case = etree.SubElement(
-            suite,
-            "testcase",
-            name=_xml_text(_case_name(finding)),
-            classname=_xml_text(doc.id),
-            time="0",
+    case = etree.SubElement(
+        suite,
+        "testcase",
+        name=_xml_text(doc.id),
+        classname=_xml_text(f"suitelint.{doc.pack}" if doc.pack else "suitelint.policy"),
+        time="0",
+    )
+    if failing:
+        worst = max(f.severity for f in failing)
+        failure = etree.SubElement(
+            case,
+            "failure",
+            message=_xml_text(
+                f"{_plural(len(failing), 'finding')} at or above {report.fail_on.label}: "
+                f"{doc.title or doc.id}"
+            ),
+            type=worst.label,
         )
-        if finding.suppression is not None:
-            reason = f"{finding.suppression.kind}: {finding.suppression.reason}"
-            if finding.suppression.expires:
-                reason += f" (until {finding.suppression.expires})"
-            skipped_el = etree.SubElement(case, "skipped", message=_xml_text(reason))
-            skipped_el.text = _xml_text(_detail(finding))
-        else:
-            failure = etree.SubElement(
-                case,
-                "failure",
-                message=_xml_text(finding.message),
-                type=finding.severity.label,
-            )
-            failure.text = _xml_text(_detail(finding))
-    etree.SubElement(suite, "system-out")
+        failure.text = _listing(failing)
+    out = etree.SubElement(suite, "system-out")
+    parts = []
+    if below:
+        parts.append(
+            f"{_plural(len(below), 'finding')} below --fail-on {report.fail_on.label}:\n"
+            + _listing(below)
+        )
+    if suppressed:
+        parts.append(f"{_plural(len(suppressed), 'suppressed finding')}:\n" + _listing(suppressed))
+    if parts:
+        out.text = "\n".join(parts)
     etree.SubElement(suite, "system-err")
     return suite
 
