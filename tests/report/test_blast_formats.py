@@ -8,6 +8,8 @@ import json
 import re
 from html.parser import HTMLParser
 
+import msgspec
+
 from conftest import EXAMPLES, FIXTURES, TODAY
 from reports import assert_golden
 from suitelint.blast import BlastReport, blast_radius
@@ -87,7 +89,7 @@ def test_json_carries_every_score_part_and_round_trips():
 
 
 def test_mermaid_draws_each_chain_and_marks_administrator_roles():
-    diagram = mermaid(example())
+    diagram, _ = mermaid(example())
     assert diagram.startswith("flowchart LR\n")
     assert "  n1 --> n2 --> n3 --> n4" in diagram
     assert 'n4["role#58; Administrator"]' in diagram
@@ -100,7 +102,7 @@ def test_mermaid_labels_cannot_close_their_node():
         '"' not in label and "]" not in label and ";" not in label.replace("#", "").split(";")[-1]
     )
     assert re.fullmatch(r"[A-Za-z0-9 #;]*", label)
-    diagram = mermaid(hostile())
+    diagram, _ = mermaid(hostile())
     for line in diagram.splitlines()[1:]:
         assert re.fullmatch(
             r'  (n\d+\["[A-Za-z0-9 #;]*"\]|n\d+( --> n\d+)+|classDef .*|class [n\d,]+ everything)',
@@ -176,3 +178,41 @@ def test_html_shows_the_ranked_table_details_and_proposed_role():
     assert 'id="token-1"' in page and 'class="chain"' in page
     assert "customrole_invoice_sync.xml" in page
     assert "View Invoice (TRAN_CUSTINVC) + Create Customer Payment (TRAN_CUSTPYMT)" in page
+
+
+def _huge(copies: int) -> BlastReport:
+    """The example's exposures many times over, each chain with nodes of its own, and
+    names long enough that every section would overflow without a budget."""
+    report = example()
+    long = " very long name" * 20
+    tokens = []
+    for i in range(copies):
+        for e in report.tokens:
+            chains = tuple(
+                tuple(
+                    msgspec.structs.replace(link, id=f"{link.id}-{i}", name=link.name + long)
+                    for link in chain
+                )
+                for chain in e.chains
+            )
+            tokens.append(
+                dataclasses.replace(
+                    e, id=f"{e.id}-{i}", name=e.name + long, chains=chains, rank=len(tokens) + 1
+                )
+            )
+    return dataclasses.replace(report, tokens=tuple(tokens), integrations=tuple(tokens))
+
+
+def test_markdown_stays_under_the_step_summary_limit_and_mermaids_limits() -> None:
+    report = _huge(1500)
+    text = render_markdown(report)
+    assert len(text.encode("utf-8")) < 1024 * 1024
+    diagram = re.search(r"```mermaid\n(.*?)\n```", text, re.S)
+    assert diagram is not None
+    assert len(diagram.group(1)) < 50_000
+    edges = sum(line.count("-->") for line in diagram.group(1).splitlines())
+    assert 0 < edges <= 500
+    assert re.search(r"The chains of the \d+ riskiest of \d+ tokens\.", text)
+    assert "more tokens in the JSON and HTML reports" in text
+    # the riskiest come first, in the table and in the diagram
+    assert "| 1 | " in text

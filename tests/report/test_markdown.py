@@ -32,7 +32,7 @@ def test_chains_fold_away_in_details() -> None:
     row = next(
         line
         for line in text.splitlines()
-        if "token&#45;not" in line or "token-not-administrator" in line
+        if line.startswith("| 🔴") and "token-not-administrator" in line
     )
     assert "<details><summary>token 'Invoice Sync token' runs under role" in row
     assert "<br>→ role 'Administrator' &#91;ADMINISTRATOR&#93;" in row
@@ -70,4 +70,33 @@ def test_long_reports_are_cut_with_a_count() -> None:
         for i in range(markdown.MAX_ROWS + 5)
     )
     text = markdown.render(dataclasses.replace(report, findings=many))
-    assert "… and 5 more" in text
+    shown = sum(1 for line in text.splitlines() if line.startswith("| 🔴 error"))
+    assert f"… and {len(many) - shown} more in the SARIF/JSON report" in text
+    assert shown <= markdown.MAX_ROWS
+
+
+def test_counts_per_rule_and_severity_come_before_the_findings() -> None:
+    text = markdown.render(sample_report())
+    counts = text.index("| Rule | 🔴 errors | 🟠 warnings | 🔵 notes | suppressed |")
+    assert counts < text.index("| Severity | Rule |")
+    assert "| <code>token-rotation</code> |  |  |  | 1 |" in text
+    assert "| <code>token-has-purpose</code> |  |  | 2 |  |" in text
+
+
+def test_a_huge_report_fits_a_github_comment_with_new_findings_first() -> None:
+    hostile = "<b>@x</b>|" * 400  # escapes to several times its length
+    new = tuple(
+        Finding(f"rule-{i % 40}", Severity(1 + i % 3), f"{hostile} {i}", "role", str(i), hostile)
+        for i in range(30_000)
+    )
+    old = tuple(
+        msgspec.structs.replace(f, subject_id=f"old{i}", suppression=Suppression("base", "on main"))
+        for i, f in enumerate(new[:5000])
+    )
+    text = markdown.render(Report(findings=old + new))
+    assert len(text) <= 65_536
+    table = text.index("| Severity | Rule |")
+    first = text.splitlines()[text[:table].count("\n") + 2]
+    assert first.startswith("| 🔴 error")  # the most severe new findings first
+    assert "more in the SARIF/JSON report" in text
+    assert text.rstrip().endswith("</details>")  # the suppressed section still closes
