@@ -141,9 +141,9 @@ def test_baselined_findings_show_as_suppressed_in_every_format(run_cli, account:
     assert all(
         r["suppressions"][0]["justification"] == "accepted in baseline b.json" for r in results
     )
-    assert '<skipped message="baseline: accepted in baseline b.json">' in Path("out.xml").read_text(
-        "utf-8"
-    )
+    junit = Path("out.xml").read_text("utf-8")
+    assert "suppressed by baseline: accepted in baseline b.json" in junit
+    assert "<failure" not in junit
     assert "12 suppressed (12 by baseline)" in Path("out.md").read_text("utf-8")
     assert "12 suppressed (12 by baseline)" in Path("gh.txt").read_text("utf-8")
 
