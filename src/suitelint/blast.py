@@ -596,10 +596,13 @@ def blast_radius(
     *,
     tool_version: str = "",
     sources: Sequence[str] = (),
+    ctx: Effective | None = None,
 ) -> BlastReport:
     """Every active token and every integration: chain, capabilities, score, and the
-    least-privilege proposal where an allow_only rule declares what it needs."""
-    ctx = Effective(snapshot, catalog)
+    least-privilege proposal where an allow_only rule declares what it needs. ``ctx``
+    shares the effective tables with another view of the same snapshot (the audit)."""
+    if ctx is None:
+        ctx = Effective(snapshot, catalog)
     decl = _declarations(ctx, policy.rules)
     environment = snapshot.account.environment
     taken = {r.scriptid.lower() for r in snapshot.roles if r.scriptid}

@@ -596,6 +596,68 @@ def blast_radius_command(
         _fail(error)
 
 
+@app.command()
+def audit(
+    sources: list[str] = typer.Argument(
+        ...,
+        help="Account data: snapshot files, SDF projects or CSV exports, merged into one account.",
+        show_default=False,
+    ),
+    policy: list[str] = typer.Option(
+        None,
+        "--policy",
+        "-p",
+        help="Policy file, or builtin:<pack>, whose allow_only rules declare what tokens and "
+        "integrations need. Repeatable. Default: builtin:baseline.",
+        show_default=False,
+    ),
+    format: list[str] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="text, markdown, json or html; NAME=PATH writes a file. Repeatable; default text.",
+        show_default=False,
+    ),
+    as_of: str = typer.Option(
+        None,
+        "--as-of",
+        help="Judge ages and idle times as of this date (YYYY-MM-DD).",
+        show_default=False,
+    ),
+    idle_days: int = typer.Option(
+        90, "--idle-days", min=1, help="A token not used for this many days is idle: disable it."
+    ),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Accept sources that hold no roles, users or tokens."
+    ),
+) -> None:
+    """The integration audit: for every integration and token, still needed? which role? what does it do? and what to do about it."""
+    from suitelint.audit import audit as run_audit
+    from suitelint.catalog import load_catalog
+    from suitelint.report.audit import AUDIT_FORMATS
+    from suitelint.runner import DEFAULT_POLICY, load_policy_set
+    from suitelint.sources import load_sources
+
+    try:
+        specs = parse_formats(format or [], AUDIT_FORMATS)
+        today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+        catalog = load_catalog()
+        policies = load_policy_set(list(policy or [DEFAULT_POLICY]), catalog)
+        loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+        report = run_audit(
+            loaded.snapshot,
+            policies,
+            catalog,
+            today,
+            idle_days=idle_days,
+            tool_version=__version__,
+            sources=sources,
+        )
+        write_outputs(specs, lambda name, _colored: AUDIT_FORMATS[name](report), ColorMode.never)
+    except SuitelintError as error:
+        _fail(error)
+
+
 class AuthMode(enum.StrEnum):
     tba = "tba"
     client_credentials = "client-credentials"

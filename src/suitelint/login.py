@@ -37,6 +37,19 @@ class LoginCheck:
     refusal: LoginRefusal | None = None
 
     @property
+    def problem(self) -> str:
+        """Why it cannot log in: ``with TBA its role lacks ...`` ("" when it can)."""
+        if self.ok:
+            return ""
+        title = self.flow.title if self.flow is not None else "an unknown auth flow"
+        text = f"with {title} its role lacks {'; and '.join(self.missing)}"
+        if self.refusal is not None:
+            text += (
+                f"; NetSuite does not let a {self.refusal.title} take them: {self.refusal.advice}"
+            )
+        return text
+
+    @property
     def summary(self) -> str:
         """One line: ``yes (TBA)`` or ``no: lacks ...``."""
         title = self.flow.title if self.flow is not None else "unknown auth flow"
