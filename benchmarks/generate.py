@@ -5,11 +5,15 @@ Sizes (``SIZES``):
 * small: 50 roles x 80 permissions, 200 users, 100 tokens, 20 integrations;
 * medium: 500 x 200, 5,000 users, 2,000 tokens, 200 integrations;
 * large: 2,000 x 300, 20,000 users, 10,000 tokens, 1,000 integrations;
-* sdf20: a 20-role SDF project (80 permissions a role), for the pull-request case.
+* large2x: twice large (snapshot only), for the growth figure;
+* sdf20: a 20-role SDF project (80 permissions a role), for the pull-request case;
+* customs8k, customs16k: 8,000 and 16,000 custom record types held by 200 and 400 roles,
+  with ``customs-policy.yaml`` (an allow_only rule they all exceed).
 
 Each size is written under ``benchmarks/out/`` as
 
-* ``<size>.json``: a suitelint snapshot (validated by loading it back);
+* ``<size>.json``: a suitelint snapshot (validated by loading it back), also minified
+  (``<size>-min.json``) and, for small and medium, as YAML (``<size>.yaml``);
 * ``<size>-v2.json``: the same account a week later (a few roles escalated, a few
   permissions removed, new tokens), for ``suitelint diff``;
 * ``<size>-sdf/``: an SDF project, ``src/Objects/customrole_*.xml`` (one file per custom
@@ -24,7 +28,8 @@ rare undocumented one, as real exports have; about 10% inactive users and tokens
 created over seven years, a fifth never used. Permkeys are real: they come from the
 shipped catalog (``suitelint.catalog.load_catalog``), plus custom record references.
 
-Usage: ``python benchmarks/generate.py [--sizes small,medium,large,sdf20] [--seed N]``.
+Usage: ``python benchmarks/generate.py [--sizes small,medium,large,large2x,sdf20,customs8k]
+[--seed N]``.
 """
 
 from __future__ import annotations
@@ -63,12 +68,16 @@ class Size:
     tokens: int
     integrations: int
     snapshot: bool = True
+    #: also written as an SDF project and as the account a week later (for diff)
+    full: bool = True
 
 
 SIZES: dict[str, Size] = {
     "small": Size("small", 50, 80, 200, 100, 20),
     "medium": Size("medium", 500, 200, 5_000, 2_000, 200),
     "large": Size("large", 2_000, 300, 20_000, 10_000, 1_000),
+    # twice large, for the growth figure (snapshot only)
+    "large2x": Size("large2x", 4_000, 300, 40_000, 20_000, 2_000, full=False),
     "sdf20": Size("sdf20", 20, 80, 0, 0, 0, snapshot=False),
 }
 
@@ -405,13 +414,24 @@ def generate(size: Size, out: Path = OUT, seed: int = SEED) -> dict[str, Any]:
     if size.snapshot:
         raw = to_snapshot_bytes(data, size.name)
         atomic_write_bytes(out / f"{size.name}.json", raw)
+        summary["snapshot_bytes"] = len(raw)
+        # The same account minified (as jq -c and other tools write it), and as YAML where
+        # PyYAML writes it in reasonable time (small and medium).
+        snapshot = parse_snapshot(raw, f"{size.name}.json").snapshot
+        atomic_write_bytes(out / f"{size.name}-min.json", msgspec.json.encode(snapshot))
+        if size.name in YAML_SIZES:
+            atomic_write_bytes(out / f"{size.name}.yaml", dump_snapshot(snapshot, yaml_format=True))
+    if size.snapshot and size.full:
         atomic_write_bytes(
             out / f"{size.name}-v2.json", to_snapshot_bytes(next_version(data, seed), size.name)
         )
-        summary["snapshot_bytes"] = len(raw)
-    summary["sdf_files"] = write_sdf(data, out / f"{size.name}-sdf", size.name)
+    if size.full:
+        summary["sdf_files"] = write_sdf(data, out / f"{size.name}-sdf", size.name)
     return summary
 
+
+#: sizes also written as YAML snapshots
+YAML_SIZES = ("small", "medium")
 
 #: Accounts of many custom record types (for growth in their number): name -> count
 CUSTOM_RECORD_SIZES = {"customs8k": 8_000, "customs16k": 16_000}
@@ -499,6 +519,8 @@ def paths(size: str, out: Path = OUT) -> dict[str, Path]:
         "snapshot": out / f"{size}.json",
         "snapshot_v2": out / f"{size}-v2.json",
         "sdf": out / f"{size}-sdf",
+        "minified": out / f"{size}-min.json",
+        "yaml": out / f"{size}.yaml",
     }
 
 
@@ -509,6 +531,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     for name in args.sizes.split(","):
+        if name in CUSTOM_RECORD_SIZES:
+            generate_custom_records(args.out, args.seed)
+            continue
         if name not in SIZES:
             parser.error(f"unknown size {name!r}; expected one of {', '.join(SIZES)}")
         start = time.perf_counter()

@@ -6,18 +6,27 @@ in a fresh process and repeated (min and median reported):
 
 * ``floor``: a Python process that reads the snapshot and ``json.loads`` it — the
   standard library's parse, the floor every ratio is measured against;
+* ``floor script``: ``benchmarks/floor_rules.py``, four baseline rules written by hand
+  (the reference row), and ``check`` of the same four rules (``benchmarks/four-rules.yaml``);
 * ``check``: ``suitelint check SNAPSHOT --policy builtin:baseline`` (text to /dev/null),
-  and the same written as SARIF (what a code-scanning upload reads);
+  the same written as SARIF (what a code-scanning upload reads), of the same account
+  minified and (small, medium) as YAML;
 * ``blast-radius``: ``suitelint blast-radius SNAPSHOT`` and ``diff``: ``suitelint diff
   SNAPSHOT SNAPSHOT-v2`` when this suitelint has those commands (skipped with a note if not);
-* ``startup``: ``suitelint --version`` against ``python -c pass``;
-* ``sdf20``: ``suitelint check`` of a 20-role SDF project;
-* peak RSS of every child (``os.wait4`` resource usage: ``ru_maxrss``).
+* ``large2x``: twice large (floor, check, SARIF), for the growth figure;
+* ``customs``: check (an allow_only rule) and blast-radius of 8,000 and 16,000 custom
+  record types;
+* ``startup``: a ``check`` of a 20-role SDF project with a policy file of its own (the
+  pull-request case) and ``suitelint --version``, against ``python -c pass``;
+* peak RSS of every child, measured in a fresh process: each command is started by a small
+  wrapper process (its own ``os.wait4`` resource usage), not by this large harness, whose
+  peak a child started directly would report as its own.
 
 Timings are compared as ratios within one run, so a busy machine skews them less than
-absolute numbers; the commands of a size are measured round by round (floor, check,
-blast-radius, diff, floor, check, ...), so a drift in the host's speed touches them alike. The table goes to stdout; the numbers to ``benchmarks/out/results.json``.
-No timing is asserted here: ``Targets`` only reports which of §7's targets held.
+absolute numbers; the commands of a group are measured round by round (floor, check,
+blast-radius, diff, floor, check, ...), so a drift in the host's speed touches them alike.
+The table goes to stdout; the numbers to ``benchmarks/out/results.json``. No timing is
+asserted here: ``Targets`` only reports which targets held.
 """
 
 from __future__ import annotations
@@ -65,6 +74,15 @@ TARGET_VERSION_S = 0.150
 AIM_VERSION_S = 0.100
 TARGET_SDF20_S = 0.400
 AIM_SDF20_S = 0.250
+#: issue 21's targets
+TARGET_SCRIPT_RATIO = 1.5  # check on large against the hand-written floor script
+TARGET_SARIF_RSS = 1.3  # SARIF peak memory against check's
+TARGET_MINIFIED = 1.1  # a minified snapshot against the same indented
+TARGET_YAML = 3.0  # a YAML snapshot against the same in JSON (medium)
+TARGET_CUSTOMS = 2.0  # 16,000 custom record types against 8,000
+TARGET_TINY_S = 0.050  # the pull-request case over python -c pass
+#: the policy file of the pull-request case (a user's own: validated, not built in)
+USER_POLICY = str(HERE.parent / "examples" / "policies.yaml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,27 +128,54 @@ class Measure:
         }
 
 
+#: Started fresh for each measured command: forks and execs it, waits with ``os.wait4``
+#: and writes wall time, peak RSS (KiB) and exit code to the file named first. A child
+#: started straight from the harness would report the harness's own peak (Linux keeps the
+#: high-water mark of the image a process had before exec: a harness holding 400 MiB made
+#: ``python -c pass`` report 410 MiB); this wrapper is about 9 MiB, the floor of the figure.
+WRAPPER_CODE = (
+    "import os, sys, time\n"
+    "start = time.perf_counter()\n"
+    "pid = os.fork()\n"
+    "if pid == 0:\n"
+    "    try:\n"
+    "        os.execvp(sys.argv[2], sys.argv[2:])\n"
+    "    finally:\n"
+    "        os._exit(127)\n"
+    "_, status, usage = os.wait4(pid, 0)\n"
+    "wall = time.perf_counter() - start\n"
+    "with open(sys.argv[1], 'w') as out:\n"
+    "    out.write(f'{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}')\n"
+)
+
+
 def run_once(command: Sequence[str], *, capture: bool = False) -> tuple[Run, str]:
-    """Run ``command``, wait for it with ``os.wait4`` to get its own resource usage;
-    return the run and the first lines of its stderr."""
-    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        child = subprocess.Popen(
-            list(command),
+    """Run ``command`` under the wrapper (its own wall time and resource usage); return
+    the run and the first lines of its stderr."""
+    with (
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        report = Path(folder) / "usage"
+        subprocess.run(
+            [sys.executable, "-c", WRAPPER_CODE, str(report), *command],
             stdin=subprocess.DEVNULL,
             stdout=out if capture else subprocess.DEVNULL,
             stderr=err,
             env=child_env(),
+            check=False,
         )
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         message = err.read(2000).decode("utf-8", "replace").strip()
         out.seek(max(0, out.seek(0, os.SEEK_END) - 4000))  # the tail: the summary line
         printed = out.read().decode("utf-8", "replace") if capture else ""
+        try:
+            wall, maxrss, code = report.read_text().split()
+        except (OSError, ValueError):
+            return Run(0.0, 0.0, 127, printed), message or "the wrapper did not report"
     # ru_maxrss is in KiB on Linux
-    return Run(wall, usage.ru_maxrss / 1024, child.returncode, printed), message
+    return Run(float(wall), int(maxrss) / 1024, int(code), printed), message
 
 
 def child_env() -> dict[str, str]:
@@ -195,16 +240,24 @@ def has_command(tool: list[str], name: str) -> bool:
     return run.exit_code == 0
 
 
-def ensure_generated(sizes: Sequence[str], regenerate: bool) -> dict[str, dict[str, Any]]:
+def ensure_generated(
+    sizes: Sequence[str], regenerate: bool, customs: bool
+) -> dict[str, dict[str, Any]]:
     """Generate what is missing; return per-size input facts."""
     facts: dict[str, dict[str, Any]] = {}
     for name in [*sizes, "sdf20"]:
         spec = generate.SIZES[name]
         where = generate.paths(name)
-        missing = not where["sdf"].is_dir() or (
-            spec.snapshot and not (where["snapshot"].is_file() and where["snapshot_v2"].is_file())
-        )
-        if missing or regenerate:
+        wanted = []
+        if spec.full:
+            wanted.append(where["sdf"])
+        if spec.snapshot:
+            wanted += [where["snapshot"], where["minified"]]
+            if spec.full:
+                wanted.append(where["snapshot_v2"])
+            if name in generate.YAML_SIZES:
+                wanted.append(where["yaml"])
+        if regenerate or not all(path.exists() for path in wanted):
             print(f"generating {name} ...", file=sys.stderr, flush=True)
             generate.generate(spec)
         facts[name] = {
@@ -216,6 +269,12 @@ def ensure_generated(sizes: Sequence[str], regenerate: bool) -> dict[str, dict[s
         }
         if spec.snapshot:
             facts[name]["snapshot_mib"] = round(where["snapshot"].stat().st_size / 2**20, 2)
+    if customs:
+        names = [*generate.CUSTOM_RECORD_SIZES, "customs-policy"]
+        files = [generate.OUT / f"{n}.{'yaml' if n.endswith('policy') else 'json'}" for n in names]
+        if regenerate or not all(path.exists() for path in files):
+            print("generating customs8k, customs16k ...", file=sys.stderr, flush=True)
+            generate.generate_custom_records()
     return facts
 
 
@@ -229,16 +288,31 @@ def calibrate() -> float:
     return round(time.perf_counter() - start, 3)
 
 
+def _ratio(part: dict[str, Any] | None, floor: dict[str, Any] | None) -> float | None:
+    """Ratio of the minimum times of two measurements, if both ran."""
+    if not part or not floor or "error" in part or "error" in floor:
+        return None
+    return round(part["min_s"] / floor["min_s"], 2)
+
+
+def _findings(run: Measure, pattern: str = r"(\d+) findings?") -> int | None:
+    if not run.runs:
+        return None
+    found = re.search(pattern, run.runs[-1].stdout)
+    return int(found.group(1)) if found else None
+
+
 def bench(args: argparse.Namespace) -> dict[str, Any]:
     calibration = [calibrate()]
     tool = suitelint_command()
     sizes: list[str] = args.sizes
     repeats: int = args.repeats
-    facts = ensure_generated(sizes, args.regenerate)
+    facts = ensure_generated(sizes, args.regenerate, customs=not args.quick)
     has = {name: has_command(tool, name) for name in ("blast-radius", "diff")}
     # Warm-up: the first run of each entry point writes its bytecode cache.
     run_once([*tool, "--version"])
     run_once([*tool, "check", str(generate.paths("sdf20")["sdf"]), "--as-of", AS_OF])
+    run_once([*tool, "check", str(generate.paths("sdf20")["sdf"]), "-p", USER_POLICY])
     notes = [
         f"suitelint {name} not available in this build: skipped"
         for name, present in has.items()
@@ -246,6 +320,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     ]
     results: dict[str, Any] = {"sizes": {}}
     for size in sizes:
+        spec = generate.SIZES[size]
         where = generate.paths(size)
         snapshot = str(where["snapshot"])
         print(f"measuring {size} ...", file=sys.stderr, flush=True)
@@ -256,48 +331,87 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             # what a code-scanning upload reads: the same check, written as SARIF
             "check-sarif": ([*tool, *check_args, "--format", "sarif"], (0, 1), False),
         }
-        if has["blast-radius"]:
-            commands["blast-radius"] = (
-                [*tool, "blast-radius", snapshot, "--as-of", AS_OF],
-                (0, 1),
-                False,
+        if spec.full:
+            # the reference row: four rules by hand, and by suitelint
+            commands["floor-script"] = (
+                [sys.executable, str(HERE / "floor_rules.py"), snapshot, AS_OF],
+                (0,),
+                True,
             )
-        if has["diff"]:
-            commands["diff"] = ([*tool, "diff", snapshot, str(where["snapshot_v2"])], (0, 1), False)
-        # The same roles as an SDF project (XML, no tokens): no JSON floor to compare with.
-        sdf_args = ["check", str(where["sdf"]), "--policy", "builtin:baseline", "--as-of", AS_OF]
-        commands["check-sdf"] = ([*tool, *sdf_args], (0, 1), False)
+            four = ["check", snapshot, "--policy", str(HERE / "four-rules.yaml"), "--as-of", AS_OF]
+            commands["check-four"] = ([*tool, *four], (0, 1), True)
+            minified = ["check", str(where["minified"]), "--policy", "builtin:baseline"]
+            commands["check-minified"] = ([*tool, *minified, "--as-of", AS_OF], (0, 1), False)
+            if size in generate.YAML_SIZES:
+                as_yaml = ["check", str(where["yaml"]), "--policy", "builtin:baseline"]
+                commands["check-yaml"] = ([*tool, *as_yaml, "--as-of", AS_OF], (0, 1), False)
+            if has["blast-radius"]:
+                commands["blast-radius"] = (
+                    [*tool, "blast-radius", snapshot, "--as-of", AS_OF],
+                    (0, 1),
+                    False,
+                )
+            if has["diff"]:
+                commands["diff"] = (
+                    [*tool, "diff", snapshot, str(where["snapshot_v2"])],
+                    (0, 1),
+                    False,
+                )
+            # The same roles as an SDF project (XML, no tokens): no JSON floor to compare with.
+            sdf_args = ["check", str(where["sdf"]), "--policy", "builtin:baseline"]
+            commands["check-sdf"] = ([*tool, *sdf_args, "--as-of", AS_OF], (0, 1), False)
         measured = measure_rounds(commands, repeats)
         floor = measured["floor"]
         row: dict[str, Any] = {"input": facts[size], "floor": floor.summary()}
         if floor.error is None:
             row["floor"]["parse_only_min_s"] = round(min(float(r.stdout) for r in floor.runs), 4)
-        for name in ("check", "check-sarif", "blast-radius", "diff", "check-sdf"):
-            if name in measured:
+        for name in commands:
+            if name != "floor":
                 row[name] = measured[name].summary()
-        check = measured["check"]
-        if check.runs:
-            found = re.search(r"(\d+) findings?", check.runs[-1].stdout)
-            row["check"]["findings"] = int(found.group(1)) if found else None
-        for name in ("check", "check-sarif", "blast-radius", "diff"):
-            part = row.get(name)
-            if part and "error" not in part and floor.error is None:
-                part["ratio_to_floor"] = round(part["min_s"] / row["floor"]["min_s"], 2)
+        row["check"]["findings"] = _findings(measured["check"])
+        if "floor-script" in measured:
+            row["floor-script"]["violations"] = _findings(
+                measured["floor-script"], r"(\d+) violations"
+            )
+            if measured["check-four"].runs:
+                row["check-four"]["findings"] = _rule_findings([*tool, *four])
+        for name in commands:
+            # an SDF project has no JSON to parse: no floor to compare with
+            if name not in ("floor", "floor-script", "check-sdf"):
+                ratio = _ratio(row.get(name), row["floor"])
+                if ratio is not None:
+                    row[name]["ratio_to_floor"] = ratio
         results["sizes"][size] = row
+
+    if not args.quick:
+        results["customs"] = bench_customs(tool, repeats)
 
     print("measuring startup and sdf20 ...", file=sys.stderr, flush=True)
     startup_repeats = max(3, repeats * 3) if not args.quick else 1
-    python = measure("python -c pass", [sys.executable, "-c", "pass"], startup_repeats, ok=(0,))
-    version = measure("suitelint --version", [*tool, "--version"], startup_repeats, ok=(0,))
-    results["startup"] = {"python": python.summary(), "version": version.summary()}
-    if python.error is None and version.error is None:
-        results["startup"]["version_minus_python_s"] = round(version.min - python.min, 4)
-    sdf = generate.paths("sdf20")["sdf"]
+    sdf = str(generate.paths("sdf20")["sdf"])
+    startup = measure_rounds(
+        {
+            "python": ([sys.executable, "-c", "pass"], (0,), False),
+            "tiny-check": (
+                [*tool, "check", sdf, "-p", USER_POLICY, "--as-of", AS_OF],
+                (0, 1),
+                False,
+            ),
+            "version": ([*tool, "--version"], (0,), False),
+        },
+        startup_repeats,
+    )
+    results["startup"] = {name: m.summary() for name, m in startup.items()}
+    for name in ("tiny-check", "version"):
+        if startup["python"].error is None and startup[name].error is None:
+            results["startup"][f"{name}_minus_python_s"] = round(
+                startup[name].median - startup["python"].median, 4
+            )
     results["sdf20"] = {
         "input": facts["sdf20"],
         "check": measure(
             "sdf20 check",
-            [*tool, "check", str(sdf), "--policy", "builtin:baseline", "--as-of", AS_OF],
+            [*tool, "check", sdf, "--policy", "builtin:baseline", "--as-of", AS_OF],
             max(3, repeats) if not args.quick else 1,
         ).summary(),
     }
@@ -318,27 +432,69 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def _rule_findings(command: list[str]) -> int | None:
+    """Findings of the policy's own rules (not suitelint's engine rules, ``suitelint/...``),
+    as the floor script counts them: one more run, as JSON, not timed."""
+    done = subprocess.run(
+        [*command, "--format", "json"], capture_output=True, env=child_env(), check=False
+    )
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        return None
+    return sum(1 for f in report["findings"] if not f["rule"].startswith("suitelint/"))
+
+
+def bench_customs(tool: list[str], repeats: int) -> dict[str, Any]:
+    """check (an allow_only rule every role exceeds) and blast-radius of 8,000 and 16,000
+    custom record types, round by round."""
+    print("measuring customs8k, customs16k ...", file=sys.stderr, flush=True)
+    policy = str(generate.OUT / "customs-policy.yaml")
+    commands: dict[str, tuple[list[str], tuple[int, ...], bool]] = {}
+    for name in generate.CUSTOM_RECORD_SIZES:
+        snapshot = str(generate.OUT / f"{name}.json")
+        commands[f"check-{name}"] = (
+            [*tool, "check", snapshot, "-p", policy, "--as-of", AS_OF],
+            (0, 1),
+            True,
+        )
+        commands[f"blast-{name}"] = (
+            [*tool, "blast-radius", snapshot, "-p", policy, "--as-of", AS_OF],
+            (0, 1),
+            False,
+        )
+    measured = measure_rounds(commands, repeats)
+    found: dict[str, Any] = {name: m.summary() for name, m in measured.items()}
+    for name in generate.CUSTOM_RECORD_SIZES:
+        found[f"check-{name}"]["findings"] = _findings(measured[f"check-{name}"])
+    for kind in ("check", "blast"):
+        ratio = _ratio(found.get(f"{kind}-customs16k"), found.get(f"{kind}-customs8k"))
+        found[f"{kind}_16k_over_8k"] = ratio
+    return found
+
+
 def growth(sizes: dict[str, Any]) -> list[dict[str, Any]]:
     """How check time grows with the input, step by step: time ratio over size ratio
     (1.0 = linear)."""
     steps = []
-    names = [n for n in ("small", "medium", "large") if n in sizes]
+    names = [n for n in ("small", "medium", "large", "large2x") if n in sizes]
     for a, b in itertools.pairwise(names):
         first, second = sizes[a], sizes[b]
         if "error" in first["check"] or "error" in second["check"]:
             continue
         input_ratio = second["input"]["snapshot_mib"] / first["input"]["snapshot_mib"]
         entry = {"from": a, "to": b, "input_ratio": round(input_ratio, 2)}
-        for name in ("floor", "check", "blast-radius", "diff"):
-            if name in first and "error" not in first[name] and "error" not in second[name]:
-                ratio = second[name]["min_s"] / first[name]["min_s"]
-                entry[f"{name}_time_ratio"] = round(ratio, 2)
+        for name in ("floor", "check", "check-sarif", "blast-radius", "diff"):
+            ratio = _ratio(second.get(name), first.get(name))
+            if ratio is not None:
+                entry[f"{name}_time_ratio"] = ratio
         steps.append(entry)
     return steps
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """DESIGN.md §7's targets against this run: held, missed, or not measured."""
+    """DESIGN.md §7's targets and issue 21's against this run: held, missed, or not
+    measured."""
     found: list[dict[str, Any]] = []
 
     def add(what: str, value: float | None, limit: float, aim: float, unit: str) -> None:
@@ -357,7 +513,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         )
 
     # The targets are stated for the large account; on smaller ones start-up dominates.
-    check = results["sizes"].get("large", {}).get("check", {})
+    large = results["sizes"].get("large", {})
+    medium = results["sizes"].get("medium", {})
+    check = large.get("check", {})
     add(
         "check on large / json.loads floor",
         check.get("ratio_to_floor"),
@@ -365,7 +523,49 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         AIM_CHECK_RATIO,
         "x",
     )
+    add(
+        "check on large / floor script",
+        _ratio(check, large.get("floor-script")),
+        TARGET_SCRIPT_RATIO,
+        TARGET_SCRIPT_RATIO,
+        "x",
+    )
     add("check on large peak RSS", check.get("peak_rss_mib"), TARGET_RSS_MIB, AIM_RSS_MIB, "MiB")
+    sarif = large.get("check-sarif", {})
+    sarif_memory = None
+    if check.get("peak_rss_mib") and sarif.get("peak_rss_mib"):
+        sarif_memory = round(sarif["peak_rss_mib"] / check["peak_rss_mib"], 2)
+    add("SARIF peak RSS / check's, large", sarif_memory, TARGET_SARIF_RSS, TARGET_SARIF_RSS, "x")
+    add(
+        "minified / indented check, large",
+        _ratio(large.get("check-minified"), check),
+        TARGET_MINIFIED,
+        TARGET_MINIFIED,
+        "x",
+    )
+    add(
+        "YAML / JSON check, medium",
+        _ratio(medium.get("check-yaml"), medium.get("check")),
+        TARGET_YAML,
+        TARGET_YAML,
+        "x",
+    )
+    customs = results.get("customs", {})
+    for kind in ("check", "blast"):
+        add(
+            f"{kind} of 16,000 / 8,000 custom record types",
+            customs.get(f"{kind}_16k_over_8k"),
+            TARGET_CUSTOMS,
+            TARGET_CUSTOMS,
+            "x",
+        )
+    add(
+        "tiny check (sdf20 + a policy file) over python -c pass",
+        results["startup"].get("tiny-check_minus_python_s"),
+        TARGET_TINY_S,
+        TARGET_TINY_S,
+        "s",
+    )
     add(
         "suitelint --version wall",
         results["startup"]["version"].get("min_s"),
@@ -386,7 +586,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 # -- the table ------------------------------------------------------------------------------
 def _cell(part: dict[str, Any] | None, ratio: bool = True) -> str:
     if part is None:
-        return "skipped"
+        return "-"
     if "error" in part:
         return "error"
     text = f"{part['min_s']:.3f}/{part['median_s']:.3f}"
@@ -395,22 +595,25 @@ def _cell(part: dict[str, Any] | None, ratio: bool = True) -> str:
     return text
 
 
+def _rss(part: dict[str, Any] | None) -> str:
+    if not part or "peak_rss_mib" not in part:
+        return "-"
+    return f"{part['peak_rss_mib']:.0f}"
+
+
+def _table(header: Sequence[str], rows: list[Sequence[str]]) -> list[str]:
+    rows = [tuple(header), *rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    return ["  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
+
+
 def render(results: dict[str, Any]) -> str:
-    lines = ["times in seconds as min/median over repeats; (Nx) = ratio of min to the floor", ""]
-    header = (
-        "size",
-        "MiB",
-        "floor json.loads",
-        "check baseline",
-        "findings",
-        "check as SARIF",
-        "blast-radius",
-        "diff",
-        "RSS MiB",
-    )
-    rows = [header]
+    lines = [
+        "times in seconds as min/median over repeats; (Nx) = ratio of min to the json.loads floor",
+        "",
+    ]
+    rows = []
     for size, row in results["sizes"].items():
-        rss = row["check"].get("peak_rss_mib")
         rows.append(
             (
                 size,
@@ -421,31 +624,90 @@ def render(results: dict[str, Any]) -> str:
                 _cell(row.get("check-sarif")),
                 _cell(row.get("blast-radius")),
                 _cell(row.get("diff")),
-                f"{rss:.0f}" if rss is not None else "-",
+                _rss(row["check"]),
+                _rss(row.get("check-sarif")),
             )
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    for r in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip())
+    header = ("size", "MiB", "floor json.loads", "check baseline", "findings", "check as SARIF")
+    lines += _table(
+        (*header, "blast-radius", "diff", "RSS MiB", "SARIF RSS"),
+        rows,
+    )
     lines.append("")
-    startup = results["startup"]
-    lines.append(
-        f"startup: python -c pass {_cell(startup['python'])}; suitelint --version "
-        f"{_cell(startup['version'])}"
-        + (
-            f" ({startup['version_minus_python_s'] * 1000:.0f} ms over python)"
-            if "version_minus_python_s" in startup
-            else ""
+    rows = []
+    for size, row in results["sizes"].items():
+        if "floor-script" not in row:
+            continue
+        script, four = row["floor-script"], row.get("check-four")
+        rows.append(
+            (
+                size,
+                _cell(script),
+                str(script.get("violations", "-")),
+                _cell(four),
+                str((four or {}).get("findings", "-")),
+                f"{_ratio(four, script)}x",
+                f"{_ratio(row['check'], script)}x",
+            )
         )
+    lines += _table(
+        (
+            "reference",
+            "floor script (4 rules)",
+            "found",
+            "check of the 4 rules",
+            "found",
+            "4 rules / script",
+            "baseline / script",
+        ),
+        rows,
+    )
+    lines.append("")
+    rows = []
+    for size, row in results["sizes"].items():
+        for name, label in (("check-minified", "minified JSON"), ("check-yaml", "YAML")):
+            if name in row:
+                rows.append(
+                    (
+                        f"{size} {label}",
+                        _cell(row[name]),
+                        f"{_ratio(row[name], row['check'])}x",
+                        _rss(row[name]),
+                    )
+                )
+    if rows:
+        lines += _table(("input shape", "check", "/ indented JSON", "RSS MiB"), rows)
+        lines.append("")
+    customs = results.get("customs")
+    if customs:
+        rows = [
+            (
+                kind,
+                _cell(customs.get(f"{kind}-customs8k")),
+                _cell(customs.get(f"{kind}-customs16k")),
+                f"{customs.get(f'{kind}_16k_over_8k')}x",
+            )
+            for kind in ("check", "blast")
+        ]
+        lines += _table(("custom record types", "8,000", "16,000", "16,000 / 8,000"), rows)
+        lines.append("")
+    startup = results["startup"]
+    over = startup.get("tiny-check_minus_python_s")
+    lines.append(
+        f"startup: python -c pass {_cell(startup['python'])}; tiny check (sdf20 + "
+        f"examples/policies.yaml) {_cell(startup['tiny-check'])}"
+        + (f" ({over * 1000:.0f} ms over python, medians)" if over is not None else "")
+        + f"; suitelint --version {_cell(startup['version'])}"
     )
     sdf = results["sdf20"]["check"]
     lines.append(
-        f"sdf20: check of a 20-role SDF project {_cell(sdf)}, peak RSS "
+        f"sdf20: check of a 20-role SDF project (builtin:baseline) {_cell(sdf)}, peak RSS "
         f"{sdf.get('peak_rss_mib', '-')} MiB"
     )
     projects = ", ".join(
-        f"{size} {_cell(row.get('check-sdf'))} ({row.get('check-sdf', {}).get('peak_rss_mib', '-')} MiB)"
+        f"{size} {_cell(row.get('check-sdf'))} ({_rss(row.get('check-sdf'))} MiB)"
         for size, row in results["sizes"].items()
+        if "check-sdf" in row
     )
     lines.append(f"check of each size as an SDF project (roles only): {projects}")
     for step in results["growth"]:
@@ -461,9 +723,10 @@ def render(results: dict[str, Any]) -> str:
     for target in results["targets"]:
         value = target["value"]
         shown = "-" if value is None else f"{value}{target['unit']}"
+        aim = "" if target["aim"] == target["limit"] else f", aim {target['aim']}{target['unit']}"
         lines.append(
-            f"target {target['target']}: {shown} (limit {target['limit']}{target['unit']}, "
-            f"aim {target['aim']}{target['unit']}): {target['state']}"
+            f"target {target['target']}: {shown} (limit {target['limit']}{target['unit']}"
+            f"{aim}): {target['state']}"
         )
     lines.extend(f"note: {note}" for note in results["notes"])
     machine = results["machine"]
@@ -481,15 +744,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=5, help="runs per measurement")
     parser.add_argument(
-        "--sizes", default="small,medium,large", help="comma-separated: small,medium,large"
+        "--sizes",
+        default="small,medium,large,large2x",
+        help="comma-separated: small,medium,large,large2x",
     )
     parser.add_argument("--regenerate", action="store_true", help="rewrite the inputs first")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where to write results")
     args = parser.parse_args(argv)
     args.sizes = args.sizes.split(",")
     for name in args.sizes:
-        if name not in ("small", "medium", "large"):
-            parser.error(f"unknown size {name!r}; expected small, medium or large")
+        if name not in ("small", "medium", "large", "large2x"):
+            parser.error(f"unknown size {name!r}; expected small, medium, large or large2x")
     if args.quick:
         args.sizes, args.repeats = ["small"], 1
     if args.repeats < 1:
