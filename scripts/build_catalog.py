@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO / ".." / "shared"
 DEFAULT_OUTPUT = REPO / "src" / "suitelint" / "catalog" / "catalog.json"
 CAPABILITIES = REPO / "scripts" / "capabilities.yaml"
+RECORD_NAMES = REPO / "scripts" / "record-names.yaml"
 
 CATALOG_FORMAT = 1
 LEVELS = ("NONE", "VIEW", "CREATE", "EDIT", "FULL")
@@ -137,6 +138,58 @@ def build_permissions(
     for info in permissions.values():
         info["aliases"].sort()
     return dict(sorted(permissions.items()))
+
+
+def add_record_names(permissions: dict[str, dict[str, Any]], entries: Sequence[Any]) -> None:
+    """Aliases from record-names.yaml. Each must name a known permkey, have a basis, and not
+    be another permission's name or alias (it would make that name ambiguous)."""
+    taken: dict[str, str] = {}
+    for key, info in permissions.items():
+        for text in (info["name"], *info["aliases"]):
+            if text:
+                taken.setdefault(" ".join(text.split()).casefold(), key)
+    for i, entry in enumerate(entries):
+        where = f"record-names.yaml entry {i + 1}"
+        key, alias = entry["permkey"], " ".join(str(entry["alias"]).split())
+        if key not in permissions:
+            raise BuildError(f"{where}: unknown permkey {key}")
+        if not str(entry.get("basis", "")).strip():
+            raise BuildError(f"{where}: no basis given for {alias!r}")
+        other = taken.get(alias.casefold())
+        if other is not None and other != key:
+            raise BuildError(f"{where}: {alias!r} already names {other}")
+        taken[alias.casefold()] = key
+        if alias not in permissions[key]["aliases"]:
+            permissions[key]["aliases"].append(alias)
+            permissions[key]["aliases"].sort()
+
+
+_PAIR = re.compile(r"<permkey>\s*([^<]*?)\s*</permkey>\s*<permlevel>\s*([A-Z]+)\s*</permlevel>")
+
+
+def build_observed(shared: Path, permissions: dict[str, dict[str, Any]]) -> None:
+    """Levels seen in real SDF role exports (``<shared>/corpus/sdf``, listed with repository
+    and commit in its SOURCES.tsv), per standard permkey: how many roles hold each level
+    and the first file (by repository and path) that does, as the citation."""
+    corpus = shared / "corpus" / "sdf"
+    rows = read_tsv(corpus / "SOURCES.tsv", ("repo", "commit", "path", "root_element"))
+    seen: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: (r["repo"], r["path"])):
+        if row["root_element"] != "role":
+            continue
+        path = corpus / row["repo"].replace("/", "__") / row["path"]
+        text = path.read_text(encoding="utf-8")
+        pairs = {(k, lv) for k, lv in _PAIR.findall(text) if k in permissions and lv != "NONE"}
+        for key, level in sorted(pairs):
+            entry = seen.setdefault(key, {}).setdefault(
+                level,
+                {"roles": 0, "source": f"github {row['repo']} {row['path']} @ {row['commit']}"},
+            )
+            entry["roles"] += 1
+    for key, levels in seen.items():
+        permissions[key]["observed"] = dict(
+            sorted(levels.items(), key=lambda i: LEVELS.index(i[0]))
+        )
 
 
 def expand(patterns: Sequence[str], keys: Sequence[str], where: str) -> list[str]:
@@ -322,6 +375,9 @@ def build(shared: Path, capabilities: Path = CAPABILITIES) -> str:
         spec.get("ignore_aliases", ()),
         str(netsuite),
     )
+    names = yaml.safe_load(RECORD_NAMES.read_text(encoding="utf-8"))
+    add_record_names(permissions, names)
+    build_observed(shared, permissions)
     body: dict[str, Any] = {
         "format": CATALOG_FORMAT,
         "generated_from": [
@@ -329,6 +385,11 @@ def build(shared: Path, capabilities: Path = CAPABILITIES) -> str:
             {"file": "shared/netsuite/permission-aliases.tsv", "sha256": sha256_file(alias_path)},
             {"file": "shared/netsuite/sdf-customrole.md", "sha256": sha256_file(roles_path)},
             {"file": "scripts/capabilities.yaml", "sha256": sha256_file(capabilities)},
+            {"file": "scripts/record-names.yaml", "sha256": sha256_file(RECORD_NAMES)},
+            {
+                "file": "shared/corpus/sdf/SOURCES.tsv",
+                "sha256": sha256_file(shared / "corpus" / "sdf" / "SOURCES.tsv"),
+            },
         ],
         "permissions": permissions,
         "capabilities": build_capabilities(spec, permissions),

@@ -72,9 +72,16 @@ def test_every_capability_names_its_sources():
         assert all(source.url.startswith("https://") for source in capability.sources)
 
 
-def test_documented_levels_are_known_and_undocumented_ones_are_not_rejected():
+def test_documented_and_observed_levels_are_accepted_and_others_are_not():
     assert catalog.accepts("REPO_BOOKINGS", Level.VIEW)
-    assert not catalog.accepts("REPO_BOOKINGS", Level.FULL)  # real exports hold it: a warning
+    # Oracle documents VIEW only; real exports hold FULL, and the catalog cites one
+    assert catalog.accepts("REPO_BOOKINGS", Level.FULL)
+    customization = catalog.get("REPO_CUSTOMIZATION")
+    assert customization is not None and customization.levels == (Level.VIEW,)
+    assert Level.FULL in customization.observed_levels
+    source = dict(customization.observed)[Level.FULL]
+    assert source.startswith("github ") and " src/Objects/" in source and " @ " in source
+    assert not catalog.accepts("ADMI_ACCTSETUP", Level.VIEW)  # neither: a warning
     assert catalog.accepts("customrecord_x", Level.FULL)  # custom: levels unknown, all accepted
     assert not catalog.accepts("NOT_A_KEY", Level.VIEW)
 
@@ -149,3 +156,15 @@ def test_the_catalog_lists_every_permission_of_the_research_table(shared):
     rows = (shared / "netsuite" / "permissions.tsv").read_text().splitlines()[1:]
     keys = {row.split("\t")[0] for row in rows if row.strip()}
     assert keys == set(catalog.permissions)
+
+
+@pytest.mark.parametrize(
+    ("written", "permkey"),
+    [("Vendor Payment", "TRAN_VENDPYMT"), ("customer", "LIST_CUSTJOB"), ("Vendor", "LIST_VENDOR")],
+)
+def test_a_records_name_resolves_to_the_permission_that_governs_it(written, permkey):
+    assert catalog.lookup(written) == (permkey,)
+
+
+def test_a_mistyped_record_name_suggests_its_permission_first():
+    assert catalog.suggest("Vendor Paymnt")[0] == "TRAN_VENDPYMT (Pay Bills)"

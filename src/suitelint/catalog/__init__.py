@@ -128,6 +128,12 @@ class PermissionInfo:
     aliases: tuple[str, ...] = ()
     #: source codes from shared/netsuite/sources.tsv (e.g. "oracle-sdk-json")
     sources: tuple[str, ...] = ()
+    #: levels seen in real SDF role exports, each with the file that shows it (a citation)
+    observed: tuple[tuple[Level, str], ...] = ()
+
+    @property
+    def observed_levels(self) -> tuple[Level, ...]:
+        return tuple(level for level, _ in self.observed)
 
     @property
     def display(self) -> str:
@@ -275,6 +281,10 @@ class Catalog:
                 levels=tuple(LEVEL_BY_NAME[lv] for lv in body.get("levels", ())),
                 aliases=tuple(body.get("aliases", ())),
                 sources=tuple(body.get("sources", ())),
+                observed=tuple(
+                    (LEVEL_BY_NAME[lv], str(seen["source"]))
+                    for lv, seen in body.get("observed", {}).items()
+                ),
             )
         self.permissions = MappingProxyType(perms)
         self._perms = perms
@@ -405,16 +415,18 @@ class Catalog:
         return result
 
     def accepts(self, permkey: str, level: Level) -> bool:
-        """Whether ``level`` is a documented level of ``permkey``. NONE is always accepted;
-        so is any level when the levels are unknown or the key is custom. False for an
-        unknown permkey. Real exports carry undocumented levels (REPO_BOOKINGS at FULL):
-        callers report those as warnings, not errors (shared/netsuite/README.md)."""
+        """Whether ``level`` is a documented level of ``permkey`` or one seen in real SDF
+        exports (``observed``: REPO_CUSTOMIZATION at FULL is in 59 real roles though
+        Oracle's table lists VIEW only). NONE is always accepted; so is any level when the
+        levels are unknown or the key is custom. False for an unknown permkey. Callers
+        report a level neither documented nor observed as a warning, not an error
+        (shared/netsuite/README.md)."""
         if level is Level.NONE:
             return True
         info = self.get(permkey)
         if info is None:
             return False
-        return not info.levels or level in info.levels
+        return not info.levels or level in info.levels or level in info.observed_levels
 
     # -- names ---------------------------------------------------------------------------
     def lookup(self, name: str) -> tuple[str, ...]:
