@@ -431,10 +431,23 @@ def test_max_idle_days_uses_the_last_use_or_else_the_creation_date():
     text = policy("  - {id: token-idle, applies_to: tokens, max_idle_days: 90}\n")
     assert run_rules(text, account(token={"last_used": "2026-11-01"})) == ()
     assert rules_of(run_rules(text, account(token={"last_used": "2026-01-02"}))) == ["token-idle"]
-    # never used, created 328 days ago: idle since creation
-    (finding,) = run_rules(text, account())
+    # the login audit was read and never saw it; created 328 days ago: idle since creation
+    (finding,) = run_rules(text, account(login_audit=True))
     assert "no recorded use" in finding.message
-    assert run_rules(text, account(token={"created": "2026-11-01"})) == ()
+    assert run_rules(text, account(token={"created": "2026-11-01"}, login_audit=True)) == ()
+
+
+def test_without_the_login_audit_last_use_is_unknown_said_once_per_rule_not_per_token():
+    text = policy(
+        "  - {id: token-idle, applies_to: tokens, max_idle_days: 90}\n"
+        "  - {id: token-idle-long, applies_to: tokens, max_idle_days: 900}\n"
+    )
+    data = account()
+    data["tokens"].append({**data["tokens"][0], "id": "T2", "name": "second"})
+    findings = run_rules(text, data)
+    assert rules_of(findings) == ["suitelint/no-login-data", "suitelint/no-login-data"]
+    assert all("last use unknown: no login audit in the sources" in f.message for f in findings)
+    assert not any("no recorded use" in f.message for f in findings)
 
 
 # -- selectors ----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from suitelint import __version__
 from suitelint.errors import SuitelintError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Sequence
+    from collections.abc import Callable, Collection, Iterable, Sequence
 
     from suitelint.findings import Report
     from suitelint.runner import CheckOptions
@@ -85,6 +85,14 @@ def _fail(error: SuitelintError) -> NoReturn:
         where = sanitize.line(problem.where) if problem.path else "suitelint"
         typer.echo(f"{where}: {error.kind}: {sanitize.line(problem.message)}", err=True)
     raise typer.Exit(EXIT_ERROR)
+
+
+def _warn(notes: Iterable[str]) -> None:
+    """Warnings about the sources, on stderr, as printable text (names come from files)."""
+    from suitelint.report.printable import printable
+
+    for note in notes:
+        typer.echo(f"suitelint: warning: {printable(note)}", err=True)
 
 
 def use_color(mode: ColorMode, stream: object) -> bool:
@@ -281,6 +289,13 @@ def check(
         "holding the working folder, else the working folder.",
         show_default=False,
     ),
+    date_format: str = typer.Option(
+        None,
+        "--date-format",
+        help="How the CSV exports write dates: the exporting user's NetSuite Date Format, "
+        "e.g. M/D/YYYY or D/M/YYYY. Default: inferred from all the CSV files of the run.",
+        show_default=False,
+    ),
 ) -> None:
     """Check account data against policies; exit 1 on findings at or above --fail-on."""
     from suitelint.config import resolve_config
@@ -297,7 +312,12 @@ def check(
             allow_empty=allow_empty or bool(settings.allow_empty),
             today=parse_date(as_of, "--as-of") if as_of else None,
             base=base,
+            date_format=date_format,
         )
+        if date_format is not None:
+            from suitelint.sources.csv import parse_date_format
+
+            parse_date_format(date_format)  # a usage error before any work
         if not options.sources:
             raise UsageError(
                 "no source given; name an SDF project, a snapshot or a CSV export, or set "
@@ -314,6 +334,7 @@ def check(
             report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
         for notice in report.notices:
             typer.echo(notice, err=True)
+        _warn(report.notes)
         emit_report(report, formats, color)
     except SuitelintError as error:
         _fail(error)
@@ -704,6 +725,13 @@ def export(
         "integrations). Repeatable.",
         show_default=False,
     ),
+    date_format: str = typer.Option(
+        None,
+        "--date-format",
+        help="How the --csv files write dates (the exporting user's NetSuite Date Format, "
+        "e.g. M/D/YYYY). Default: inferred from all of them.",
+        show_default=False,
+    ),
 ) -> None:
     """Export a live account (REST, SuiteQL) to a snapshot file, written atomically.
 
@@ -723,6 +751,7 @@ def export(
         private_key_file=Path(private_key_file) if private_key_file else None,
         timeout=timeout,
         csv=tuple(Path(p) for p in csv or ()),
+        date_format=date_format,
     )
     try:
         if sys.stderr.isatty() and not os.environ.get("SUITELINT_DEBUG"):

@@ -52,6 +52,14 @@ ENGINE_RULES = {
         "no tokens (an SDF project alone has none): it passed without checking anything. "
         "Combine the project with a snapshot of the account to check it.",
     ),
+    "suitelint/no-login-data": (
+        Severity.WARNING,
+        "Idle-token rule could not judge: no login audit in the sources",
+        "A token's last use comes from the login audit trail. Without it a token's last use "
+        "is unknown, which is not the same as never used: the rule judged only tokens whose "
+        "last use a source gives. Add the Login Audit Trail export (or a snapshot from "
+        "'suitelint export') to judge the rest.",
+    ),
     "suitelint/rule-selected-nothing": (
         Severity.WARNING,
         "Rule selected no subject",
@@ -126,6 +134,31 @@ def _no_token_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
         severity=ENGINE_RULES["suitelint/no-token-data"][0],
         message=f"rule {rule.id!r} applies to {subjects}, but the sources hold no tokens: "
         "it checked nothing (add a snapshot of the account to check it)",
+        subject_kind="rule",
+        subject_id=rule.id,
+        subject_name=rule.id,
+        location=rule.location,
+    )
+
+
+def _no_login_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    """An idle-token rule on sources without the login audit cannot tell an unused token
+    from one whose use was not given: say so once, rather than once per token."""
+    from suitelint.policy.assertions.max_idle_days import MaxIdleDays
+
+    if ctx.snapshot.has_login_audit or not ctx.snapshot.tokens:
+        return
+    if not any(isinstance(a, MaxIdleDays) for a in rule.assertions):
+        return
+    unknown = sum(1 for t in ctx.snapshot.tokens if t.last_used is None)
+    if not unknown:
+        return
+    yield Finding(
+        rule_id="suitelint/no-login-data",
+        severity=ENGINE_RULES["suitelint/no-login-data"][0],
+        message=f"rule {rule.id!r}: last use unknown: no login audit in the sources, so "
+        f"{unknown} token(s) could not be judged (add the Login Audit Trail export, or a "
+        "snapshot from 'suitelint export')",
         subject_kind="rule",
         subject_id=rule.id,
         subject_name=rule.id,
@@ -279,7 +312,11 @@ def evaluate(
     ]
     ctx.covered = _coverage(ctx, policy.rules)
     for rule, bound in zip(policy.rules, checks, strict=True):
-        explained = [*_unmatched_references(ctx, rule), *_no_token_data(ctx, rule)]
+        explained = [
+            *_unmatched_references(ctx, rule),
+            *_no_token_data(ctx, rule),
+            *_no_login_data(ctx, rule),
+        ]
         findings.extend(explained)
         subjects = select(ctx, rule)
         # A rule for a kind of role (user-token roles or the others) the account lacks has

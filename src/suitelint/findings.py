@@ -189,6 +189,8 @@ class Report:
     #: SDF project's deploy.xml leaves out (``path: info: message``); the CLI writes them
     #: to stderr
     notices: tuple[str, ...] = ()
+    #: warnings about the sources (what a CSV export could not tell), for stderr
+    notes: tuple[str, ...] = ()
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -183,6 +183,17 @@ class Snapshot(
     integrations: tuple[Integration, ...] = ()
     tokens: tuple[Token, ...] = ()
     custom_objects: tuple[CustomObject, ...] = ()
+    #: whether the sources include the login audit trail, which gives tokens their
+    #: ``last_used``: true when it was read (``export``, a Login Audit Trail CSV); when
+    #: not said, a snapshot in which any token has ``last_used`` counts as having it.
+    #: Without it a token's last use is unknown, not "never".
+    login_audit: bool | None = None
+
+    @property
+    def has_login_audit(self) -> bool:
+        if self.login_audit is not None:
+            return self.login_audit
+        return any(token.last_used is not None for token in self.tokens)
 
     @property
     def is_empty(self) -> bool:

@@ -35,6 +35,8 @@ class CheckOptions:
     today: dt.date | None = None
     #: git ref: report only findings the change since that ref introduces (--base)
     base: str | None = None
+    #: the order of CSV exports' numeric dates (--date-format), else inferred
+    date_format: str | None = None
 
 
 def load_policy_set(
@@ -113,8 +115,9 @@ def evaluate_sources(
     *,
     today: dt.date,
     allow_empty: bool = False,
+    date_format: str | None = None,
 ) -> tuple[Loaded, tuple[Finding, ...]]:
-    loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+    loaded = load_sources(sources, catalog, allow_empty=allow_empty, date_format=date_format)
     findings = evaluate(
         policy, loaded.snapshot, catalog, today, place=lambda found: place_findings(found, loaded)
     )
@@ -146,13 +149,18 @@ def against_base(
 
 
 def load_checked(
-    sources: Sequence[str], refs: Sequence[str], catalog: Catalog, *, allow_empty: bool = False
+    sources: Sequence[str],
+    refs: Sequence[str],
+    catalog: Catalog,
+    *,
+    allow_empty: bool = False,
+    date_format: str | None = None,
 ) -> tuple[Loaded, Policy]:
     """The sources and the policies that judge them. Policy files are read first (their
     errors come first); names in them are resolved once the sources are read, since a
     policy may name a custom record by the display name its SDF XML gives it."""
     docs = [load_policy(ref) for ref in refs]
-    loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+    loaded = load_sources(sources, catalog, allow_empty=allow_empty, date_format=date_format)
     policy = load_policy_set(refs, catalog, loaded.snapshot.custom_objects, docs=docs)
     return loaded, policy
 
@@ -169,7 +177,11 @@ def run_check(options: CheckOptions) -> Report:
     catalog = load_catalog()
     today = options.today or dt.date.today()
     loaded, policy = load_checked(
-        options.sources, options.policies, catalog, allow_empty=options.allow_empty
+        options.sources,
+        options.policies,
+        catalog,
+        allow_empty=options.allow_empty,
+        date_format=options.date_format,
     )
     findings = evaluate_loaded(loaded, policy, catalog, today)
     if options.base is not None:
@@ -191,4 +203,5 @@ def run_check(options: CheckOptions) -> Report:
         as_of=today.isoformat(),
         places=subject_places(findings, loaded),
         notices=tuple(f"{note.where}: info: {note.message}" for note in loaded.notices),
+        notes=loaded.notes,
     )

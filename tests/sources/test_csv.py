@@ -161,10 +161,24 @@ def test_created_dates_in_user_formats(tmp_path: Path, created: str, expected: d
     assert token.created == expected
 
 
-def test_an_ambiguous_date_fails_closed(tmp_path: Path) -> None:
+def test_an_ambiguous_date_nothing_explains_is_read_as_netsuites_default_with_a_warning(
+    tmp_path: Path,
+) -> None:
     text = "Token Name,Application,User,Role,Created\nT,App,U,R,3/1/2025\n"
-    with pytest.raises(SourceError, match=r":2: date '3/1/2025' could be day/month or month/day"):
-        load_csv(write(tmp_path, text))
+    export = read_csv_export(write(tmp_path, text))
+    assert export.snapshot.tokens[0].created == dt.date(2025, 3, 1)
+    (note,) = export.notes
+    assert "'3/1/2025' could be day/month or month/day" in note and "--date-format" in note
+
+
+def test_date_format_override_decides_and_contradictions_fail(tmp_path: Path) -> None:
+    text = "Token Name,Application,User,Role,Created\nT,App,U,R,3/1/2025\n"
+    path = write(tmp_path, text)
+    (token,) = read_csv_export(path, date_format="D/M/YYYY").snapshot.tokens
+    assert token.created == dt.date(2025, 1, 3)
+    late = write(tmp_path, "Token Name,Application,User,Role,Created\nT,A,U,R,3/13/2025\n", "x.csv")
+    with pytest.raises(SourceError, match=r"x.csv:2: date '3/13/2025' is written month-first"):
+        read_csv_export(late, date_format="DD/MM/YYYY")
 
 
 def test_duplicate_token_names_need_internal_ids(tmp_path: Path) -> None:

@@ -54,6 +54,8 @@ class ExportRequest:
     private_key_file: Path | None = None
     timeout: float = 120.0
     csv: tuple[Path, ...] = ()
+    #: the order of the CSV exports' numeric dates (--date-format), else inferred
+    date_format: str | None = None
 
 
 def run_export(
@@ -79,7 +81,7 @@ def run_export(
     else:
         creds = ClientCredentials.from_env(env, request.private_key_file)
         auth = ClientCredentialsAuth(creds, token_url_for(base_url), timeout=request.timeout)
-    csv_parts = _load_csv(request.csv)  # bad CSV fails before the export starts
+    csv_parts = _load_csv(request.csv, request.date_format)  # bad CSV fails before any request
     client = SuiteQLClient(
         ClientConfig(base_url=base_url, timeout=request.timeout),
         auth,
@@ -108,9 +110,10 @@ def run_export(
     return dataclasses.replace(result, snapshot=snapshot, notes=tuple(notes))
 
 
-def _load_csv(paths: Sequence[Path]) -> list[tuple[str, CsvExport]]:
+def _load_csv(paths: Sequence[Path], date_format: str | None) -> list[tuple[str, CsvExport]]:
     if not paths:
         return []
-    from suitelint.sources.csv import read_csv_export
+    from suitelint.sources.csv import read_csv_exports
 
-    return [(str(path), read_csv_export(path)) for path in paths]
+    exports = read_csv_exports(paths, date_format=date_format)
+    return [(export.path, export) for export in exports]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, Problems, SourceError
@@ -18,17 +19,31 @@ from suitelint.model import Snapshot
 from suitelint.sources.snapshot import Locator, is_snapshot_path, load_snapshot
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
 
+if TYPE_CHECKING:
+    from suitelint.sources.csv import CsvExport
+
+
+class Locates(Protocol):
+    """Finds a subject's file and line in one kind of source."""
+
+    @property
+    def path(self) -> str: ...
+
+    def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
     """The merged, validated snapshot, and how to find its subjects in their files."""
 
     snapshot: Snapshot
-    locators: tuple[Locator, ...]
+    locators: tuple[Locates, ...]
     labels: tuple[str, ...]
     #: what the user should know about how the sources were read (info level), e.g. the
     #: objects an SDF project's deploy.xml leaves out
     notices: tuple[Problem, ...] = ()
+    #: warnings about the sources (e.g. what a CSV export could not tell)
+    notes: tuple[str, ...] = ()
 
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location | None:
         for locator in self.locators:
@@ -66,30 +81,74 @@ def read_one(path: Path) -> tuple[Snapshot, Locator | None, tuple[Problem, ...]]
     )
 
 
-def load_sources(paths: Sequence[str], catalog: Catalog, *, allow_empty: bool = False) -> Loaded:
-    """Load, merge and validate sources; fail closed on an empty account."""
+def _is_csv(raw: str) -> bool:
+    path = Path(raw)
+    return path.suffix.lower() == ".csv" and not path.is_dir()
+
+
+def load_sources(
+    paths: Sequence[str],
+    catalog: Catalog,
+    *,
+    allow_empty: bool = False,
+    date_format: str | None = None,
+) -> Loaded:
+    """Load, merge and validate sources; fail closed on an empty account.
+
+    CSV exports are read together (one date format for the run, every row problem at
+    once); role-permission exports merge like any source, and the other layouts are
+    then joined by name to what the sources hold (:func:`suitelint.sources.csv.combine`).
+    ``date_format`` (``--date-format``) fixes the order of the CSV files' numeric dates.
+    """
     if not paths:
         raise SourceError("no source given; name an SDF project, a snapshot or a CSV export", "")
     parts: list[tuple[str, Snapshot]] = []
-    locators: list[Locator] = []
+    locators: list[Locates] = []
     notices: list[Problem] = []
+    notes: tuple[str, ...] = ()
     problems = Problems()  # sources are independent: every broken one is reported at once
+    csv_paths = [raw for raw in paths if _is_csv(raw)]
+    exports: dict[str, CsvExport] = {}
+    if csv_paths:
+        from suitelint.sources.csv import read_csv_exports
+
+        with problems.collect():  # one run's CSV files together: one date format
+            exports = dict(
+                zip(
+                    csv_paths,
+                    read_csv_exports([Path(p) for p in csv_paths], date_format=date_format),
+                    strict=True,
+                )
+            )
     for raw in paths:
+        if _is_csv(raw):
+            if raw in exports and exports[raw].kind == "role-permissions":
+                parts.append((raw, exports[raw].snapshot))
+            continue
         with problems.collect():
-            snapshot, locator, notes = read_one(Path(raw))
+            snapshot, locator, read_notes = read_one(Path(raw))
             parts.append((raw, snapshot))
-            notices.extend(notes)
+            notices.extend(read_notes)
             if locator is not None:
                 locators.append(locator)
     problems.raise_if_any(SourceError)
     if len(parts) == 1:
         merged = parts[0][1]
-    else:
+    elif parts:
         from suitelint.sources.merge import merge_snapshots
 
         merged = merge_snapshots(parts)
+    else:
+        merged = Snapshot()
+    if exports:
+        from suitelint.sources.csv import combine
+
+        others = [e for e in exports.values() if e.kind != "role-permissions"]
+        combined = combine(merged, others)
+        merged, notes = combined.snapshot, combined.notes
+        locators.append(combined.locator)
     merged = add_standard_roles(merged, catalog)
-    loaded = Loaded(merged, tuple(locators), tuple(paths), tuple(notices))
+    loaded = Loaded(merged, tuple(locators), tuple(paths), tuple(notices), notes)
     validate_snapshot(merged, catalog, loaded.locate)
     if merged.is_empty and not allow_empty:
         raise SourceError(

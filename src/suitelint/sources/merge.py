@@ -102,7 +102,16 @@ def merge_snapshots(parts: Sequence[tuple[str, Snapshot]]) -> Snapshot:
         integrations=integrations.values(),
         tokens=tokens.values(),
         custom_objects=customs.values(),
+        login_audit=_login_audit(parts),
     )
+
+
+def _login_audit(parts: Sequence[tuple[str, Snapshot]]) -> bool | None:
+    """The login audit is in the sources when any of them holds it."""
+    said = [snapshot.has_login_audit for _, snapshot in parts if snapshot.login_audit is not None]
+    if any(snapshot.has_login_audit for _, snapshot in parts):
+        return True
+    return False if said else None
 
 
 # --- generic matching -------------------------------------------------------------------

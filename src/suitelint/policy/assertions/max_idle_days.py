@@ -6,8 +6,10 @@ max_idle_days: 90
 ```
 
 A token last used (login audit trail) more than this many days before the run's date is a
-finding. A token with no recorded use is a finding once it is older than the limit, or
-when its creation date is unknown: no recorded use never passes for long.
+finding. When the sources include the login audit, a token with no recorded use is a
+finding once it is older than the limit, or when its creation date is unknown: no
+recorded use never passes for long. When they do not, a token's last use is unknown, not
+never: the rule says so once (``suitelint/no-login-data``) instead of once per token.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class MaxIdleDays:
         token = em.subject
         assert isinstance(token, Token), "compile accepts max_idle_days on tokens only"
         ctx = em.ctx
+        if token.last_used is None and not ctx.snapshot.has_login_audit:
+            return  # unknown, not never: said once for the rule (engine: no-login-data)
         if token.last_used is not None:
             idle = ctx.days_since(token.last_used)
             if idle > self.days:
