@@ -315,12 +315,50 @@ _FALSE = {"f", "false", "0", "n", "no", "", "not_required", "notrequired"}
 
 
 def _flag(row: Row, column: str, where: str) -> bool:
-    value = row.get(column, "").strip().lower()
+    value = (row.get(column) or "").strip().lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
     raise SourceError(f"{where}: column {column} has {value!r}; expected T or F")
+
+
+#: values seen in unverified columns (suiteql-and-rest.md §3.1) that still mean a flag
+_TRUE_UNVERIFIED = _TRUE | {"on", "enabled"}
+_FALSE_UNVERIFIED = _FALSE | {"off", "none", "disabled", "not required"}
+
+
+class Unverified:
+    """Tolerant decoding of columns whose names or values no source confirms (role flags,
+    integration state, employeeempperms): a value that cannot be read leaves the field
+    unknown, at its default, and is reported once per column and value, naming both;
+    it never fails the export."""
+
+    def __init__(self, notes: list[str]) -> None:
+        self.notes = notes
+        self.seen: dict[tuple[str, str], tuple[str, list[str]]] = {}
+
+    def unexpected(self, column: str, value: str, subject: str, result: str) -> None:
+        self.seen.setdefault((column, value), (result, []))[1].append(subject)
+
+    def flag(self, row: Row, column: str, subject: str, field: str) -> bool:
+        value = (row.get(column) or "").strip()
+        if value.lower() in _TRUE_UNVERIFIED:
+            return True
+        if value.lower() not in _FALSE_UNVERIFIED:
+            self.unexpected(column, value, subject, f"{field} is left unknown (false)")
+        return False
+
+    def flush(self) -> None:
+        for (column, value), (result, subjects) in self.seen.items():
+            shown = ", ".join(subjects[:3])
+            if len(subjects) > 3:
+                shown += f" and {len(subjects) - 3} more"
+            self.notes.append(
+                f"column {column} has the unexpected value {value!r} ({shown}); {result}; "
+                "check it in the NetSuite UI"
+            )
+        self.seen.clear()
 
 
 def _level(value: str, where: str) -> LevelName:
@@ -383,10 +421,13 @@ def permission_ranges(counts: Sequence[Row], max_rows: int) -> list[tuple[str, s
     _require_columns(counts, ("role", "n"), "rolepermissions counts")
     parsed: list[tuple[int, int]] = []
     for row in counts:
-        text = row["role"].strip()
+        text = (row.get("role") or "").strip()
         if not text.isdigit():
             raise SourceError(f"rolepermissions: role id {text!r} is not numeric")
-        parsed.append((int(text), int(row["n"] or 0)))
+        rows = (row.get("n") or "0").strip()
+        if not rows.isdigit():
+            raise SourceError(f"rolepermissions: role {text} counts {rows!r} rows")
+        parsed.append((int(text), int(rows)))
     parsed.sort()
     ranges: list[tuple[str, str, int]] = []
     low: int | None = None
@@ -405,20 +446,28 @@ def permission_ranges(counts: Sequence[Row], max_rows: int) -> list[tuple[str, s
     return ranges
 
 
-def _global_query(probe: Sequence[Row], chosen: dict[str, str]) -> Query | None:
-    """Pick the employeeempperms columns from a probe row; ``chosen`` receives them."""
+def _global_query(
+    probe: Sequence[Row], chosen: dict[str, str], notes: list[str] | None = None
+) -> Query | None:
+    """Pick the employeeempperms columns from a probe row; ``chosen`` receives them. The
+    columns are unverified (§A4): when they cannot be told, a note says users carry no
+    global permissions, and the export goes on."""
     if not probe:
         return None
-    columns = set(probe[0])
+    columns = set().union(*probe)
     for name, candidates in _GLOBAL_COLUMNS.items():
         found = next((c for c in candidates if c in columns), None)
         if found is None:
-            raise SourceError(
-                "employeeempperms: cannot tell which column holds the "
-                f"{name} (looked for {', '.join(candidates)}; got {', '.join(sorted(columns))})"
-            )
+            if notes is not None:
+                notes.append(
+                    "employeeempperms: cannot tell which column holds the "
+                    f"{name} (looked for {', '.join(candidates)}; got "
+                    f"{', '.join(sorted(columns))}); users carry no global permissions"
+                )
+            chosen.clear()
+            return None
         chosen[name] = found
-    return Query("global", SQL_GLOBAL.format(**chosen))
+    return Query("global", SQL_GLOBAL.format(**chosen), optional=True)
 
 
 def export_account(
@@ -441,6 +490,7 @@ def export_account(
     )
 
     global_columns: dict[str, str] = {}
+    early_notes: list[str] = []
 
     def followup(key: str, rows: list[Row]) -> Sequence[Query]:
         if key == "counts":
@@ -455,7 +505,7 @@ def export_account(
                 for low, high, total in permission_ranges(rows, max_query_rows)
             ]
         if key == "global-probe":
-            query = _global_query(rows, global_columns)
+            query = _global_query(rows, global_columns, early_notes)
             return [query] if query else []
         return []
 
@@ -482,7 +532,7 @@ def export_account(
         Query("last-used", SQL_LAST_USED, optional=True),
     ]
     results = runner.run(initial, followup)
-    notes: list[str] = []
+    notes: list[str] = list(early_notes)
     snapshot = build_snapshot(results, notes, global_columns)
     account_record = Account(
         id=account,
@@ -556,6 +606,7 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
     # NetSuite leaves null columns out of an item: look at every row.
     columns: set[str] = set().union(*rows) if rows else set()
     flag_columns: dict[str, str | None] = {}
+    unverified = Unverified(notes)
     for attr, candidates in _ROLE_FLAGS.items():
         found = next((c for c in candidates if c in columns), None)
         flag_columns[attr] = found
@@ -566,26 +617,27 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
             )
     roles: list[Role] = []
     for row in rows:
-        role_id = _id(row["id"], "role")
+        role_id = _id(row.get("id") or "", "role")
         where = f"role {role_id}"
         flags = {
-            attr: _flag(row, column, where) if column else False
+            attr: unverified.flag(row, column, where, attr) if column else False
             for attr, column in flag_columns.items()
         }
         roles.append(
             Role(
                 id=role_id,
-                name=row["name"].strip() or role_id,
-                scriptid=row.get("scriptid", "").strip() or None,
+                name=(row.get("name") or "").strip() or role_id,
+                scriptid=(row.get("scriptid") or "").strip() or None,
                 inactive=_flag(row, "isinactive", where) if "isinactive" in row else False,
-                center_type=row.get("centertype", "").strip() or None,
-                subsidiary_option=row.get("subsidiaryoption", "").strip() or None,
+                center_type=(row.get("centertype") or "").strip() or None,
+                subsidiary_option=(row.get("subsidiaryoption") or "").strip() or None,
                 permissions=tuple(sorted(permissions.pop(role_id, ()), key=_PERMKEY)),
                 web_services_only=flags["web_services_only"],
                 two_factor_required=flags["two_factor_required"],
                 core_admin=flags["core_admin"],
             )
         )
+    unverified.flush()
     if permissions:
         unknown = ", ".join(sorted(permissions, key=id_order)[:5])
         raise SourceError(f"rolepermissions name roles the role query did not return: {unknown}")
@@ -607,7 +659,8 @@ def _build_users(
     _require_columns(links, ("entity", "role"), "employee roles")
     roles_of: dict[str, set[str]] = {}
     for row in links:
-        roles_of.setdefault(row["entity"].strip(), set()).add(_id(row["role"], "employee roles"))
+        entity = _id(row.get("entity") or "", "employee roles")
+        roles_of.setdefault(entity, set()).add(_id(row.get("role") or "", "employee roles"))
     global_rows = results.get("global")
     probe = results.get("global-probe")
     if isinstance(probe, QueryError):
@@ -616,24 +669,46 @@ def _build_users(
             f"Global Permissions feature is off ({probe}); users carry none"
         )
     perms_of: dict[str, list[Permission]] = {}
-    if isinstance(global_rows, list) and global_rows:
+    if isinstance(global_rows, QueryError):
+        notes.append(
+            f"global permissions (employeeempperms) could not be read ({global_rows}); "
+            "users carry none"
+        )
+    elif global_rows and global_columns:
         employee, permkey, level = (global_columns[k] for k in ("employee", "permkey", "level"))
-        _require_columns(global_rows, (employee, permkey, level), "employeeempperms")
+        unverified = Unverified(notes)
         for row in global_rows:
-            where = f"employeeempperms employee {row[employee]}"
-            perms_of.setdefault(row[employee].strip(), []).append(
-                Permission(permkey=_id(row[permkey], where), level=_level(row[level], where))
-            )
+            who = (row.get(employee) or "").strip()
+            key = (row.get(permkey) or "").strip()
+            raw_level = (row.get(level) or "").strip()
+            subject = f"employee {who or '?'}"
+            if not who or not key:
+                unverified.unexpected(
+                    employee if not who else permkey,
+                    "",
+                    subject,
+                    "the global permission is left out",
+                )
+                continue
+            try:
+                parsed = _level(raw_level, subject)
+            except SourceError:
+                unverified.unexpected(
+                    level, raw_level, f"{subject} {key}", "the global permission is left out"
+                )
+                continue
+            perms_of.setdefault(who, []).append(Permission(permkey=key, level=parsed))
+        unverified.flush()
     users: list[User] = []
     ids: set[str] = set()
     for row in rows:
-        user_id = _id(row["id"], "employee")
+        user_id = _id(row.get("id") or "", "employee")
         ids.add(user_id)
         users.append(
             User(
                 id=user_id,
-                name=row["entityid"].strip() or user_id,
-                email=row.get("email", "").strip() or None,
+                name=(row.get("entityid") or "").strip() or user_id,
+                email=(row.get("email") or "").strip() or None,
                 inactive=_flag(row, "isinactive", f"employee {user_id}")
                 if "isinactive" in row
                 else False,
@@ -644,13 +719,21 @@ def _build_users(
     return users, ids
 
 
-def _integration_state(value: str, where: str) -> str:
+_ENABLED = {"enabled", "enable", "active", "t", "true", "1", ""}
+_BLOCKED = {"blocked", "block", "disabled", "inactive", "f", "false", "0"}
+
+
+def _integration_state(value: str, where: str, unverified: Unverified) -> str:
+    """``integration.state`` as SuiteQL gives it: a label or a raw key (``ENABLED``,
+    ``STATE_BLOCKED``...); its values are unverified (§A2), so an unknown one is a note."""
     text = value.strip().lower()
-    if text in ("enabled", "enable", "active", "t", "true", "1", ""):
+    bare = re.sub(r"^(integration_?)?state_?", "", text)
+    if text in _ENABLED or bare in _ENABLED:
         return "enabled"
-    if text in ("blocked", "block", "disabled", "inactive", "f", "false", "0"):
+    if text in _BLOCKED or bare in _BLOCKED:
         return "blocked"
-    raise SourceError(f"{where}: state {value!r}; expected Enabled or Blocked")
+    unverified.unexpected("state", value, where, "the state is left as enabled")
+    return "enabled"
 
 
 def _build_integrations(results: Mapping[str, Outcome], notes: list[str]) -> dict[str, Integration]:
@@ -661,16 +744,20 @@ def _build_integrations(results: Mapping[str, Outcome], notes: list[str]) -> dic
             f"{outcome}); integrations are named from their tokens only"
         )
         return {}
-    _require_columns(outcome, ("id", "name"), "integration")
+    _require_columns(outcome, ("id",), "integration")
     found: dict[str, Integration] = {}
+    unverified = Unverified(notes)
     for row in outcome:
-        integration_id = _id(row["id"], "integration")
+        integration_id = _id(row.get("id") or "", "integration")
         found[integration_id] = Integration(
             id=integration_id,
-            name=row["name"].strip() or integration_id,
-            application_id=row.get("applicationid", "").strip() or None,
-            state=_integration_state(row.get("state", ""), f"integration {integration_id}"),  # type: ignore[arg-type]
+            name=(row.get("name") or "").strip() or integration_id,
+            application_id=(row.get("applicationid") or "").strip() or None,
+            state=_integration_state(  # type: ignore[arg-type]
+                row.get("state") or "", f"integration {integration_id}", unverified
+            ),
         )
+    unverified.flush()
     return found
 
 
@@ -691,22 +778,22 @@ def _build_tokens(
         )
     else:
         for row in usage or []:
-            last_used[row.get("name", "")] = _date(row.get("lastused", ""), "loginaudit")
+            last_used[row.get("name") or ""] = _date(row.get("lastused") or "", "loginaudit")
     name_counts: dict[str, int] = {}
     for row in rows:
-        name = row.get("name", "").strip()
+        name = (row.get("name") or "").strip()
         name_counts[name] = name_counts.get(name, 0) + 1
     tokens: list[Token] = []
     extra_users: dict[str, User] = {}
     extra_integrations: dict[str, Integration] = {}
     for row in rows:
-        token_id = _id(row["id"], "oauthtoken")
+        token_id = _id(row.get("id") or "", "oauthtoken")
         where = f"oauthtoken {token_id}"
-        name = row.get("name", "").strip()
-        user = _id(row["entity"], where)
-        integration = row.get("integration", "").strip() or None
+        name = (row.get("name") or "").strip()
+        user = _id(row.get("entity") or "", f"{where} entity")
+        integration = (row.get("integration") or "").strip() or None
         if user not in user_ids and user not in extra_users:
-            extra_users[user] = User(id=user, name=row.get("entityname", "").strip() or user)
+            extra_users[user] = User(id=user, name=(row.get("entityname") or "").strip() or user)
             notes.append(
                 f"token {name or token_id!r} acts as entity {user}, which has no employee login "
                 "access; added as a user without roles"
@@ -717,7 +804,7 @@ def _build_tokens(
             and integration not in extra_integrations
         ):
             extra_integrations[integration] = Integration(
-                id=integration, name=row.get("integrationname", "").strip() or integration
+                id=integration, name=(row.get("integrationname") or "").strip() or integration
             )
         used: dt.date | None = None
         if name and name in last_used:
@@ -732,12 +819,12 @@ def _build_tokens(
             Token(
                 id=token_id,
                 user=user,
-                role=_id(row["role"], where),
+                role=_id(row.get("role") or "", f"{where} role"),
                 type="tba",
                 name=name or None,
                 integration=integration,
                 inactive=_flag(row, "binactive", where) or _flag(row, "brevoked", where),
-                created=_date(row.get("created", ""), where),
+                created=_date(row.get("created") or "", where),
                 last_used=used,
             )
         )
