@@ -88,11 +88,11 @@ def _fail(error: SuitelintError) -> NoReturn:
 
 
 def _warn(notes: Iterable[str]) -> None:
-    """Warnings about the sources, on stderr, as printable text (names come from files)."""
-    from suitelint.report.printable import printable
+    """Warnings about the sources, on stderr, one line each (names come from files)."""
+    from suitelint import sanitize
 
     for note in notes:
-        typer.echo(f"suitelint: warning: {printable(note)}", err=True)
+        typer.echo(f"suitelint: warning: {sanitize.line(note)}", err=True)
 
 
 def use_color(mode: ColorMode, stream: object) -> bool:
