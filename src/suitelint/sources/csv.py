@@ -34,12 +34,13 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 
+from suitelint import errors
 from suitelint.errors import Problem, SourceError, UsageError
 from suitelint.findings import Location
 from suitelint.fsutil import read_input
@@ -59,8 +60,6 @@ from suitelint.model import (
 log = logging.getLogger(__name__)
 
 MAX_CSV_BYTES = 256 * 1024 * 1024
-#: problems reported per run before the rest are summarised
-MAX_PROBLEMS = 50
 
 Kind = Literal[
     "role-permissions",
@@ -270,27 +269,12 @@ class _RowProblem(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
-class Problems:
-    """Every problem of a run, each at its file and line, raised together at the end."""
+class Problems(errors.Problems):
+    """:class:`suitelint.errors.Problems` (every problem of the run, sorted by place and
+    capped), with rows added by file and line."""
 
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, path: str, message: str, line: int | None = None) -> None:
-        self.items.append(Problem(path, message, line))
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        shown = self.items[:MAX_PROBLEMS]
-        if len(self.items) > MAX_PROBLEMS:
-            shown.append(
-                Problem(
-                    shown[-1].path,
-                    f"... and {len(self.items) - MAX_PROBLEMS} more problems",
-                )
-            )
-        raise SourceError("", problems=shown)
+    def row(self, path: str, message: str, line: int | None = None) -> None:
+        self.add(Problem(path, message, line), SourceError)
 
 
 # --- reading the table ------------------------------------------------------------------
@@ -670,7 +654,7 @@ def _order_of_run(
     for table in tables:
         own = evidence[table.path]
         if own.day_first is not None and own.month_first is not None:
-            problems.add(
+            problems.row(
                 table.path,
                 f"dates are written day first (line {own.day_first}) and month first (line "
                 f"{own.month_first}) in one file; export it again, or pass --date-format",
@@ -753,7 +737,7 @@ def _rows_of(table: Table, problems: Problems, build: Callable[[_Row], None]) ->
         try:
             build(row)
         except _RowProblem as problem:
-            problems.add(table.path, problem.message, row.line)
+            problems.row(table.path, problem.message, row.line)
 
 
 def _role_permissions(table: Table, problems: Problems) -> CsvExport:
@@ -1055,10 +1039,10 @@ def read_csv_exports(paths: Sequence[Path], *, date_format: str | None = None) -
         try:
             tables.append(read_table(path))
         except SourceError as error:
-            problems.items.extend(error.problems)
+            problems.extend(error)
     orders = _order_of_run(tables, override, date_format is not None, problems)
     exports = [build_export(t, orders[t.path], problems) for t in tables]
-    problems.raise_if_any()
+    problems.raise_if_any(SourceError)
     return exports
 
 
@@ -1199,7 +1183,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
                     names.find(row.name)
                 )
             except _RowProblem as problem:
-                problems.add(part.path, problem.message, row.line)
+                problems.row(part.path, problem.message, row.line)
                 continue
             if found is None:
                 added = msgspec.structs.replace(row, path=None, line=None) if account else row
@@ -1218,7 +1202,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
                     and base_integration.application_id.casefold()
                     != (row.application_id.casefold())
                 ):
-                    problems.add(
+                    problems.row(
                         part.path,
                         f"integration {row.name!r} has application id {row.application_id!r} "
                         f"here and {base_integration.application_id!r} in another source",
@@ -1246,7 +1230,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
                 if found is None and user.email:
                     found = user_names.find(user.email)
             except _RowProblem as problem:
-                problems.add(part.path, problem.message, line)
+                problems.row(part.path, problem.message, line)
                 continue
             if found is None:
                 users[candidate.id] = candidate
@@ -1262,7 +1246,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
                     if base_user.inactive != candidate.inactive
                     else f"roles {sorted(base_user.roles)} vs {sorted(candidate.roles)}"
                 )
-                problems.add(
+                problems.row(
                     part.path,
                     f"user {user.name!r} is described differently by another source: {what}; "
                     "a conflict between sources is not resolved silently",
@@ -1311,7 +1295,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
                         integrations[app] = Integration(id=app, name=app)
                         places[("integrations", app)] = (part.path, line)
             except _RowProblem as problem:
-                problems.add(part.path, problem.message, line)
+                problems.row(part.path, problem.message, line)
                 continue
             resolved_token = msgspec.structs.replace(
                 token, role=role_ids[0], user=user_id, integration=app
@@ -1320,7 +1304,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
             if key in exported:
                 continue  # the API (or a snapshot) has it already
             if token.id in by_id:
-                problems.add(
+                problems.row(
                     part.path,
                     f"token id {token.id!r} is already in another source as "
                     f"{by_id[token.id].label!r}",
@@ -1348,7 +1332,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
             login_audit = True
     if audits:
         tokens = _last_use(tokens, integrations, audits, notes)
-    problems.raise_if_any()
+    problems.raise_if_any(SourceError)
     snapshot = msgspec.structs.replace(
         base,
         users=tuple(users.values()),
