@@ -693,7 +693,11 @@ def export(
         show_default=False,
     ),
     output: str = typer.Option(
-        ..., "--output", "-o", help="Snapshot file to write (.json or .yaml).", show_default=False
+        None,
+        "--output",
+        "-o",
+        help="Snapshot file to write (.json or .yaml). Required unless --probe.",
+        show_default=False,
     ),
     sandbox: bool = typer.Option(False, "--sandbox", help="The account is a sandbox (_SB<n>)."),
     auth: AuthMode = typer.Option(
@@ -717,7 +721,22 @@ def export(
         help="REST base URL (default https://<account>.suitetalk.api.netsuite.com).",
         show_default=False,
     ),
-    timeout: float = typer.Option(120.0, "--timeout", help="Seconds to wait for each page."),
+    timeout: float = typer.Option(
+        120.0, "--timeout", help="Seconds to wait for each attempt at a page."
+    ),
+    deadline: float = typer.Option(
+        None,
+        "--deadline",
+        help="Seconds the whole export may take, retries and waits included; past it the "
+        "export stops with an error and writes nothing. Default: no limit.",
+        show_default=False,
+    ),
+    probe: bool = typer.Option(
+        False,
+        "--probe",
+        help="Check the connection, the credentials and what each query can see; print "
+        "it and write nothing. Exit 2 when the export would fail.",
+    ),
     csv: list[str] = typer.Option(
         None,
         "--csv",
@@ -739,11 +758,11 @@ def export(
     """
     from pathlib import Path
 
-    from suitelint.netsuite.run import ExportRequest, run_export
+    from suitelint.netsuite.run import ExportRequest, run_export, run_probe
 
     request = ExportRequest(
         account=account,
-        output=Path(output),
+        output=Path(output or ""),
         sandbox=sandbox,
         auth="tba" if auth is AuthMode.tba else "client-credentials",
         concurrency=concurrency,
@@ -752,7 +771,20 @@ def export(
         timeout=timeout,
         csv=tuple(Path(p) for p in csv or ()),
         date_format=date_format,
+        deadline=deadline,
     )
+    if probe:
+        try:
+            found = run_probe(request, os.environ)
+        except SuitelintError as error:
+            _fail(error)
+        from suitelint import sanitize
+
+        for line in found.lines:
+            typer.echo(sanitize.line(line))
+        raise typer.Exit(EXIT_OK if found.ok else EXIT_ERROR)
+    if not output:
+        _fail(UsageError("-o/--output is required (the snapshot file to write), unless --probe"))
     try:
         if sys.stderr.isatty() and not os.environ.get("SUITELINT_DEBUG"):
             from rich.console import Console

@@ -75,6 +75,13 @@ class ClientConfig:
     max_retries: int = 8
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
+    #: ``time.monotonic()`` by which every request, retry and wait must be over
+    #: (``--deadline``); ``None``: no overall limit
+    deadline: float | None = None
+
+
+class DeadlineExceeded(QueryError):
+    """The export ran past ``--deadline``: no new request, retry or wait is started."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +246,18 @@ class SuiteQLClient:
         built from server answers)."""
         return scrub(text, self.auth.secrets())
 
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (``None``: no deadline)."""
+        if self.config.deadline is None:
+            return None
+        return self.config.deadline - time.monotonic()
+
+    def _check_deadline(self) -> float | None:
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise DeadlineExceeded("the deadline passed", self.url)
+        return left
+
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2.0**attempt)
         return float(ceiling * self._rng())  # "full jitter"
@@ -294,6 +313,10 @@ class SuiteQLClient:
         while True:
             delay: float | None
             why: str
+            left = self._check_deadline()
+            connect, read = self.config.connect_timeout, self.config.timeout
+            if left is not None:  # no request outlives the deadline
+                connect, read = min(connect, left), min(read, left)
             try:
                 response = self._session().post(
                     self.url,
@@ -301,7 +324,7 @@ class SuiteQLClient:
                     json={"q": sql},
                     headers={"Prefer": "transient", "Accept": "application/json"},
                     auth=self.auth,
-                    timeout=(self.config.connect_timeout, self.config.timeout),
+                    timeout=(connect, read),
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 delay, why = self._backoff(attempt), type(exc).__name__
@@ -350,6 +373,9 @@ class SuiteQLClient:
                     f"gave up after {attempt + 1} attempts; last failure: {why}",
                     self.url,
                 )
+            left = self._check_deadline()
+            if left is not None and delay >= left:
+                raise DeadlineExceeded(f"the deadline passes before a retry ({why})", self.url)
             attempt += 1
             self.retries += 1
             log.info("SuiteQL %s; retry %d in %.2f s", why, attempt, delay)

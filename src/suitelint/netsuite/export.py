@@ -54,6 +54,7 @@ from suitelint.model import (
 from suitelint.netsuite.client import (
     MAX_PAGE_SIZE,
     MAX_QUERY_ROWS,
+    DeadlineExceeded,
     Page,
     QueryError,
     Row,
@@ -219,7 +220,11 @@ class Runner:
             for query in initial:
                 start(query)
             while pending:
-                future = finished.get()
+                left = self.client.remaining()
+                try:
+                    future = finished.get(timeout=None if left is None else max(left, 0.0))
+                except queue.Empty:
+                    raise DeadlineExceeded("the deadline passed", self.client.url) from None
                 state, offset = pending.pop(future)
                 if state.failed:
                     continue
@@ -564,6 +569,8 @@ def build_snapshot(
         users=tuple(sorted(users, key=lambda u: id_order(u.id))),
         integrations=tuple(sorted(integrations.values(), key=lambda i: id_order(i.id))),
         tokens=tuple(sorted(tokens, key=lambda t: id_order(t.id))),
+        # the login audit was read: a token without a date was not seen in it
+        login_audit=not isinstance(results.get("last-used"), QueryError),
     )
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from suitelint.errors import UsageError
+from suitelint.errors import SourceError, UsageError
 from suitelint.netsuite.auth import (
     AuthKind,
     ClientCredentials,
@@ -22,6 +23,7 @@ from suitelint.netsuite.auth import (
 )
 from suitelint.netsuite.client import (
     ClientConfig,
+    DeadlineExceeded,
     SuiteQLClient,
     base_url_for,
     check_base_url,
@@ -38,6 +40,7 @@ from suitelint.netsuite.export import (
 )
 
 if TYPE_CHECKING:
+    from suitelint.netsuite.probe import ProbeResult
     from suitelint.sources.csv import CsvExport
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,8 @@ class ExportRequest:
     csv: tuple[Path, ...] = ()
     #: the order of the CSV exports' numeric dates (--date-format), else inferred
     date_format: str | None = None
+    #: seconds the whole export may take (--deadline), retries and waits included
+    deadline: float | None = None
 
 
 def run_export(
@@ -70,20 +75,18 @@ def run_export(
         raise UsageError(f"--concurrency must be 1..{MAX_CONCURRENCY}")
     if request.timeout <= 0:
         raise UsageError("--timeout must be positive")
+    if request.deadline is not None and request.deadline <= 0:
+        raise UsageError("--deadline must be positive")
     if request.private_key_file is not None and request.auth != "client-credentials":
         raise UsageError("--private-key-file is for --auth client-credentials")
     realm, environment = normalise_account(request.account, request.sandbox)
     base_url = check_base_url(request.base_url or base_url_for(realm))
     # Credentials are read before any network traffic, so a missing one fails fast.
-    auth: TbaAuth | ClientCredentialsAuth
-    if request.auth == "tba":
-        auth = TbaAuth(TbaCredentials.from_env(env), realm)
-    else:
-        creds = ClientCredentials.from_env(env, request.private_key_file)
-        auth = ClientCredentialsAuth(creds, token_url_for(base_url), timeout=request.timeout)
+    auth = _auth(request, env, realm, base_url)
     csv_parts = _load_csv(request.csv, request.date_format)  # bad CSV fails before any request
+    deadline = None if request.deadline is None else time.monotonic() + request.deadline
     client = SuiteQLClient(
-        ClientConfig(base_url=base_url, timeout=request.timeout),
+        ClientConfig(base_url=base_url, timeout=request.timeout, deadline=deadline),
         auth,
         pool_size=request.concurrency,
     )
@@ -91,14 +94,21 @@ def run_export(
         result = export_account(
             client, realm, environment, concurrency=request.concurrency, progress=progress
         )
+    except DeadlineExceeded:
+        raise SourceError(
+            f"the export did not finish within --deadline {request.deadline:g} s; nothing "
+            "was written (raise --deadline, or --concurrency if the account allows it)",
+            base_url,
+        ) from None
     finally:
         client.close()
     snapshot = result.snapshot
     notes = list(result.notes)
     if csv_parts:
-        from suitelint.sources.csv import merge_into_account
+        from suitelint.sources.csv import into_account
 
-        snapshot = merge_into_account(snapshot, csv_parts)
+        snapshot, csv_notes = into_account(snapshot, csv_parts)
+        notes.extend(csv_notes)
     # Say what the API could not give, unless a CSV export of that list was given.
     kinds = {part.kind for _, part in csv_parts}
     integration_gap, m2m_gap = GAPS
@@ -108,6 +118,41 @@ def run_export(
         notes.append(m2m_gap)
     write_snapshot(snapshot, request.output)
     return dataclasses.replace(result, snapshot=snapshot, notes=tuple(notes))
+
+
+def _auth(
+    request: ExportRequest, env: Mapping[str, str], realm: str, base_url: str
+) -> TbaAuth | ClientCredentialsAuth:
+    if request.auth == "tba":
+        return TbaAuth(TbaCredentials.from_env(env), realm)
+    creds = ClientCredentials.from_env(env, request.private_key_file)
+    return ClientCredentialsAuth(creds, token_url_for(base_url), timeout=request.timeout)
+
+
+def run_probe(request: ExportRequest, env: Mapping[str, str]) -> ProbeResult:
+    """``export --probe``: connection, credentials and one row of every query; nothing is
+    written. Transient failures are retried twice, not eight times."""
+    from suitelint.netsuite.probe import probe
+
+    if request.private_key_file is not None and request.auth != "client-credentials":
+        raise UsageError("--private-key-file is for --auth client-credentials")
+    realm, _ = normalise_account(request.account, request.sandbox)
+    base_url = check_base_url(request.base_url or base_url_for(realm))
+    auth = _auth(request, env, realm, base_url)
+    deadline = None if request.deadline is None else time.monotonic() + request.deadline
+    client = SuiteQLClient(
+        ClientConfig(base_url=base_url, timeout=request.timeout, max_retries=2, deadline=deadline),
+        auth,
+        pool_size=1,
+    )
+    try:
+        return probe(client)
+    except DeadlineExceeded:
+        raise SourceError(
+            f"the probe did not finish within --deadline {request.deadline:g} s", base_url
+        ) from None
+    finally:
+        client.close()
 
 
 def _load_csv(paths: Sequence[Path], date_format: str | None) -> list[tuple[str, CsvExport]]:
