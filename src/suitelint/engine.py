@@ -60,6 +60,13 @@ ENGINE_RULES = {
         "last use a source gives. Add the Login Audit Trail export (or a snapshot from "
         "'suitelint export') to judge the rest.",
     ),
+    "suitelint/no-user-data": (
+        Severity.WARNING,
+        "Token-user rule could not judge: the sources hold only the users' names",
+        "A token list names its users but does not say whether they are active. Without an "
+        "Employees export (or a snapshot with users), whether a token's user has left is "
+        "unknown: the rule judged only tokens whose user a source describes.",
+    ),
     "suitelint/rule-selected-nothing": (
         Severity.WARNING,
         "Rule selected no subject",
@@ -159,6 +166,31 @@ def _no_login_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
         message=f"rule {rule.id!r}: last use unknown: no login audit in the sources, so "
         f"{unknown} token(s) could not be judged (add the Login Audit Trail export, or a "
         "snapshot from 'suitelint export')",
+        subject_kind="rule",
+        subject_id=rule.id,
+        subject_name=rule.id,
+        location=rule.location,
+    )
+
+
+def _no_user_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
+    """A user_active rule whose tokens' users are known only by name cannot tell an active
+    user from a departed one: say so once, rather than pass."""
+    from suitelint.policy.assertions.require import Require
+
+    if not any(isinstance(a, Require) and "user_active" in a.attributes for a in rule.assertions):
+        return
+    users = {u.id: u for u in ctx.snapshot.users}
+    unknown = {
+        t.user for t in ctx.snapshot.tokens if (u := users.get(t.user)) is not None and u.named_only
+    }
+    if not unknown:
+        return
+    yield Finding(
+        rule_id="suitelint/no-user-data",
+        severity=ENGINE_RULES["suitelint/no-user-data"][0],
+        message=f"rule {rule.id!r}: whether {len(unknown)} token user(s) are active is unknown: "
+        "the sources give only their names (add the Employees list, Show Inactives checked)",
         subject_kind="rule",
         subject_id=rule.id,
         subject_name=rule.id,
@@ -316,6 +348,7 @@ def evaluate(
             *_unmatched_references(ctx, rule),
             *_no_token_data(ctx, rule),
             *_no_login_data(ctx, rule),
+            *_no_user_data(ctx, rule),
         ]
         findings.extend(explained)
         subjects = select(ctx, rule)
@@ -337,7 +370,7 @@ def evaluate(
 def subject_counts(snapshot: Snapshot) -> dict[str, int]:
     return {
         "roles": len(snapshot.roles),
-        "users": len(snapshot.users),
+        "users": sum(1 for u in snapshot.users if not u.named_only),
         "integrations": len(snapshot.integrations),
         "tokens": len(snapshot.tokens),
     }

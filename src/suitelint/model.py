@@ -113,6 +113,9 @@ class User(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_default
     roles: tuple[str, ...] = ()
     #: permissions on the employee record itself: they apply in every role the user uses
     global_permissions: tuple[Permission, ...] = ()
+    #: known only by the name a token list gives (no Employees export, no snapshot user):
+    #: whether it is active, and its roles, are unknown
+    named_only: bool = False
 
 
 class Integration(

@@ -5,6 +5,7 @@ and with a snapshot; every problem at its file and line."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -76,10 +77,12 @@ def test_check_finds_the_departed_users_token_and_judges_idle_tokens(run_cli) ->
         in out
     )
     assert "no recorded use" not in out and "no-login-data" not in out
-    # every finding on a CSV row names its file and line
-    for line in out.splitlines():
-        if ".csv" in line and "token '" in line and not line.startswith(" "):
-            assert ".csv:" in line, line
+    # every finding on a CSV row names its file and line, standard roles included (at the
+    # first row that uses them)
+    csv_findings = [line for line in out.splitlines() if re.match(r"^\S+\.csv", line)]
+    assert len(csv_findings) > 20
+    for line in csv_findings:
+        assert re.match(r"^\S+\.csv:\d+: ", line), line
 
 
 def test_without_the_login_audit_last_use_is_unknown_once_per_rule(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -194,3 +197,41 @@ def test_a_departed_user_missing_from_the_employees_export_is_an_error(tmp_path:
         SourceError, match=r"access-tokens.csv:3: user 'Dana Former' .*Show Inactives"
     ):
         load_sources([*files, active_only], load_catalog(), date_format="M/D/YYYY")
+
+
+def test_a_conflict_with_a_snapshot_names_the_csv_file_and_line(tmp_path: Path) -> None:
+    employees = write(
+        tmp_path,
+        "employees.csv",
+        "Name,Email,Login Access,Inactive,Role\n"
+        "Casey Sales,casey@example.com,Yes,Yes,CloudExtend Excel User\n",
+    )
+    with pytest.raises(SourceError) as caught:
+        load_sources([str(EXAMPLES / "account.json"), employees], load_catalog())
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (employees, 2)
+    assert "user 'Casey Sales' is described differently" in problem.message
+
+
+def test_export_csv_resolves_against_the_account_and_keeps_the_warnings() -> None:
+    from suitelint.sources.csv import into_account, read_csv_exports
+    from suitelint.sources.snapshot import load_snapshot
+
+    account = load_snapshot(EXAMPLES / "account.json").snapshot
+    files = [Path(p) for p in seed("mdy", "m2m-mappings.csv", "login-audit.csv")]
+    parts = [(e.path, e) for e in read_csv_exports(files)]
+    merged, notes = into_account(account, parts)
+    assert any(t.id == "m2m:Zq3Lh0certA1" for t in merged.tokens)
+    assert merged.login_audit is True and notes == ()
+
+
+def test_without_employees_a_token_users_status_is_unknown_not_active(run_cli) -> None:  # type: ignore[no-untyped-def]
+    sources = seed("mdy", "roles.csv", "access-tokens.csv", "login-audit.csv")
+    result = run_cli("check", *sources, "--as-of", "2026-11-25")
+    out = result.stdout
+    # the departed user's token is neither passed nor flagged: the rule says it cannot tell
+    assert out.count("suitelint/no-user-data") == 1
+    assert "whether 3 token user(s) are active is unknown" in out
+    assert "token-user-active" not in out.replace("rule 'token-user-active'", "")
+    assert "0 users" in out  # names from the token list are not users checked
+    assert "no Employees export among the sources" in result.stderr

@@ -336,7 +336,7 @@ class Table:
         return self.layout.kind
 
 
-_TOTAL = re.compile(r"^(grand\s+)?totals?\b", re.IGNORECASE)
+_TOTAL = re.compile(r"^(grand\s+)?totals?\s*:?\s*(\(\d+\))?$", re.IGNORECASE)
 #: title lines a report export can carry above its header row
 _MAX_TITLE_LINES = 5
 
@@ -1124,6 +1124,17 @@ def _standard(ref: str) -> bool:
     return load_catalog().standard_role(ref) is not None
 
 
+def _role_keys(ref: str) -> tuple[str, ...]:
+    """The ids a role reference can end up as: itself, or a standard role's id and
+    script id (``add_standard_roles`` adds those)."""
+    from suitelint.catalog import load_catalog
+
+    standard = load_catalog().standard_role(ref)
+    if standard is None:
+        return (ref,)
+    return tuple(k for k in (ref, standard.id, standard.scriptid) if k)
+
+
 def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = False) -> Combined:
     """Add CSV exports to the other sources' merged snapshot ``base``.
 
@@ -1225,6 +1236,9 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
                         if role_id not in resolved:
                             resolved.append(role_id)
                 candidate = msgspec.structs.replace(user, roles=tuple(resolved))
+                for role_id in resolved:
+                    for role_key in _role_keys(role_id):
+                        places.setdefault(("roles", role_key), (part.path, line))
                 found = user_names.find(user.id) if user.id != user.name else None
                 found = found or user_names.find(user.name)
                 if found is None and user.email:
@@ -1279,7 +1293,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
                         )
                     user_id = token.user
                     if user_id not in users:
-                        users[user_id] = User(id=user_id, name=user_id)
+                        users[user_id] = User(id=user_id, name=user_id, named_only=True)
                         user_names.add(users[user_id])
                         made_users.add(user_id)
                         places[("users", user_id)] = (part.path, line)
@@ -1300,6 +1314,8 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
             resolved_token = msgspec.structs.replace(
                 token, role=role_ids[0], user=user_id, integration=app
             )
+            for role_key in _role_keys(role_ids[0]):  # a role no file defines: its first user
+                places.setdefault(("roles", role_key), (part.path, line))
             key = (resolved_token.name, resolved_token.user, resolved_token.role)
             if key in exported:
                 continue  # the API (or a snapshot) has it already
@@ -1392,6 +1408,13 @@ def merge_into_account(snapshot: Snapshot, parts: Sequence[tuple[str, CsvExport]
     """``export --csv``: add CSV exports to an exported account (integration auth flows
     and state, M2M mappings, tokens the API did not return, logins). Every name must
     resolve to exactly one role, user or integration of the account (fail closed)."""
+    return into_account(snapshot, parts)[0]
+
+
+def into_account(
+    snapshot: Snapshot, parts: Sequence[tuple[str, CsvExport]]
+) -> tuple[Snapshot, tuple[str, ...]]:
+    """:func:`merge_into_account`, and the warnings the CSV files gave."""
     for label, part in parts:
         if part.kind == "role-permissions":
             raise SourceError(
@@ -1400,4 +1423,4 @@ def merge_into_account(snapshot: Snapshot, parts: Sequence[tuple[str, CsvExport]
                 label,
             )
     combined = combine(snapshot, [part for _, part in parts], account=True)
-    return sort_snapshot(combined.snapshot)
+    return sort_snapshot(combined.snapshot), combined.notes

@@ -154,6 +154,8 @@ def _user_active(em: Emitter, wanted: Any) -> None:
     subject = em.subject
     if isinstance(subject, Token):
         user = em.ctx.token_parts(subject)[1]
+        if user.named_only:
+            return  # unknown, not active: said once for the rule (engine: no-user-data)
         if user.inactive == wanted:
             em.emit(
                 f"{em.describe()} belongs to inactive user {user.name!r}; revoke it",
