@@ -679,6 +679,55 @@ def audit(
         _fail(error)
 
 
+@app.command()
+def drift(
+    repo: str = typer.Argument(
+        ..., help="The repo: an SDF project (or snapshot), or GIT-REF:path (e.g. origin/main:src)."
+    ),
+    account: list[str] = typer.Argument(
+        ...,
+        help="The live account: a fresh export (snapshot file) and/or CSV exports, merged.",
+        show_default=False,
+    ),
+    format: list[str] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="text, markdown or json; NAME=PATH writes a file. Repeatable; default text.",
+        show_default=False,
+    ),
+    fail_on_unmanaged: bool = typer.Option(
+        False,
+        "--fail-on-unmanaged",
+        help="Exit 1 also when the account has custom roles the repo does not manage.",
+    ),
+) -> None:
+    """Hand-made changes in the account to the roles the repo manages (by scriptid), and the account's custom roles the repo does not manage; exit 1 on drift that widens access."""
+    from suitelint.catalog import load_catalog
+    from suitelint.drift import drift as compute_drift
+    from suitelint.gitbase import load_spec
+    from suitelint.report.drift import DRIFT_FORMATS
+    from suitelint.sources import load_sources
+
+    try:
+        specs = parse_formats(format or [], DRIFT_FORMATS)
+        catalog = load_catalog()
+        repo_snapshot = load_spec(repo, [], catalog)
+        account_snapshot = load_sources(account, catalog).snapshot
+        result = compute_drift(
+            repo_snapshot,
+            account_snapshot,
+            catalog,
+            repo_label=repo,
+            account_label=", ".join(account),
+        )
+        write_outputs(specs, lambda name, _colored: DRIFT_FORMATS[name](result), ColorMode.never)
+    except SuitelintError as error:
+        _fail(error)
+    failed = bool(result.widened) or (fail_on_unmanaged and bool(result.unmanaged))
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
 class AuthMode(enum.StrEnum):
     tba = "tba"
     client_credentials = "client-credentials"
