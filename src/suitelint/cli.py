@@ -475,11 +475,13 @@ def _check_with_baselines(
     """Run the check; suppress what ``baseline`` lists; write ``write_baseline`` if asked."""
     from pathlib import Path
 
+    if baseline and write_baseline == baseline and not Path(baseline).exists():
+        baseline = None  # the first --write-baseline of the baseline the config names
+    if not baseline and not write_baseline:
+        return run_check(options)  # the common case imports no baseline code
     from suitelint.baseline import apply_baseline, load_baseline, parse_baseline, render_baseline
     from suitelint.fsutil import atomic_write_text
 
-    if baseline and write_baseline == baseline and not Path(baseline).exists():
-        baseline = None  # the first --write-baseline of the baseline the config names
     accepted = load_baseline(baseline) if baseline else None  # a bad file fails before work
     report = run_check(options)
     if accepted is not None:

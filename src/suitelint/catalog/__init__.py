@@ -501,7 +501,18 @@ def _lower(thresholds: dict[str, Level], tag: str, level: Level) -> None:
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog shipped with the package (parsed once per process)."""
-    from importlib import resources  # imports zipfile; only needed here
+    return Catalog(json.loads(package_text(__file__, "catalog.json", __package__)))
 
-    text = resources.files(__package__).joinpath("catalog.json").read_text(encoding="utf-8")
-    return Catalog(json.loads(text))
+
+def package_text(module_file: str, name: str, package: str) -> str:
+    """A data file shipped beside ``module_file``: read from disk where the package is
+    installed as files (importlib.resources imports zipfile and its readers, a few ms of
+    every command), through importlib.resources otherwise (a zip)."""
+    from pathlib import Path
+
+    try:
+        return Path(module_file).with_name(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        from importlib import resources
+
+        return resources.files(package).joinpath(name).read_text(encoding="utf-8")

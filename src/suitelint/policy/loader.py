@@ -6,12 +6,10 @@ Every error names file:line:col and what was expected; misspelt keys get a
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +40,9 @@ class PolicyDocument:
 
 @functools.cache
 def policy_schema() -> dict[str, Any]:
-    text = resources.files("suitelint.policy").joinpath("policy.schema.json").read_text("utf-8")
+    from suitelint.catalog import package_text
+
+    text = package_text(__file__, "policy.schema.json", __package__)
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -57,6 +57,8 @@ def _quick_check() -> Callable[[Any], bool] | None:
 
 
 def builtin_packs() -> tuple[str, ...]:
+    from importlib import resources
+
     folder = resources.files("suitelint").joinpath("policies")
     return tuple(
         sorted(
@@ -72,12 +74,16 @@ def _read_builtin(name: str) -> tuple[str, str]:
     if pack not in builtin_packs():
         known = ", ".join(BUILTIN_PREFIX + p for p in builtin_packs())
         raise PolicyError(f"unknown built-in pack {name!r}; available: {known}", name)
+    from importlib import resources
+
     text = resources.files("suitelint").joinpath("policies", f"{pack}.yaml").read_text("utf-8")
     return text, f"{BUILTIN_PREFIX}{pack}"
 
 
 def describe_schema_error(error: Any, doc_path: str, positions: Positions) -> Problem:
     """Turn one jsonschema error into a located, readable problem."""
+    import difflib  # error path only
+
     at: PathKey = tuple(error.absolute_path)
     validator = error.validator
     message: str
