@@ -235,3 +235,16 @@ def test_without_employees_a_token_users_status_is_unknown_not_active(run_cli) -
     assert "token-user-active" not in out.replace("rule 'token-user-active'", "")
     assert "0 users" in out  # names from the token list are not users checked
     assert "no Employees export among the sources" in result.stderr
+
+
+def test_a_role_search_conflicting_with_a_snapshot_names_its_row(tmp_path: Path) -> None:
+    roles = write(
+        tmp_path,
+        "roles.csv",
+        "Internal ID,Name,Permission,Level\n1013,AP Clerk (custom),Vendors,Full\n",
+    )
+    with pytest.raises(SourceError) as caught:
+        load_sources([str(EXAMPLES / "account.json"), roles], load_catalog())
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (roles, 2)
+    assert "defined differently" in problem.message

@@ -170,10 +170,13 @@ class _Merger(Generic[T]):
             self.index.setdefault(key, at)
 
     def _conflict(self, value: T, first: str, second: str, problem: str) -> None:
+        # a role or integration read from a file row (SDF element, CSV row) says where
+        line = getattr(value, "line", None) if getattr(value, "path", None) == second else None
         raise SourceError(
             f"{self.kind} {_display(value)} is defined differently by {first} and {second}: "
             f"{problem}; a conflict between sources is not resolved silently",
             second,
+            line,
         )
 
     def values(self) -> tuple[T, ...]:
