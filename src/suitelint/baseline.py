@@ -13,16 +13,16 @@ people reading a diff of the file (the name is never matched).
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from suitelint import jsonout
+from suitelint import jsonin, jsonout
 from suitelint.errors import SourceError
 from suitelint.findings import Finding, Report, Suppression
 from suitelint.fsutil import atomic_write_text, read_input
+from suitelint.jsonin import refuse_duplicate_keys
 
 FORMAT_VERSION = 1
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
@@ -95,21 +95,36 @@ def write_baseline(path: str, findings: Iterable[Finding]) -> None:
 def parse_baseline(text: str, path: str) -> Baseline:
     import jsonschema
 
+    raw = text.encode("utf-8")
+    # msgspec, located on every failure (a 5,000-digit number, deep nesting), and no
+    # duplicate keys: the last one would win and change what the baseline suppresses
+    data, failure = jsonin.decode_located(raw)
+    if failure is not None:
+        message, line, column = failure
+        raise SourceError(message, path, line, column)
+    refuse_duplicate_keys(raw, path, SourceError)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(BASELINE_SCHEMA).iter_errors(data)
-    )
+        error = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator(BASELINE_SCHEMA).iter_errors(data)
+        )
+    except RecursionError:
+        line, column = jsonin.position(raw, jsonin.too_deep_at(raw, 64) or 0)
+        raise SourceError(
+            "not a suitelint baseline: nested too deeply", path, line, column
+        ) from None
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path)
         at = f" (at {where})" if where else ""
+        key = tuple(error.absolute_path)
+        line, column = jsonin.locate_path(raw, key) if isinstance(data, dict) else (1, 1)
         raise SourceError(
             f"not a suitelint baseline: {error.message}{at}; expected "
             '{"suitelint_baseline": 1, "findings": [...]} as written by --write-baseline',
             path,
+            line,
+            column,
         )
+    assert isinstance(data, dict)
     identities = frozenset(
         (
             entry["rule"],

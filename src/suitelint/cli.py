@@ -202,8 +202,17 @@ def main_options(
     debug: bool = typer.Option(
         False, "--debug", help="Log what suitelint does (to stderr); show tracebacks of bugs."
     ),
+    special_inputs: bool = typer.Option(
+        False,
+        "--special-inputs",
+        help="Also read inputs that are FIFOs or devices (process substitution, /dev/stdin); "
+        "by default only regular files are read.",
+    ),
 ) -> None:
     """Policy-as-code linter for NetSuite roles, access tokens and integrations."""
+    from suitelint import fsutil
+
+    fsutil.allow_special_inputs = special_inputs
     if debug:
         os.environ["SUITELINT_DEBUG"] = "1"
         import logging  # only here: importing it costs every other run 15 ms

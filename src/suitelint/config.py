@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from suitelint.errors import ConfigError, Problem
-from suitelint.fsutil import read_input
+from suitelint.errors import ConfigError, Problem, SuitelintError
+from suitelint.fsutil import confine, read_input
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
 CONFIG_NAMES = (".suitelint.yaml", ".suitelint.yml")
@@ -81,9 +81,11 @@ class Config:
 
 
 def _has_tool_table(path: Path) -> bool:
-    try:
-        text = path.read_text("utf-8", errors="replace")
-    except OSError:
+    try:  # through the one input opener: a FIFO or a huge file is read as an error
+        text = read_input(path, limit=MAX_CONFIG_BYTES, what="config file").decode(
+            "utf-8", errors="replace"
+        )
+    except SuitelintError:
         return False
     return re.search(r"^\s*\[\s*tool\s*\.\s*suitelint\s*\]", text, re.MULTILINE) is not None
 
@@ -211,13 +213,23 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         name, sep, target = spec.partition("=")
         formats.append(f"{name}={_relocate(target, base)}" if sep else name)
     baseline = data.get("baseline")
+    # the config file's paths are not the user's command line: they (and symlinks on the
+    # way) must stay inside the project, the config file's folder
+    sources = tuple(_relocate(s, base) for s in data.get("sources", ()))
+    policies = tuple(_relocate(p, base) for p in data.get("policies", ()))
+    baseline_path = _relocate(baseline, base) if baseline else None
+    confine(
+        [*sources, *(p for p in policies if not p.startswith(BUILTIN_PREFIX))]
+        + ([baseline_path] if baseline_path else []),
+        base if str(base) else Path(),
+    )
     return Config(
         path=path,
-        sources=tuple(_relocate(s, base) for s in data.get("sources", ())),
-        policies=tuple(_relocate(p, base) for p in data.get("policies", ())),
+        sources=sources,
+        policies=policies,
         fail_on=data.get("fail-on"),
         formats=tuple(formats),
-        baseline=_relocate(baseline, base) if baseline else None,
+        baseline=baseline_path,
         allow_empty=data.get("allow-empty"),
     )
 
@@ -232,7 +244,7 @@ def resolve_config(explicit: str | None, *, discover: bool = True) -> Config:
     """The config named by ``--config``, else the one found from the cwd up, else none."""
     if explicit:
         path = Path(explicit)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             raise ConfigError("no such config file", explicit)
         return load_config(path)
     if not discover:

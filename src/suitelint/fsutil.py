@@ -3,16 +3,78 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from suitelint.errors import SourceError
 
+#: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: an open descriptor, written as is
+_FD_PATH = re.compile(r"/dev/std(out|err)|/(?:dev|proc/self)/fd/(\d+)")
+
+
+def _special_target(target: Path) -> bool:
+    """A descriptor path, a FIFO, a device or a socket: written through, never replaced
+    (a rename over ``/dev/null`` run as root replaced the machine's ``/dev/null``)."""
+    if _FD_PATH.fullmatch(str(target)):
+        return True
+    try:
+        mode = target.stat().st_mode  # through symlinks: where the bytes would go
+    except OSError:
+        return False  # nothing there yet (or unreadable): the atomic path says why
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    import sys
+
+    shown = str(target)
+    match = _FD_PATH.fullmatch(shown)
+    try:
+        if match:
+            fd = {"out": 1, "err": 2}[match.group(1)] if match.group(1) else int(match.group(2))
+            sys.stdout.flush()  # what Python already holds for the stream goes first
+            sys.stderr.flush()
+            _write_all(fd, data)
+            return
+        try:  # non-blocking: a FIFO nobody reads is an error, not a hang
+            fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise SourceError(
+                    "cannot write: no process is reading this FIFO (start the reader first)",
+                    shown,
+                ) from None
+            raise
+        try:
+            os.set_blocking(fd, True)
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise SourceError(f"cannot write: {exc.strerror or exc}", shown) from None
+
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file in the same folder, fsync, rename."""
+    """Write ``data`` to ``path`` through a temp file in the same folder, fsync, rename.
+
+    A FIFO, a device (``/dev/null``), a socket or a descriptor path (``/dev/stdout``) is
+    written through instead, never replaced: those are streams, with nothing to keep.
+    """
     target = Path(path)
+    if _special_target(target):
+        _write_through(target, data)
+        return
     folder = target.parent if str(target.parent) else Path()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -45,18 +107,124 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024
+_CHUNK = 1 << 20
+
+#: Read FIFOs and character devices given as inputs (``--special-inputs``: process
+#: substitution, ``/dev/stdin``); off by default, so nothing can make a run hang or read
+#: ``/dev/zero`` until memory runs out.
+allow_special_inputs = False
+
+#: Paths that did not come from the command line (a config file's ``sources``,
+#: ``policies`` and ``baseline``), each with the project folder it must stay inside.
+_confined: dict[str, Path] = {}
 
 
-def read_input(path: Path, *, limit: int = MAX_INPUT_BYTES, what: str = "file") -> bytes:
-    """Read an input file, turning every OS failure into a located ``SourceError``."""
+def confine(paths: Iterable[str], project: Path) -> None:
+    """Refuse ``paths`` if they (through a symlink, anywhere on the way) lead outside
+    ``project``. Paths named on the command line are the user's choice and not confined."""
+    for path in paths:
+        _confined[os.path.normpath(path)] = project
+
+
+def check_confined(path: Path, what: str) -> None:
+    """If ``path`` came from a config file, refuse it when it leads outside the project."""
+    project = _confined.get(os.path.normpath(path))
+    if project is not None:
+        check_inside(path, project, str(path), what)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_inside(path: Path, project: Path, shown: str, what: str) -> None:
+    """``path``, with every symlink resolved, is inside ``project``; else a ``SourceError``
+    that names neither the target nor anything in it."""
     try:
-        if path.is_dir():
-            raise SourceError(f"expected a {what}, found a directory", str(path))
-        size = path.stat().st_size
-        if size > limit:
-            raise SourceError(f"{what} is {size} bytes; the limit is {limit} bytes", str(path))
-        return path.read_bytes()
-    except SourceError:
-        raise
+        target = path.resolve(strict=True)
+        inside = project.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a loop, a dangling link
+        reason = getattr(exc, "strerror", None) or "symlink loop"
+        raise SourceError(f"cannot read {what}: {reason}", shown) from None
+    if not target.is_relative_to(inside):
+        raise SourceError(
+            f"{what} is a symlink leading outside the project folder {str(project)!r}; "
+            "name it on the command line to read it",
+            shown,
+        )
+
+
+def read_input(
+    path: Path,
+    *,
+    limit: int = MAX_INPUT_BYTES,
+    what: str = "file",
+    within: Path | None = None,
+    shown: str | None = None,
+) -> bytes:
+    """Every input file is read here (snapshots, CSV exports, SDF objects, policies,
+    baselines, configs, policy tests): one located ``SourceError`` for every failure.
+
+    * only a regular file, unless :data:`allow_special_inputs`: a FIFO, a device or a
+      socket is refused from its ``fstat``, before anything is read; the file is opened
+      non-blocking, so a FIFO without a writer never hangs;
+    * ``within``: the project folder a discovered or configured path must stay inside
+      after resolving symlinks (see :func:`confine`); a path named on the command line
+      may lead anywhere;
+    * the size limit is checked before reading and enforced while reading (a file may
+      grow, a special file has no size);
+    * no error repeats anything of the file's content.
+    """
+    shown = str(path) if shown is None else shown
+    project = within if within is not None else _confined.get(os.path.normpath(path))
+    if project is not None:
+        check_inside(path, project, shown, what)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
-        raise SourceError(f"cannot read {what}: {exc.strerror or exc}", str(path)) from None
+        if exc.errno == errno.EISDIR:
+            raise SourceError(f"expected a {what}, found a directory", shown) from None
+        if exc.errno == errno.ENXIO:  # a socket
+            raise SourceError(f"{what} must be a regular file, found a socket", shown) from None
+        raise SourceError(f"cannot read {what}: {exc.strerror or exc}", shown) from None
+    try:
+        info = os.fstat(fd)
+        regular = stat.S_ISREG(info.st_mode)
+        if not regular and (stat.S_ISDIR(info.st_mode) or not allow_special_inputs):
+            if stat.S_ISDIR(info.st_mode):
+                raise SourceError(f"expected a {what}, found a directory", shown)
+            raise SourceError(
+                f"{what} must be a regular file, found {_kind(info.st_mode)} "
+                "(--special-inputs reads FIFOs and devices)",
+                shown,
+            )
+        if regular and info.st_size > limit:
+            raise SourceError(f"{what} is {info.st_size} bytes; the limit is {limit} bytes", shown)
+        if not regular:  # the user asked for it: wait for the writer
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        want = info.st_size + 1 if regular else _CHUNK  # a regular file in one read
+        while True:
+            chunk = os.read(fd, min(max(want, _CHUNK), limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise SourceError(f"{what} is larger than the limit of {limit} bytes", shown)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise SourceError(f"cannot read {what}: {exc.strerror or exc}", shown) from None
+    finally:
+        os.close(fd)

@@ -280,6 +280,12 @@ class Problems(errors.Problems):
 # --- reading the table ------------------------------------------------------------------
 
 
+#: a multi-byte UTF-8 sequence; Windows-1252 text almost never holds one ("Ã©")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
 def _decode(data: bytes, path: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -288,7 +294,17 @@ def _decode(data: bytes, path: str) -> str:
             raise SourceError("not valid UTF-16 text", path) from None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _UTF8_SEQUENCE.search(data):
+            # Some rows UTF-8, some not (two exports pasted together): read as one
+            # encoding, "Café" in one row and "Café" in another would be two roles.
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise SourceError(
+                "text mixes UTF-8 with another encoding (this line is not UTF-8, others "
+                "are); export it again as UTF-8",
+                path,
+                line,
+            ) from None
         log.info("%s is not UTF-8; reading it as Windows-1252", path)
         try:
             return data.decode("cp1252")

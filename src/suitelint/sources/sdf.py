@@ -20,16 +20,17 @@ Field facts (element names, enums, ``T``/``F`` booleans, which line to report) a
 
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from suitelint.errors import Problem, Problems, SourceError
+from suitelint.fsutil import read_input
 from suitelint.model import (
     LEVEL_BY_NAME,
     CustomObject,
@@ -71,8 +72,6 @@ _SEGMENTS = ("DEPARTMENT", "CLASS", "LOCATION")
 _ROLE_RESTRICTIONS = ("DEFAULTTOOWN", "OWNONLY", "UNASSIGNED")
 _PERMISSION_RESTRICTIONS = ("EDIT", "VIEWANDEDIT")
 _LEVELS = tuple(LEVEL_BY_NAME)
-#: the start of the first element: a "<" followed by a name character
-_ROOT_START = re.compile(rb"<[A-Za-z_:]")
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
 
 
@@ -161,6 +160,12 @@ def read_sdf(path: Path) -> SdfProject:
         with problems.collect():
             root = _parse(file, shown, parser)
             tag = root.tag
+            if isinstance(tag, str) and tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] in (
+                "role",
+                "integration",
+                *_CUSTOM_OBJECT_KINDS,
+            ):
+                _plain_tag(root, shown)  # an object suitelint reads: refused, never skipped
             if not isinstance(tag, str) or tag not in (
                 "role",
                 "integration",
@@ -367,22 +372,7 @@ def _walk(folder: Path, inside: Path) -> Iterator[Path]:
 
 
 def _read(file: Path, shown: str) -> bytes:
-    try:
-        info = file.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceError("not a regular file", shown)
-        if info.st_size > MAX_XML_BYTES:
-            raise SourceError(
-                f"file is {info.st_size} bytes; the limit for an SDF object is {MAX_XML_BYTES}",
-                shown,
-            )
-        with file.open("rb") as handle:
-            data = handle.read(MAX_XML_BYTES + 1)  # the file may grow after stat
-    except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror or exc}", shown) from None
-    if len(data) > MAX_XML_BYTES:
-        raise SourceError(f"file is larger than {MAX_XML_BYTES} bytes", shown)
-    return data
+    return read_input(file, limit=MAX_XML_BYTES, what="SDF object", shown=shown)
 
 
 # --- XML ----------------------------------------------------------------------------------
@@ -391,7 +381,15 @@ def _read(file: Path, shown: str) -> bytes:
 def _parser() -> etree.XMLParser:
     from lxml import etree as lx
 
-    return lx.XMLParser(
+    class NothingExternal(lx.Resolver):  # type: ignore[misc]
+        """Whatever libxml2 would load (a DTD, an external or parameter entity) is empty:
+        no file is opened. The prolog check refuses such documents first; this holds
+        even if a declaration got past it."""
+
+        def resolve(self, system_url: str, public_id: str, context: object) -> object:
+            return self.resolve_string("", context)
+
+    parser = lx.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -400,30 +398,80 @@ def _parser() -> etree.XMLParser:
         remove_pis=True,
         collect_ids=False,
     )
+    parser.resolvers.add(NothingExternal())
+    return parser
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+_EBCDIC = b"\\x4c\\x6f\\xa7\\x94"  # "<?xm" in EBCDIC, which libxml2 would also read
+
+
+def _prolog_text(data: bytes, shown: str) -> str:
+    """The document as text, decoded just well enough to read its prolog: UTF-32 and
+    UTF-16 (with or without a byte-order mark, as libxml2 detects them), else as bytes
+    (every other encoding libxml2 reads here is ASCII-compatible)."""
+    head = data[:4]
+    if head.startswith((codecs.BOM_UTF32_BE, codecs.BOM_UTF32_LE)):
+        encoding = "utf-32"
+    elif head.startswith((codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE)):
+        encoding = "utf-16"
+    elif head == b"\\x00\\x00\\x00<":
+        encoding = "utf-32-be"
+    elif head == b"<\\x00\\x00\\x00":
+        encoding = "utf-32-le"
+    elif head[:2] == b"\\x00<":
+        encoding = "utf-16-be"
+    elif head[:2] == b"<\\x00":
+        encoding = "utf-16-le"
+    elif head == _EBCDIC:
+        raise SourceError("SDF object XML must be UTF-8; found EBCDIC", shown, 1)
+    else:
+        encoding = "latin-1"
+    return data.decode(encoding, errors="replace")
+
+
+def _declaration_in_prolog(text: str) -> int | None:
+    """Where a ``<!...>`` declaration (DOCTYPE, ENTITY) stands before the root element,
+    skipping the XML declaration, processing instructions, comments (which may hold
+    ``<a`` or ``<!DOCTYPE`` as text) and white space, as an XML parser reads a prolog."""
+    i = 1 if text.startswith("\\ufeff") else 0
+    n = len(text)
+    while i < n:
+        if text[i] in " \\t\\r\\n":
+            i += 1
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i + 4)
+            if end < 0:
+                return None  # unterminated: the parser says so
+            i = end + 3
+        elif text.startswith("<?", i):
+            end = text.find("?>", i + 2)
+            if end < 0:
+                return None
+            i = end + 2
+        elif text.startswith("<!", i):
+            return i
+        else:
+            return None  # the root element, or text the parser refuses first
+    return None
 
 
 def _parse(file: Path, shown: str, parser: etree.XMLParser) -> etree._Element:
     from lxml import etree as lx
 
     data = _read(file, shown)
-    # A document type declaration can only stand before the root element, so only the
-    # prolog is scanned: "<!DOCTYPE html>" inside a CDATA field of some other object is
-    # text, not a DTD, and must not make a valid project unreadable.
-    root_at = _ROOT_START.search(data)
-    prolog = data[: root_at.start()] if root_at else data
-    for marker in (b"<!DOCTYPE", b"<!ENTITY"):
-        at = prolog.find(marker)
-        if at >= 0:
-            raise SourceError(
-                "document type declarations are not allowed in SDF object XML "
-                "(DTDs and entities are refused: untrusted input)",
-                shown,
-                _line_of(data, at),
-            )
+    # A document type declaration can only stand in the prolog, so only the prolog is
+    # read: "<!DOCTYPE html>" inside a CDATA field of some other object is text, not a
+    # DTD, and must not make a valid project unreadable. It is read as the parser would
+    # (in UTF-16 too, past comments holding "<a"), and refused before the parser runs.
+    text = _prolog_text(data, shown)
+    at = _declaration_in_prolog(text)
+    if at is not None:
+        raise SourceError(
+            "document type declarations are not allowed in SDF object XML "
+            "(DTDs and entities are refused: untrusted input)",
+            shown,
+            text.count("\\n", 0, at) + 1,
+        )
     try:
         root = lx.fromstring(data, parser)
     except lx.XMLSyntaxError as exc:
@@ -457,6 +505,26 @@ def _line(element: etree._Element) -> int | None:
     return line if isinstance(line, int) else None
 
 
+def _plain_tag(element: etree._Element, shown: str) -> None:
+    """SDF object XML has no namespaces. A namespaced or prefixed element
+    (``<x:role xmlns:x="...">``, ``<permissions xmlns="...">``) is neither what SDF
+    deploys nor what suitelint would read: it is refused, never skipped (skipping a
+    ``<role>`` hid its permissions)."""
+    tag = element.tag
+    if not isinstance(tag, str) or ("}" not in tag and ":" not in tag):
+        return
+    if "}" in tag:
+        namespace, local = tag[1:].split("}", 1)
+        what = f"<{local}> in namespace {namespace!r}"
+    else:
+        what = f"<{tag}>"
+    raise SourceError(
+        f"namespaced element {what}: SDF object XML has no namespaces (refused, not skipped)",
+        shown,
+        _line(element),
+    )
+
+
 def _text(element: etree._Element | None) -> str:
     if element is None:
         return ""
@@ -473,6 +541,7 @@ def _children(
         tag = child.tag
         if not isinstance(tag, str):
             continue  # comments
+        _plain_tag(child, shown)
         if tag in found:
             error = SourceError(
                 f"<{tag}> appears twice in <{parent.tag}> (first on line {_line(found[tag])})",

@@ -19,9 +19,11 @@ from typing import Any, cast
 
 import msgspec
 
+from suitelint import jsonin
 from suitelint.errors import SnapshotError
 from suitelint.findings import Location
 from suitelint.fsutil import atomic_write_bytes, read_input
+from suitelint.jsonin import refuse_duplicate_keys
 from suitelint.model import Permission, Snapshot
 from suitelint.yamlsrc import PathKey, Positions, decode_text, load_yaml
 
@@ -308,17 +310,6 @@ def _json_path_to_key(where: str) -> PathKey:
     return tuple(key)
 
 
-def _locate_error_in_text(text: str, key: PathKey, path: str) -> tuple[int | None, int | None]:
-    """On the error path only: parse the text line-aware to find where ``key`` is."""
-    try:
-        _, positions = load_yaml(text, path, SnapshotError)
-    except SnapshotError as error:
-        # The text does not even read as YAML (JSON is YAML): what stops that reader is
-        # most likely what the decoder choked on (a 5,000-digit number, deep nesting).
-        return (error.line, error.column)
-    return positions.of(key)
-
-
 # What each enumerated or dated field accepts, for error messages: msgspec says only
 # "Invalid enum value 'view'", and a person needs to know what was expected.
 _EXPECTED = {
@@ -354,9 +345,18 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
         body = data.removeprefix(codecs.BOM_UTF8)
         try:
             snapshot = msgspec.json.decode(body, type=Snapshot)
+        except msgspec.ValidationError as exc:
+            # Well-formed JSON of the wrong shape: located from the bytes, level by level
+            # (re-reading the text with positions cost 28x the valid run)
+            refuse_duplicate_keys(body, path, SnapshotError)
+            where = re.search(r"at `(\$[^`]*)`", str(exc))
+            key = _json_path_to_key(where.group(1)) if where else ()
+            located = jsonin.locate_path(body, key)
+            raise SnapshotError(_friendly(str(exc), key), path, *located) from None
         except (msgspec.DecodeError, UnicodeDecodeError):
             pass
         else:
+            refuse_duplicate_keys(body, path, SnapshotError)
             return LoadedSnapshot(snapshot, Locator(path, data=body))
     text = decode_text(data, path, SnapshotError)
     if not text.strip():
@@ -382,10 +382,11 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
         raw = text.encode("utf-8") if data.startswith(codecs.BOM_UTF8) else data
         snapshot = msgspec.json.decode(raw, type=Snapshot)
     except msgspec.ValidationError as exc:
+        refuse_duplicate_keys(raw, path, SnapshotError)
         where = re.search(r"at `(\$[^`]*)`", str(exc))
         key = _json_path_to_key(where.group(1)) if where else ()
-        line, col = _locate_error_in_text(text, key, path)
-        raise SnapshotError(_friendly(str(exc), key), path, line, col) from None
+        located = jsonin.locate_path(raw, key)
+        raise SnapshotError(_friendly(str(exc), key), path, *located) from None
     except msgspec.DecodeError as exc:
         match = re.search(r"byte (\d+)", str(exc))
         line = col = None
@@ -399,6 +400,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         message = re.sub(r"\s*\(byte \d+\)", "", str(exc))
         raise SnapshotError(f"invalid JSON: {message}", path, line, col) from None
+    refuse_duplicate_keys(raw, path, SnapshotError)
     return LoadedSnapshot(snapshot, Locator(path, data=raw))
 
 

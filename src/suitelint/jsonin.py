@@ -1,0 +1,199 @@
+"""JSON input: duplicate keys refused with the line of the second key; paths located fast.
+
+JSON leaves duplicate keys undefined and every fast decoder keeps the last one, so a
+snapshot could hide an Administrator role behind a second ``"roles"`` and a baseline
+could change what it suppresses. YAML input already refuses them (``yamlsrc``).
+
+msgspec does not report duplicates, and a 57 MB snapshot must stay fast, so the check is
+in two steps:
+
+* :func:`has_duplicate_keys`, cheap, in C: ``msgspec.json.format`` rewrites the document
+  compactly token by token (duplicates kept), ``encode(decode(...))`` rewrites it through
+  Python objects (duplicates dropped). Without ``\\u`` escapes both spell every string the
+  same way, so the number of ``":`` byte pairs (one per key, plus the same ones inside
+  strings) is equal exactly when no key was dropped. A document with ``\\u`` escapes
+  (which could spell a quote two ways) goes to the exact scan instead.
+* :func:`find_duplicate_key`, exact and slower (a regular-expression tokenizer), runs only
+  when the cheap check fires or cannot decide, and says where the second key stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import msgspec
+
+from suitelint.errors import SuitelintError
+
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"(\s*:)?|[{}\[\]]', re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    key: str
+    line: int
+    column: int
+    first_line: int
+
+
+def has_duplicate_keys(data: bytes) -> bool:
+    """True if a JSON object in ``data`` (valid JSON) may hold a key twice."""
+    if b"\\u" in data:
+        return find_duplicate_key(data) is not None
+    compact = msgspec.json.format(data, indent=-1)
+    deduplicated = msgspec.json.encode(msgspec.json.decode(data))
+    return compact.count(b'":') != deduplicated.count(b'":')
+
+
+def _decode_key(token: bytes) -> str:
+    try:
+        key: str = msgspec.json.decode(token)
+    except msgspec.DecodeError:
+        return token.decode("utf-8", "replace")
+    return key
+
+
+def find_duplicate_key(data: bytes) -> DuplicateKey | None:
+    """The first key that repeats within its object, with its 1-based line and column
+    (and the line of the first one), or None. ``data`` is well-formed JSON."""
+    stack: list[dict[str, int] | None] = []  # per open container: key -> offset (objects)
+    for match in _TOKEN.finditer(data):
+        token = match.group()
+        first = token[:1]
+        if first == b"{":
+            stack.append({})
+        elif first == b"[":
+            stack.append(None)
+        elif first in (b"}", b"]"):
+            if stack:
+                stack.pop()
+        elif match.group(1) is not None and stack and stack[-1] is not None:
+            keys = stack[-1]
+            end = token.rfind(b'"') + 1
+            key = _decode_key(token[:end])
+            offset = match.start()
+            if key in keys:
+                line, column = position(data, offset)
+                return DuplicateKey(key, line, column, data.count(b"\n", 0, keys[key]) + 1)
+            keys[key] = offset
+    return None
+
+
+_SPACE = re.compile(rb"[ \t\r\n,:]*")
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def locate_path(data: bytes, key: tuple[str | int, ...]) -> tuple[int, int]:
+    """The 1-based line and column of the value at ``key`` (object keys and list indexes
+    from the top) in valid JSON ``data``, or None where the path leaves the document.
+
+    Fast on a large document: each level on the way is split by msgspec into the raw
+    bytes of its members (in C); only the members before the one wanted are stepped over,
+    by length. Used on the error path instead of re-reading the whole document."""
+    offset = _SPACE.match(data).end()  # type: ignore[union-attr]
+    segment = data[offset:]
+    for part in key:
+        try:
+            if isinstance(part, int):
+                members = msgspec.json.decode(segment, type=list[msgspec.Raw])
+                if part >= len(members):
+                    break
+                pos = 1  # after "["
+                for member in members[:part]:
+                    pos = _SPACE.match(segment, pos).end() + len(member)  # type: ignore[union-attr]
+                pos = _SPACE.match(segment, pos).end()  # type: ignore[union-attr]
+                value = bytes(members[part])
+            else:
+                fields = msgspec.json.decode(segment, type=dict[str, msgspec.Raw])
+                if part not in fields:
+                    break
+                pos = 1  # after "{"
+                for name, raw in fields.items():
+                    pos = _SPACE.match(segment, pos).end()  # type: ignore[union-attr]
+                    pos = _STRING.match(segment, pos).end()  # type: ignore[union-attr]
+                    pos = _SPACE.match(segment, pos).end()  # type: ignore[union-attr]
+                    if name == part:
+                        break
+                    pos += len(raw)
+                value = bytes(fields[part])
+        except (msgspec.DecodeError, AttributeError):
+            break  # not the container the path expects: stop at the last one found
+        except RecursionError:  # what the path leads into nests too deeply
+            deep = too_deep_at(segment)
+            offset += deep if deep is not None else 0
+            break
+        offset += pos
+        segment = value
+    return position(data, offset)
+
+
+def refuse_duplicate_keys(data: bytes, path: str, error: type[SuitelintError]) -> None:
+    """Raise ``error`` at the second of two equal keys of one object in ``data``."""
+    try:
+        suspect = has_duplicate_keys(data)
+    except msgspec.DecodeError:
+        return  # not well-formed: the decoder's own error says where
+    except RecursionError:  # deep nesting under a key the typed decoder skipped
+        suspect = True
+    if not suspect:
+        return
+    found = find_duplicate_key(data)
+    if found is not None:
+        raise error(
+            f"key {found.key!r} appears twice in one object (first on line "
+            f"{found.first_line}); JSON would keep only the last, so duplicate keys are refused",
+            path,
+            found.line,
+            found.column,
+        )
+
+
+_BIG_NUMBER = re.compile(rb"-?\d{19,}(?:\.\d*)?(?:[eE][+-]?\d+)?|-?\d+(?:\.\d*)?[eE][+-]?\d{4,}")
+_BYTE = re.compile(r"\s*\(byte (\d+)\)")
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte ``offset``."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", "replace")) + 1
+
+
+def too_deep_at(data: bytes, limit: int = 500) -> int | None:
+    """The offset where containers nest deeper than ``limit``, if they do (no recursion)."""
+    depth = 0
+    for match in _TOKEN.finditer(data):
+        first = match.group()[:1]
+        if first in (b"{", b"["):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif first in (b"}", b"]"):
+            depth -= 1
+    return None
+
+
+def decode_located(data: bytes) -> tuple[object, None] | tuple[None, tuple[str, int, int]]:
+    """Decode JSON of any shape; on failure ``(None, (message, line, column))``, located
+    for every way msgspec fails: malformed (its byte offset), a number too large, nesting
+    too deep (a RecursionError, which would otherwise reach the user unlocated)."""
+    try:
+        return msgspec.json.decode(data), None
+    except RecursionError:
+        at = too_deep_at(data) or 0
+        return None, ("invalid JSON: nested too deeply", *position(data, at))
+    except msgspec.DecodeError as exc:
+        text = str(exc)
+        found = _BYTE.search(text)
+        if found:
+            at = int(found.group(1))
+        elif "out of range" in text:
+            number = _BIG_NUMBER.search(data)
+            at = number.start() if number else 0
+            text = "a number too large to read"
+        elif "truncated" in text:
+            at = len(data.rstrip())
+        else:
+            at = 0
+        text = re.sub(r"\s*-\s*at `\$[^`]*`", "", _BYTE.sub("", text))
+        return None, (f"invalid JSON: {text}", *position(data, at))

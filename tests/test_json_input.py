@@ -1,0 +1,139 @@
+"""JSON input: duplicate keys are refused with the line of the second key; every way a
+JSON input can fail is located; and the error path stays as fast as the valid one.
+
+msgspec keeps the last of two equal keys, so a second ``"roles"`` could hide an
+Administrator role and a second key in a baseline could change what it suppresses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES
+from suitelint import jsonin
+
+KEYS = st.sampled_from(["a", "b", "roles", 'q"', "\\", "é", "\u0041"])
+SCALARS = st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=4)
+# documents as lists of pairs, so that a key can repeat
+PAIRS = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda v: ("list", v))
+        | st.lists(st.tuples(KEYS, inner), max_size=3).map(lambda v: ("object", v))
+    ),
+    max_leaves=12,
+)
+
+
+def _write(node: object, escape: bool) -> str:
+    if isinstance(node, tuple) and node[0] == "list":
+        return "[" + ", ".join(_write(v, escape) for v in node[1]) + "]"
+    if isinstance(node, tuple) and node[0] == "object":
+        return (
+            "{"
+            + ", ".join(
+                f"{json.dumps(k, ensure_ascii=escape)} : {_write(v, escape)}" for k, v in node[1]
+            )
+            + "}"
+        )
+    return json.dumps(node, ensure_ascii=escape)
+
+
+def _has_duplicates(node: object) -> bool:
+    if isinstance(node, tuple) and node[0] == "object":
+        keys = [k for k, _ in node[1]]
+        return len(keys) != len(set(keys)) or any(_has_duplicates(v) for _, v in node[1])
+    if isinstance(node, tuple) and node[0] == "list":
+        return any(_has_duplicates(v) for v in node[1])
+    return False
+
+
+@given(PAIRS, st.booleans())
+def test_the_cheap_check_and_the_exact_scan_agree_with_the_document(node, escape) -> None:
+    data = _write(node, escape).encode("utf-8")
+    expected = _has_duplicates(node)
+    assert jsonin.has_duplicate_keys(data) == expected
+    assert (jsonin.find_duplicate_key(data) is not None) == expected
+
+
+def test_an_escaped_quote_cannot_hide_a_duplicate_from_the_cheap_check() -> None:
+    data = b'{"a": 1, "a": 2, "s": "\\u0022:"}'
+    assert jsonin.has_duplicate_keys(data)
+
+
+def test_the_second_key_is_located() -> None:
+    data = b'{\n  "roles": [],\n  "x": {"a": 1,\n        "a": 2}\n}'
+    found = jsonin.find_duplicate_key(data)
+    assert found == jsonin.DuplicateKey("a", 4, 9, 3)
+
+
+@given(PAIRS)
+def test_a_path_is_located_where_the_value_starts(node) -> None:
+    text = _write(node, False)
+    data = text.encode("utf-8")
+    decoded = json.loads(text)
+
+    def paths(value: object, key: tuple[str | int, ...]):  # type: ignore[no-untyped-def]
+        yield key
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from paths(item, (*key, i))
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                yield from paths(item, (*key, name))
+
+    if _has_duplicates(node):
+        return
+    for key in paths(decoded, ()):
+        line, column = jsonin.locate_path(data, key)
+        lines = text.split("\n")
+        rest = lines[line - 1][column - 1 :] + "\n" + "\n".join(lines[line:])
+        value, _ = json.JSONDecoder().raw_decode(rest)
+        target = decoded
+        for part in key:
+            target = target[part]  # type: ignore[index]
+        assert value == target
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "line"),
+    [
+        ('{"suitelint_baseline": 1,\n "findings": [],\n "findings": [1]}', "appears twice", 3),
+        ('{"suitelint_baseline": 1,\n "findings": [' + "1" * 5000 + "]}", "too large", 2),
+        ('{"suitelint_baseline": 1,\n "findings": ' + "[" * 5000 + "]" * 5000 + "}", "deep", 2),
+        ('{"suitelint_baseline": 1,\n "findings": [{"rule": 5}]}', "not a suitelint", 2),
+    ],
+    ids=["duplicate-key", "5000-digits", "deeply-nested", "wrong-type"],
+)
+def test_a_broken_baseline_is_one_located_line(
+    run_cli, tmp_path: Path, body: str, message: str, line: int
+) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(body, encoding="utf-8")
+    result = run_cli("check", EXAMPLES / "account.json", "--baseline", path)
+    assert result.exit_code == 2, result
+    lines = result.stderr.strip().split("\n")
+    assert len(lines) == 1 and "internal error" not in lines[0], lines
+    assert lines[0].startswith(f"{path}:{line}:"), lines[0]
+    assert message in lines[0], lines[0]
+
+
+def test_a_wrong_type_at_the_end_of_a_snapshot_is_located_without_rereading_it(
+    tmp_path: Path,
+) -> None:
+    from suitelint.errors import SnapshotError
+    from suitelint.sources.snapshot import parse_snapshot
+
+    data = json.loads((EXAMPLES / "account.json").read_text(encoding="utf-8"))
+    data["roles"] = data["roles"] * 200
+    data["tokens"][-1]["created"] = 20260101
+    text = json.dumps(data, indent=2)
+    with pytest.raises(SnapshotError) as caught:
+        parse_snapshot(text.encode("utf-8"), "big.json")
+    expected = text.rindex('"created": 20260101')
+    assert caught.value.line == text.count("\n", 0, expected) + 1
