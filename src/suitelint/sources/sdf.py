@@ -381,13 +381,15 @@ def _read(file: Path, shown: str) -> bytes:
 def _parser() -> etree.XMLParser:
     from lxml import etree as lx
 
-    class NothingExternal(lx.Resolver):  # type: ignore[misc]
+    class NothingExternal(lx.Resolver):
         """Whatever libxml2 would load (a DTD, an external or parameter entity) is empty:
         no file is opened. The prolog check refuses such documents first; this holds
         even if a declaration got past it."""
 
-        def resolve(self, system_url: str, public_id: str, context: object) -> object:
-            return self.resolve_string("", context)
+        def resolve(  # type: ignore[override]  # the stubs lack the context argument
+            self, system_url: str, public_id: str, context: object
+        ) -> object:
+            return self.resolve_string("", context)  # type: ignore[call-arg]
 
     parser = lx.XMLParser(
         resolve_entities=False,
@@ -402,7 +404,7 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
-_EBCDIC = b"\\x4c\\x6f\\xa7\\x94"  # "<?xm" in EBCDIC, which libxml2 would also read
+_EBCDIC = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC, which libxml2 would also read
 
 
 def _prolog_text(data: bytes, shown: str) -> str:
@@ -414,13 +416,13 @@ def _prolog_text(data: bytes, shown: str) -> str:
         encoding = "utf-32"
     elif head.startswith((codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE)):
         encoding = "utf-16"
-    elif head == b"\\x00\\x00\\x00<":
+    elif head == b"\x00\x00\x00<":
         encoding = "utf-32-be"
-    elif head == b"<\\x00\\x00\\x00":
+    elif head == b"<\x00\x00\x00":
         encoding = "utf-32-le"
-    elif head[:2] == b"\\x00<":
+    elif head[:2] == b"\x00<":
         encoding = "utf-16-be"
-    elif head[:2] == b"<\\x00":
+    elif head[:2] == b"<\x00":
         encoding = "utf-16-le"
     elif head == _EBCDIC:
         raise SourceError("SDF object XML must be UTF-8; found EBCDIC", shown, 1)
@@ -433,10 +435,10 @@ def _declaration_in_prolog(text: str) -> int | None:
     """Where a ``<!...>`` declaration (DOCTYPE, ENTITY) stands before the root element,
     skipping the XML declaration, processing instructions, comments (which may hold
     ``<a`` or ``<!DOCTYPE`` as text) and white space, as an XML parser reads a prolog."""
-    i = 1 if text.startswith("\\ufeff") else 0
+    i = 1 if text.startswith("\ufeff") else 0
     n = len(text)
     while i < n:
-        if text[i] in " \\t\\r\\n":
+        if text[i] in " \t\r\n":
             i += 1
         elif text.startswith("<!--", i):
             end = text.find("-->", i + 4)
@@ -470,7 +472,7 @@ def _parse(file: Path, shown: str, parser: etree.XMLParser) -> etree._Element:
             "document type declarations are not allowed in SDF object XML "
             "(DTDs and entities are refused: untrusted input)",
             shown,
-            text.count("\\n", 0, at) + 1,
+            text.count("\n", 0, at) + 1,
         )
     try:
         root = lx.fromstring(data, parser)
