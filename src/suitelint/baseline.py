@@ -21,7 +21,7 @@ from typing import Any
 from suitelint import jsonin, jsonout
 from suitelint.errors import SourceError
 from suitelint.findings import Finding, Report, Suppression
-from suitelint.fsutil import atomic_write_text, read_input
+from suitelint.fsutil import atomic_write_text, read_input, reading
 from suitelint.jsonin import refuse_duplicate_keys
 
 FORMAT_VERSION = 1
@@ -139,12 +139,13 @@ def parse_baseline(text: str, path: str) -> Baseline:
 
 
 def load_baseline(path: str) -> Baseline:
-    data = read_input(Path(path), limit=MAX_BASELINE_BYTES, what="baseline file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SourceError("not valid UTF-8 text", path) from None
-    return parse_baseline(text, path)
+    with reading(path):
+        data = read_input(Path(path), limit=MAX_BASELINE_BYTES, what="baseline file")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise SourceError("not valid UTF-8 text", path) from None
+        return parse_baseline(text, path)
 
 
 def apply_baseline(report: Report, baseline: Baseline) -> Report:

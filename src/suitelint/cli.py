@@ -907,8 +907,12 @@ def main() -> None:
     except Exception as exc:  # last resort: a bug must not look like a pass
         if os.environ.get("SUITELINT_DEBUG"):
             raise
+        from suitelint import sanitize
+
+        source = getattr(exc, "suitelint_input", None)
+        where = f"{sanitize.line(source)}: " if source else "suitelint: "
         sys.stderr.write(
-            f"suitelint: internal error: {type(exc).__name__}; this is a bug. "
+            f"{where}internal error: {type(exc).__name__}; this is a bug. "
             "Rerun with --debug for details.\n"
         )
         sys.exit(EXIT_ERROR)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from suitelint.errors import ConfigError, Problem, SuitelintError
-from suitelint.fsutil import confine, read_input
+from suitelint.fsutil import confine, read_input, reading
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
 CONFIG_NAMES = (".suitelint.yaml", ".suitelint.yml")
@@ -235,9 +235,10 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
 
 
 def load_config(path: Path) -> Config:
-    raw = read_input(path, limit=MAX_CONFIG_BYTES, what="config file")
-    text = decode_text(raw, str(path), ConfigError)
-    return parse_config(text, str(path), toml=path.name == PYPROJECT)
+    with reading(path):
+        raw = read_input(path, limit=MAX_CONFIG_BYTES, what="config file")
+        text = decode_text(raw, str(path), ConfigError)
+        return parse_config(text, str(path), toml=path.name == PYPROJECT)
 
 
 def resolve_config(explicit: str | None, *, discover: bool = True) -> Config:

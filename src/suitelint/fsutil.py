@@ -8,10 +8,10 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from suitelint.errors import SourceError
+from suitelint.errors import SourceError, SuitelintError
 
 #: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: an open descriptor, written as is
 _FD_PATH = re.compile(r"/dev/std(out|err)|/(?:dev|proc/self)/fd/(\d+)")
@@ -117,6 +117,21 @@ allow_special_inputs = False
 #: Paths that did not come from the command line (a config file's ``sources``,
 #: ``policies`` and ``baseline``), each with the project folder it must stay inside.
 _confined: dict[str, Path] = {}
+
+
+@contextlib.contextmanager
+def reading(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Name ``path`` on any unexpected exception raised while it is read and parsed, so
+    that even a bug's one-line message says which input caused it (``cli.main``)."""
+    try:
+        yield
+    except SuitelintError:
+        raise
+    except Exception as exc:
+        if not hasattr(exc, "suitelint_input"):
+            with contextlib.suppress(AttributeError, TypeError):  # immutable exceptions
+                exc.suitelint_input = str(path)  # type: ignore[attr-defined]
+        raise
 
 
 def confine(paths: Iterable[str], project: Path) -> None:

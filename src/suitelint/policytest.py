@@ -20,7 +20,7 @@ from typing import Any
 
 from suitelint.errors import PolicyError, Problem
 from suitelint.findings import Finding
-from suitelint.fsutil import read_input
+from suitelint.fsutil import read_input, reading
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
 TEST_SUFFIX = ".test.yaml"
@@ -123,6 +123,8 @@ class Case:
     as_of: dt.date
     rules: frozenset[str] | None
     expect: tuple[Expected, ...]
+    #: each ``rules:`` entry with its line, to say where an unknown one is
+    rule_lines: tuple[tuple[str, int | None], ...] = ()
 
     @property
     def where(self) -> str:
@@ -218,6 +220,10 @@ def parse_test_file(text: str, path: str) -> tuple[Case, ...]:
                 policies=tuple(_relocate(p, base) for p in raw.get("policies", data["policies"])),
                 as_of=as_of,
                 rules=frozenset(raw["rules"]) if "rules" in raw else None,
+                rule_lines=tuple(
+                    (rule, positions.of(("cases", i, "rules", j))[0])
+                    for j, rule in enumerate(raw.get("rules", ()))
+                ),
                 expect=tuple(
                     Expected(e["rule"], e["subject"], e.get("permkey"), e.get("waived", False))
                     for e in raw["expect"]
@@ -228,8 +234,9 @@ def parse_test_file(text: str, path: str) -> tuple[Case, ...]:
 
 
 def load_test_file(path: Path) -> tuple[Case, ...]:
-    data = read_input(path, limit=MAX_TEST_BYTES, what="policy test file")
-    return parse_test_file(decode_text(data, str(path), PolicyError), str(path))
+    with reading(path):
+        data = read_input(path, limit=MAX_TEST_BYTES, what="policy test file")
+        return parse_test_file(decode_text(data, str(path), PolicyError), str(path))
 
 
 def find_test_files(paths: Sequence[str]) -> tuple[Path, ...]:
@@ -264,10 +271,20 @@ def _catalog() -> Any:
 
 
 def run_case(case: Case) -> Outcome:
+    from suitelint.ruledocs import engine_rule_text
     from suitelint.runner import evaluate_loaded, load_checked
 
     catalog = _catalog()
     loaded, policy = load_checked(case.sources, case.policies, catalog)
+    for rule_id, line in case.rule_lines:
+        # a misspelt filter would compare nothing and pass vacuously
+        if policy.rule(rule_id) is None and engine_rule_text(rule_id) is None:
+            raise PolicyError(
+                f"rules: names {rule_id!r}, which neither this case's policies nor the "
+                "engine define; the case would compare nothing and pass",
+                case.file,
+                line,
+            )
     findings = evaluate_loaded(loaded, policy, catalog, case.as_of)
     considered = [
         f

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from suitelint.errors import PolicyError, Problem
-from suitelint.fsutil import read_input
+from suitelint.fsutil import read_input, reading
 from suitelint.yamlsrc import PathKey, Positions, decode_text, load_yaml
 
 BUILTIN_PREFIX = "builtin:"
@@ -176,5 +176,6 @@ def load_policy(ref: str) -> PolicyDocument:
         text, name = _read_builtin(ref)
         return parse_policy(text, name, builtin=True)
     path = Path(ref)
-    data = read_input(path, limit=MAX_POLICY_BYTES, what="policy file")
-    return parse_policy(decode_text(data, ref, PolicyError), ref)
+    with reading(path):
+        data = read_input(path, limit=MAX_POLICY_BYTES, what="policy file")
+        return parse_policy(decode_text(data, ref, PolicyError), ref)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from suitelint.errors import Problem, Problems, SourceError
-from suitelint.fsutil import read_input
+from suitelint.fsutil import read_input, reading
 from suitelint.model import (
     LEVEL_BY_NAME,
     CustomObject,
@@ -157,7 +157,7 @@ def read_sdf(path: Path) -> SdfProject:
 
     for file in files:
         shown = str(file)
-        with problems.collect():
+        with problems.collect(), reading(file):  # a bug in what follows names the file
             root = _parse(file, shown, parser)
             tag = root.tag
             if isinstance(tag, str) and tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] in (

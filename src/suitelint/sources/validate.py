@@ -58,6 +58,23 @@ def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[
             if item.id in seen:
                 yield at(section, item.id, None, f"duplicate {section[:-1]} id {item.id!r}")
             seen.add(item.id)
+    # A scriptid names one role in an account (and one object in a project): a second
+    # role reusing it, with other permissions, must not pass as if it were the first.
+    scriptids: dict[str, str] = {}
+    for role in snapshot.roles:
+        if not role.scriptid:
+            continue
+        key = role.scriptid.strip().lower()
+        first = scriptids.setdefault(key, role.id)
+        if first != role.id:
+            message = (
+                f"role {role.id!r} reuses scriptid {role.scriptid!r} of role {first!r}; "
+                "a scriptid names one role"
+            )
+            if role.path is not None:
+                yield Problem(role.path, message, role.line)
+            else:
+                yield at("roles", role.id, None, message)
 
     def check_permkey(
         section: str, owner: str, permkey: str, path: str | None, line: int | None
