@@ -104,16 +104,17 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
 
 
 def _read_file(path: Path, what: str) -> str:
+    from suitelint.errors import SourceError
+    from suitelint.fsutil import read_input
+
+    try:  # the one input opener: no FIFO hangs, no device is read, the limit holds
+        data = read_input(path, limit=MAX_SECRET_BYTES, what=what)
+    except SourceError as error:
+        raise ConfigError(error.problems[0].message, str(path)) from None
     try:
-        size = path.stat().st_size
-        if size > MAX_SECRET_BYTES:
-            raise ConfigError(f"{what}: file is larger than {MAX_SECRET_BYTES} bytes", str(path))
-        text = path.read_text(encoding="utf-8")
-    except ConfigError:
-        raise
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise ConfigError(f"cannot read {what}: {reason}", str(path)) from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"cannot read {what}: not UTF-8 text", str(path)) from None
     return text.strip()
 
 

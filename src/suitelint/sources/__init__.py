@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Protocol
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, Problems, SourceError
 from suitelint.findings import Location
-from suitelint.fsutil import check_confined, reading
 from suitelint.model import Snapshot
 from suitelint.sources.snapshot import Locator, is_snapshot_path, load_snapshot
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
@@ -63,12 +62,6 @@ def read_one(path: Path) -> tuple[Snapshot, Locator | None, tuple[Problem, ...]]
     """One source: its snapshot, its locator (snapshot files) and its notices."""
     if not path.exists() and not path.is_symlink():
         raise SourceError("no such file or folder", str(path))
-    check_confined(path, "source")
-    with reading(path):
-        return _load_one(path)
-
-
-def _load_one(path: Path) -> tuple[Snapshot, Locator | None]:
     if path.is_dir() or path.suffix.lower() == ".xml":
         from suitelint.sources.sdf import read_sdf
 
