@@ -50,6 +50,7 @@ _INVISIBLE = (
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
+_INVISIBLE_ONLY = re.compile(f"[{_INVISIBLE}]")
 _JSON_UNSAFE = re.compile(f"#(?=#(?:\\[|vso\\[))|[{_INVISIBLE}]", re.IGNORECASE)
 _XML_UNSAFE = re.compile(f"(?<=:):|#(?=#(?:\\[|vso\\[))|[{_INVISIBLE}]", re.IGNORECASE)
 
@@ -110,8 +111,11 @@ def json_document(document: str) -> str:
     number sign of ``##[``/``##vso[`` and every invisible character become ``\\uXXXX``
     escapes (JSON's own; a JSON string can hold no raw C0 control or newline, and no
     line of an indented document starts with ``::``)."""
-    if "##" not in document and (document.isascii() and "\x7f" not in document):
-        return document  # the common case: nothing to look for, checked in C
+    if "##" not in document:  # the common case: checked in C, or one character class
+        if document.isascii() and "\x7f" not in document:
+            return document
+        if _INVISIBLE_ONLY.search(document) is None:
+            return document
     return _JSON_UNSAFE.sub(_json_escape, document)
 
 
@@ -131,3 +135,15 @@ def xml_document(document: str) -> str:
     if clean and document.isascii() and "\x7f" not in document:
         return document
     return _XML_UNSAFE.sub(lambda m: f"&#{ord(m.group())};", document)
+
+
+def azure_message(text: str) -> str:
+    """The message of an Azure DevOps logging command (``##vso[...]message``): one safe
+    line (:func:`line`) with ``%``, ``;``, ``]`` escaped as the agent decodes them
+    (``%AZP25``, ``%3B``, ``%5D``; ../shared/ci-facts.md §4)."""
+    return line(text).replace("%", "%AZP25").replace(";", "%3B").replace("]", "%5D")
+
+
+def azure_property(text: str) -> str:
+    """A property value of an Azure DevOps logging command: as :func:`azure_message`."""
+    return azure_message(text)

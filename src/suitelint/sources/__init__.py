@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, Problems, SourceError
 from suitelint.findings import Location
+from suitelint.fsutil import check_confined, reading
 from suitelint.model import Snapshot
 from suitelint.sources.snapshot import Locator, is_snapshot_path, load_snapshot
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
@@ -62,6 +63,12 @@ def read_one(path: Path) -> tuple[Snapshot, Locator | None, tuple[Problem, ...]]
     """One source: its snapshot, its locator (snapshot files) and its notices."""
     if not path.exists() and not path.is_symlink():
         raise SourceError("no such file or folder", str(path))
+    check_confined(path, "source")
+    with reading(path):  # a bug while reading it names the file
+        return _read_one(path)
+
+
+def _read_one(path: Path) -> tuple[Snapshot, Locator | None, tuple[Problem, ...]]:
     if path.is_dir() or path.suffix.lower() == ".xml":
         from suitelint.sources.sdf import read_sdf
 
@@ -113,6 +120,8 @@ def load_sources(
         from suitelint.sources.csv import read_csv_exports
 
         with problems.collect():  # one run's CSV files together: one date format
+            for raw in csv_paths:
+                check_confined(Path(raw), "source")
             exports = dict(
                 zip(
                     csv_paths,
