@@ -95,3 +95,54 @@ def test_every_login_claim_names_its_sources() -> None:
             assert CATALOG.get(key) is not None
     assert login.user_token_sources
     assert all(r.sources for r in login.refusals)
+
+
+def test_a_cloudextend_role_set_up_as_cloudextend_documents_passes_the_default_policy(
+    run_cli, tmp_path
+) -> None:
+    import json
+
+    account = {
+        "suitelint_snapshot": 1,
+        "account": {"id": "1", "environment": "production"},
+        "roles": [
+            {
+                "id": "1011",
+                "scriptid": "customrole_cloudextend_user",
+                "name": "CloudExtend Excel User",
+                "permissions": [
+                    {"permkey": "ADMI_MANAGE_OWN_OAUTH_TOKENS", "level": "FULL"},
+                    {"permkey": "ADMI_WEBSERVICES", "level": "FULL"},
+                    {"permkey": "LIST_CUSTJOB", "level": "EDIT"},
+                    {"permkey": "TRAN_SALESORD", "level": "EDIT"},
+                ],
+            }
+        ],
+        "users": [{"id": "11", "name": "Casey Sales", "roles": ["1011"]}],
+        "integrations": [{"id": "104", "name": "CloudExtend Excel", "auth_flows": ["tba"]}],
+        "tokens": [
+            {
+                "id": "T-104",
+                "name": "CloudExtend (Casey)",
+                "type": "tba",
+                "integration": "104",
+                "user": "11",
+                "role": "1011",
+                "created": "2026-01-10",
+                "last_used": "2026-11-18",
+            }
+        ],
+    }
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(account), "utf-8")
+    result = run_cli("check", path, "--as-of", "2026-11-25", "--fail-on", "warning")
+    # only the note that nobody declared the token's purpose
+    assert result.exit_code == 0, result.stdout
+    assert "token-has-purpose" in result.stdout
+    assert "integration-role-no-token-management" not in result.stdout
+    assert "integration-role-web-services-only" not in result.stdout
+    # without User Access Tokens the same role cannot log in
+    account["roles"][0]["permissions"] = account["roles"][0]["permissions"][1:]
+    path.write_text(json.dumps(account), "utf-8")
+    result = run_cli("check", path, "--as-of", "2026-11-25")
+    assert result.exit_code == 1 and "token-can-log-in" in result.stdout

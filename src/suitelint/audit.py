@@ -103,7 +103,8 @@ class Need:
     last_used: dt.date | None
     #: days since the last use, or since creation when never used; None when unknown
     idle_days: int | None
-    user_active: bool
+    #: None: the sources know the user by name only (a token list), not its state
+    user_active: bool | None
     created: dt.date | None
     age_days: int | None
     #: the sources record token use at all (a token list alone does not)
@@ -248,7 +249,9 @@ def _days(today: dt.date, then: dt.date | None) -> int | None:
     return None if then is None else max(0, (today - then).days)
 
 
-def token_need(token: Token, user_active: bool, today: dt.date, usage_known: bool = True) -> Need:
+def token_need(
+    token: Token, user_active: bool | None, today: dt.date, usage_known: bool = True
+) -> Need:
     last = token.last_used
     if last is not None:
         idle = _days(today, last)
@@ -275,7 +278,7 @@ def recommend(
     user_name: str,
 ) -> Action:
     """The recommended action for a token, most urgent reason first."""
-    if not need.user_active:
+    if need.user_active is False:
         return Action(
             "disable", f"it acts as inactive user {user_name!r}: nobody owns it; revoke it"
         )
@@ -337,7 +340,7 @@ def audit(
 
     # "never used" only when the sources record use at all: a CSV token list has no
     # last-used column, and its tokens are not idle for that
-    usage_known = any(t.last_used is not None for t in snapshot.tokens)
+    usage_known = snapshot.has_login_audit
     entries: dict[str, AuditEntry] = {}
     for token in snapshot.tokens:
         if token.inactive:
@@ -383,7 +386,7 @@ def _token_entry(
     table = ctx.token_table(token)
     everything = table.everything is not None
     verdict = check_login(ctx.catalog, role, table.level, everything, token.type)
-    need = token_need(token, not user.inactive, today, usage_known)
+    need = token_need(token, None if user.named_only else not user.inactive, today, usage_known)
     proposal = blast.proposal(exposure.proposal) if exposure is not None else None
     return AuditEntry(
         kind="token",
@@ -430,7 +433,9 @@ def _integration_entry(
         idle_days=_days(today, last)
         if last is not None
         else (_days(today, first) if usage_known else None),
-        user_active=all(e.need.user_active for e in mine),
+        user_active=False
+        if any(e.need.user_active is False for e in mine)
+        else (None if any(e.need.user_active is None for e in mine) else True),
         created=first,
         age_days=_days(today, first),
     )

@@ -37,13 +37,20 @@ def _doing_short(doing: Doing) -> str:
     )
 
 
+def _user_state(entry: AuditEntry) -> str:
+    if entry.need.user_active is False:
+        return "; user inactive"
+    if entry.need.user_active is None:
+        return "; user state unknown (add the Employees export)"
+    return ""
+
+
 def _used(entry: AuditEntry) -> str:
     need = entry.need
     text = need.last_used.isoformat() if need.last_used else "never"
     if need.state not in ("active", "enabled"):
         text = f"{need.state}; {text}"
-    if not need.user_active:
-        text += "; user inactive"
+    text += _user_state(entry)
     return text
 
 
@@ -91,8 +98,7 @@ def _entry_lines(entry: AuditEntry) -> list[str]:
         head += f" of integration {entry.integration!r}"
     return [
         line(f"{head}: {entry.action.title.upper()}"),
-        line(f"  still needed?  {entry.need.state}; {entry.need.verdict}")
-        + ("" if entry.need.user_active else line("; user inactive")),
+        line(f"  still needed?  {entry.need.state}; {entry.need.verdict}") + _user_state(entry),
         line(f"  runs as        {_who(entry)}"),
         line(f"  what it does   {entry.doing.sentence()}"),
         line(f"  restrictions   {'; '.join(entry.restrictions) or '-'}"),
