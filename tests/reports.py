@@ -19,7 +19,8 @@ GOLDEN = Path(__file__).resolve().parent / "report" / "golden"
 
 
 def sample_report() -> Report:
-    """Ten active findings, one waived, paths relative to the repository root."""
+    """Five active findings (error, warning, note), one waived, paths relative to the
+    repository root."""
     cwd = Path.cwd()
     os.chdir(ROOT)
     try:

@@ -757,3 +757,120 @@ def test_a_custom_record_permission_is_shown_by_the_name_its_definition_gives():
         "customrecord_elsewhere (custom record not in the sources)",
         "customrecord_unnamed (custom record not in the sources)",
     ]
+
+
+# -- role intent: token_capable, custom, holds, global_permissions ------------------------
+def _roles_only(
+    *roles: dict[str, Any], users: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {
+        "account": {"id": "1234567", "environment": "production"},
+        "roles": list(roles),
+        "users": users or [],
+    }
+
+
+def _role(rid: str, perms: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "scriptid": f"customrole{rid}",
+        "name": f"Role {rid}",
+        "permissions": [{"permkey": k, "level": v} for k, v in perms.items()],
+        **extra,
+    }
+
+
+TOKEN_CAPABLE = policy(
+    "  - {id: r, applies_to: roles, where: {token_capable: true}, forbid: {permissions: [SuiteScript]}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "login",
+    [
+        "ADMI_LOGIN_OAUTH",
+        "ADMI_LOGIN_OAUTH2",
+        "ADMI_WEBSERVICES",
+        "ADMI_RESTWEBSERVICES",
+        "ADMI_MCP_SERVER",
+    ],
+)
+def test_a_role_holding_a_log_in_permission_is_token_capable_without_any_token(login):
+    data = _roles_only(
+        _role("1001", {login: "FULL", "ADMI_CUSTOMSCRIPT": "VIEW"}),
+        _role("1002", {"ADMI_CUSTOMSCRIPT": "VIEW"}),
+    )
+    findings = [f for f in run_rules(TOKEN_CAPABLE, data) if f.rule_id == "r"]
+    assert [(f.subject_id, f.permkey) for f in findings] == [("1001", "ADMI_CUSTOMSCRIPT")]
+
+
+def test_a_web_services_only_role_is_token_capable():
+    data = _roles_only(_role("1001", {"ADMI_CUSTOMSCRIPT": "FULL"}, web_services_only=True))
+    assert rules_of(run_rules(TOKEN_CAPABLE, data)) == ["r"]
+
+
+def test_a_rule_selecting_by_intent_that_selects_nothing_is_not_suspicious():
+    data = _roles_only(_role("1002", {"ADMI_CUSTOMSCRIPT": "VIEW"}))
+    assert rules_of(run_rules(TOKEN_CAPABLE, data)) == []
+
+
+def test_custom_and_holds_select_roles_by_what_they_are():
+    text = policy(
+        "  - {id: c, applies_to: roles, where: {custom: true, holds: MCP Server Connection},"
+        " forbid: {permissions: [{category: lists, level: create}]}}\n"
+    )
+    data = _roles_only(
+        _role("1001", {"ADMI_MCP_SERVER": "FULL", "LIST_CUSTJOB": "EDIT"}),
+        _role("1002", {"LIST_CUSTJOB": "EDIT"}),
+        {"id": "3", "name": "Administrator", "scriptid": "ADMINISTRATOR"},
+    )
+    assert [(f.rule_id, f.subject_id) for f in run_rules(text, data)] == [("c", "1001")]
+
+
+def test_global_permissions_judge_the_employee_record_not_the_roles():
+    text = policy(
+        "  - {id: g, applies_to: users, where: {global_permissions: true},"
+        " forbid: {permissions: [{capability: manage-users}]}}\n"
+    )
+    data = _roles_only(
+        _role("1001", {"ADMI_MANAGEUSERS": "FULL"}),
+        users=[
+            {"id": "7", "name": "Role holder", "roles": ["1001"]},
+            {
+                "id": "8",
+                "name": "Global holder",
+                "global_permissions": [{"permkey": "ADMI_MANAGEUSERS", "level": "FULL"}],
+            },
+        ],
+    )
+    assert [(f.rule_id, f.subject_id) for f in run_rules(text, data)] == [("g", "8")]
+
+
+def test_no_token_data_is_one_note_per_run_naming_the_rules():
+    text = policy(
+        "  - {id: t1, applies_to: tokens, max_age_days: 30}\n"
+        "  - {id: t2, applies_to: tokens, max_age_days: 60}\n"
+        "  - {id: t3, applies_to: roles, where: {used_by_tokens: true}, max_level: view}\n"
+    )
+    data = _roles_only(_role("1001", {"TRAN_CUSTINVC": "VIEW"}))
+    (finding,) = run_rules(text, data)
+    assert finding.rule_id == "suitelint/no-token-data"
+    assert finding.subject_kind == "run" and finding.location is None
+    assert "3 rules about tokens" in finding.message and "t1, t2, t3" in finding.message
+
+
+def test_an_administrator_role_reported_through_its_token_is_not_blamed_again():
+    text = policy(
+        "  - {id: admin, applies_to: tokens, forbid: {roles: [Administrator]}}\n"
+        "  - {id: setup, applies_to: roles, where: {used_by_tokens: true},"
+        " forbid: {permissions: [{category: setup}, {capability: create-tokens}]}}\n"
+    )
+    data = account(role="3")
+    data["roles"].append({"id": "3", "name": "Administrator", "scriptid": "ADMINISTRATOR"})
+    assert [(f.rule_id, f.subject_kind) for f in run_rules(text, data)] == [("admin", "token")]
+    # without the token rule, the role is reported, once per rule, not once per selector
+    alone = policy(
+        "  - {id: setup, applies_to: roles, where: {used_by_tokens: true},"
+        " forbid: {permissions: [{category: setup}, {capability: create-tokens}]}}\n"
+    )
+    assert [(f.rule_id, f.subject_id) for f in run_rules(alone, data)] == [("setup", "3")]

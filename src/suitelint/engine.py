@@ -23,12 +23,14 @@ from suitelint.model import (
     Snapshot,
     Subject,
     Token,
+    User,
     subject_kind,
     subject_names,
 )
 from suitelint.policy.assertions import Check, Context, Emitter, allow_lists
+from suitelint.policy.assertions.forbid import ForbidRoles
 from suitelint.policy.compiler import CompiledRule, Policy
-from suitelint.policy.select import select
+from suitelint.policy.select import names_subjects, select
 
 __all__ = ["ENGINE_RULES", "Context", "data_findings", "evaluate", "subject_counts"]
 
@@ -47,10 +49,12 @@ ENGINE_RULES = {
     ),
     "suitelint/no-token-data": (
         Severity.NOTE,
-        "Rule about tokens checked nothing: the sources hold no tokens",
+        "Rules about tokens checked nothing: the sources hold no tokens",
         "A rule for tokens, or for roles used by tokens, selects nothing when the sources hold "
         "no tokens (an SDF project alone has none): it passed without checking anything. "
-        "Combine the project with a snapshot of the account to check it.",
+        "Reported once per run, naming the rules. Roles are still judged by what they can do "
+        "(where: {token_capable: true}). Combine the project with a snapshot of the account "
+        "to check its tokens.",
     ),
     "suitelint/no-login-data": (
         Severity.WARNING,
@@ -129,22 +133,29 @@ def _unmatched_references(ctx: Context, rule: CompiledRule) -> Iterator[Finding]
 
 
 # -- evaluation --------------------------------------------------------------------------
-def _no_token_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
-    """A token rule on sources without tokens checks nothing: say so rather than pass."""
-    if ctx.snapshot.tokens or not (
-        rule.applies_to == "tokens" or rule.where.used_by_tokens is True
-    ):
+def _about_tokens(rule: CompiledRule) -> bool:
+    """A rule that can only select something when the sources hold tokens."""
+    return rule.applies_to == "tokens" or rule.where.used_by_tokens is True
+
+
+def _no_token_data(ctx: Context, rules: Sequence[CompiledRule]) -> Iterator[Finding]:
+    """Token rules on sources without tokens check nothing: say so, once per run."""
+    if ctx.snapshot.tokens:
         return
-    subjects = "tokens" if rule.applies_to == "tokens" else "roles used by tokens"
+    idle = [rule.id for rule in rules if _about_tokens(rule)]
+    if not idle:
+        return
+    shown = ", ".join(idle[:5]) + (f" and {len(idle) - 5} more" if len(idle) > 5 else "")
     yield Finding(
         rule_id="suitelint/no-token-data",
         severity=ENGINE_RULES["suitelint/no-token-data"][0],
-        message=f"rule {rule.id!r} applies to {subjects}, but the sources hold no tokens: "
-        "it checked nothing (add a snapshot of the account to check it)",
-        subject_kind="rule",
-        subject_id=rule.id,
-        subject_name=rule.id,
-        location=rule.location,
+        message=f"the sources hold no tokens, so {len(idle)} rule"
+        f"{'s' if len(idle) != 1 else ''} about tokens checked nothing ({shown}); roles "
+        "are still judged by what they can do (token_capable). Add a snapshot of the "
+        "account to check its tokens",
+        subject_kind="run",
+        subject_id="run",
+        subject_name="run",
     )
 
 
@@ -269,6 +280,43 @@ def data_findings(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def _without_duplicate_blame(
+    ctx: Context, policy: Policy, findings: list[Finding]
+) -> list[Finding]:
+    """A standard role that holds every permission (Administrator, Full Access) and is
+    reached only through tokens that a forbid-roles rule already reports as running under
+    it is not reported again by every role rule: the token finding names it, and "remove
+    the permission from the role" cannot be done to a standard role."""
+    forbidding = {
+        rule.id for rule in policy.rules if any(isinstance(a, ForbidRoles) for a in rule.assertions)
+    }
+    if not forbidding:
+        return findings
+    reported: set[tuple[str, str]] = set()  # (token id, role ref) a forbid-roles rule named
+    for finding in findings:
+        if finding.rule_id in forbidding and finding.subject_kind == "token":
+            reported.add((finding.subject_id, finding.qualifier.removeprefix("role:")))
+    if not reported:
+        return findings
+    covered: set[str] = set()
+    for role in ctx.snapshot.roles:
+        if not ctx.everything_role(role):
+            continue
+        tokens = [t for t in ctx.index.tokens_by_role.get(role.id, ()) if not t.inactive]
+        ref = role.scriptid or role.id
+        if tokens and all((t.id, ref) in reported for t in tokens):
+            covered.add(role.id)
+    if not covered:
+        return findings
+    return [
+        f
+        for f in findings
+        if not (
+            f.subject_kind == "role" and f.subject_id in covered and f.rule_id not in forbidding
+        )
+    ]
+
+
 def _apply_waivers(ctx: Context, policy: Policy, findings: list[Finding]) -> list[Finding]:
     result: list[Finding] = []
     used: set[int] = set()
@@ -343,26 +391,31 @@ def evaluate(
         [a.bind(ctx, rule.id) for a in rule.assertions] for rule in policy.rules
     ]
     ctx.covered = _coverage(ctx, policy.rules)
+    findings.extend(_no_token_data(ctx, policy.rules))
     for rule, bound in zip(policy.rules, checks, strict=True):
         explained = [
             *_unmatched_references(ctx, rule),
-            *_no_token_data(ctx, rule),
             *_no_login_data(ctx, rule),
             *_no_user_data(ctx, rule),
         ]
         findings.extend(explained)
         subjects = select(ctx, rule)
-        # A rule for a kind of role (user-token roles or the others) the account lacks has
-        # nothing to check: that is the account being fine, not the rule missing its target.
-        if not subjects and not explained and rule.where.user_token_role is None:
+        quiet = explained or (not ctx.snapshot.tokens and _about_tokens(rule))
+        if not subjects and not quiet and names_subjects(rule):
             findings.append(_selected_nothing(rule))
         uses_table = any(a.uses_table for a in rule.assertions)
         severity = rule.severity_for(ctx.environment)
         for subject in subjects:
             em = Emitter(ctx, rule.id, severity, subject, findings)
-            table = ctx.table(subject) if uses_table else Table({}, EMPTY_GRANT)
+            if not uses_table:
+                table = Table({}, EMPTY_GRANT)
+            elif rule.where.global_permissions and isinstance(subject, User):
+                table = ctx.global_table(subject) or Table({}, EMPTY_GRANT)
+            else:
+                table = ctx.table(subject)
             for check in bound:
                 check(em, table)
+    findings = _without_duplicate_blame(ctx, policy, findings)
     findings = _apply_waivers(ctx, policy, findings)
     return sort_findings(place(findings) if place is not None else findings)
 

@@ -19,7 +19,7 @@ def test_an_error_is_an_annotation_on_its_file_line_and_column() -> None:
     lines = github.render(sample_report()).splitlines()
     line = next(line for line in lines if "token-not-administrator" in line)
     assert line.startswith(
-        "::error file=tests/fixtures/ci/account.json,line=26,col=6,"
+        "::error file=tests/fixtures/ci/account.json,line=27,col=6,"
         "title=token-not-administrator (error)::token 'Invoice Sync token' runs under role"
     )
 
@@ -33,7 +33,7 @@ def test_suppressed_findings_are_listed_and_counted_not_annotated() -> None:
     lines = github.render(sample_report()).splitlines()
     assert not any(line.startswith("::") and "token-rotation" in line for line in lines)
     assert any(
-        line.startswith("suppressed: tests/fixtures/ci/account.json:27:6: token-rotation")
+        line.startswith("suppressed: tests/fixtures/ci/account.json:28:6: token-rotation")
         for line in lines
     )
     assert "1 suppressed (1 by waiver)" in lines[-1]

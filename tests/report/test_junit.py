@@ -44,7 +44,7 @@ def test_one_test_case_per_rule_failed_by_findings_at_or_above_fail_on(shared: P
     assert failure.get("message", "").startswith("1 finding at or above error")
     assert "token Invoice Sync token [T-101]" in (failure.text or "")
     # a warning below --fail-on error, and a waived finding: output text, not failures
-    web = suites["integration-role-web-services-only"]
+    web = suites["segregation-of-duties"]
     assert web.get("failures") == "0" and web.find("testcase/failure") is None
     assert "1 finding below --fail-on error" in (web.findtext("system-out") or "")
     rotation = suites["token-rotation"]
@@ -71,7 +71,7 @@ def test_fail_on_warning_makes_warnings_failures() -> None:
     report = dataclasses.replace(sample_report(), fail_on=Severity.WARNING)
     root = etree.fromstring(junit.render(report).encode())
     suites = {s.get("name"): s for s in root.findall("testsuite")}
-    assert suites["integration-role-web-services-only"].get("failures") == "1"
+    assert suites["segregation-of-duties"].get("failures") == "1"
     assert suites["token-rotation"].get("failures") == "0"  # waived
     assert suites["token-has-purpose"].get("failures") == "0"  # a note
 

@@ -22,7 +22,7 @@ def test_is_byte_identical_on_repeated_runs() -> None:
 def test_header_counts_by_severity_suppressed_and_names_the_catalog() -> None:
     text = markdown.render(sample_report())
     assert text.startswith("## suitelint ❌ failed\n")
-    assert "**8 errors** · 🟠 **1 warning** · 🔵 **2 notes** · 1 suppressed (1 by waiver)" in text
+    assert "**3 errors** · 🟠 **1 warning** · 🔵 **2 notes** · 1 suppressed (1 by waiver)" in text
     assert "catalog <code>2026&#46;11" not in text  # dots are not escaped
     assert "catalog <code>2026.11.25+test</code>" in text
 

@@ -58,7 +58,7 @@ def test_locations_are_relative_to_srcroot_on_the_right_line() -> None:
         "uri": "tests/fixtures/ci/account.json",
         "uriBaseId": "%SRCROOT%",
     }
-    assert physical["region"] == {"startLine": 26, "startColumn": 6}
+    assert physical["region"] == {"startLine": 27, "startColumn": 6}
     assert result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "token/T-101"
 
 
@@ -350,3 +350,20 @@ def test_rule_references_are_kept_in_the_help_and_properties() -> None:
     assert descriptor["properties"]["references"] == ["https://example.com/a"]
     assert "- <https://example.com/a>" in descriptor["help"]["markdown"]
     assert descriptor["helpUri"] == "https://example.com/a"  # a user rule: its own reference
+
+
+def test_a_finding_about_the_run_is_a_run_level_notification_not_a_result(shared: Path) -> None:
+    finding = Finding("suitelint/no-token-data", Severity.NOTE, "no tokens", "run", "run", "run")
+    report = Report(
+        findings=(finding,),
+        sources=("src/account.json",),  # even with a file to fall back on
+        rules={"suitelint/no-token-data": RuleDoc("suitelint/no-token-data", "T", Severity.NOTE)},
+    )
+    run = validate(shared, sarif.render(report))["runs"][0]
+    assert run["results"] == []
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is True
+    (notice,) = invocation["toolConfigurationNotifications"]
+    assert notice["associatedRule"]["id"] == "suitelint/no-token-data"
+    assert notice["level"] == "note"
+    assert notice["message"]["text"].startswith("no tokens")

@@ -111,9 +111,19 @@ class _Compiler(Compiler):
             if key in raw:
                 kwargs[key] = self.names(raw[key], (*at, key))
         relevant = {
-            "roles": {"name", "id", "scriptid", "used_by_tokens", "user_token_role", "active"},
+            "roles": {
+                "name",
+                "id",
+                "scriptid",
+                "used_by_tokens",
+                "user_token_role",
+                "token_capable",
+                "custom",
+                "holds",
+                "active",
+            },
             "tokens": {"name", "id", "integration", "role", "user", "type", "active"},
-            "users": {"name", "id", "role", "active"},
+            "users": {"name", "id", "role", "global_permissions", "active"},
             "integrations": {"name", "id", "scriptid", "role", "user", "active"},
         }[applies_to]
         for key in raw:
@@ -126,8 +136,18 @@ class _Compiler(Compiler):
                 )
         if "type" in raw:
             kwargs["type"] = raw["type"]
-        if "used_by_tokens" in raw:
-            kwargs["used_by_tokens"] = raw["used_by_tokens"]
+        for flag in ("used_by_tokens", "token_capable", "custom"):
+            if flag in raw:
+                kwargs[flag] = raw[flag]
+        if "global_permissions" in raw:
+            kwargs["global_permissions"] = bool(raw["global_permissions"])
+        if "holds" in raw:
+            many = isinstance(raw["holds"], list)
+            held = raw["holds"] if many else [raw["holds"]]
+            kwargs["holds"] = tuple(
+                self.selector(item, (*at, "holds", i) if many else (*at, "holds"))
+                for i, item in enumerate(held)
+            )
         if "user_token_role" in raw:
             kwargs["user_token_role"] = raw["user_token_role"]
         if "active" in raw:

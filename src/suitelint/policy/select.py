@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from suitelint.effective import Effective, subject_roles
-from suitelint.model import Integration, Role, Subject, Token, User, subject_label, subject_names
+from suitelint.model import (
+    Integration,
+    Level,
+    Role,
+    Subject,
+    Token,
+    User,
+    subject_label,
+    subject_names,
+)
 from suitelint.policy.compiler import CompiledRule
 from suitelint.policy.selectors import NameRef
 
@@ -19,6 +28,65 @@ def _is_active(subject: Subject) -> bool:
 def _any(refs: tuple[NameRef, ...], candidates: Iterable[tuple[str | None, ...]]) -> bool:
     pool = list(candidates)
     return any(ref.matches(*values) for ref in refs for values in pool)
+
+
+#: log-in permissions for integrations: a role holding one can be used by a token
+#: (TBA: Log In Using Access Tokens; OAuth 2.0; SOAP and REST Web Services; MCP Server
+#: Connection, the AI Connector Service's, which acts in the role over OAuth 2.0)
+TOKEN_LOGIN_PERMKEYS = frozenset(
+    {
+        "ADMI_LOGIN_OAUTH",
+        "ADMI_LOGIN_OAUTH2",
+        "ADMI_WEBSERVICES",
+        "ADMI_RESTWEBSERVICES",
+        "ADMI_MCP_SERVER",
+    }
+)
+
+
+def used_by_tokens(account: Effective, role: Role) -> bool:
+    return any(not t.inactive for t in account.index.tokens_by_role.get(role.id, ()))
+
+
+def token_capable(account: Effective, role: Role) -> bool:
+    """A role some active token uses, or one a token could use: it holds a log-in
+    permission for integrations or is web-services-only. Judged on the permissions the
+    role lists, so an SDF project alone knows which of its roles are integration roles."""
+    if used_by_tokens(account, role):
+        return True
+    if account.everything_role(role):
+        # Administrator and Full Access cannot be edited: they are judged through the
+        # tokens that use them (token-not-administrator), not by what they could do.
+        return False
+    if role.web_services_only:
+        return True
+    levels = account.role_table(role).levels
+    return any(levels.get(key, Level.NONE) > Level.NONE for key in TOKEN_LOGIN_PERMKEYS)
+
+
+def is_custom_role(account: Effective, role: Role) -> bool:
+    """Not a standard role of the catalog (custom roles' script ids start customrole)."""
+    if role.scriptid:
+        if role.scriptid.lower().startswith("customrole"):
+            return True
+        return account.catalog.standard_role(role.scriptid) is None
+    return account.catalog.standard_role(role.id) is None and not account.everything_role(role)
+
+
+def names_subjects(rule: CompiledRule) -> bool:
+    """Does the rule's ``where`` name subjects (a name, id, glob...), rather than select
+    them by what they are (token-capable, custom, holding a permission)? Only a rule that
+    names subjects and selects none is suspicious: a renamed subject escaped it."""
+    w = rule.where
+    intent = (
+        w.token_capable is not None
+        or w.custom is not None
+        or w.user_token_role is not None
+        or w.holds
+        or w.global_permissions
+    )
+    named = w.name or w.id or w.scriptid or w.integration or w.role or w.user or w.type
+    return bool(named) or not intent
 
 
 def select(account: Effective, rule: CompiledRule) -> list[Subject]:
@@ -38,14 +106,28 @@ def select(account: Effective, rule: CompiledRule) -> list[Subject]:
         if where.type and (not isinstance(subject, Token) or subject.type != where.type):
             continue
         if where.used_by_tokens is not None:
-            used = isinstance(subject, Role) and any(
-                not t.inactive for t in account.index.tokens_by_role.get(subject.id, ())
-            )
+            used = isinstance(subject, Role) and used_by_tokens(account, subject)
             if used != where.used_by_tokens:
                 continue
         if where.user_token_role is not None and (
             not isinstance(subject, Role)
             or account.user_token_role(subject) != where.user_token_role
+        ):
+            continue
+        if where.token_capable is not None:
+            capable = isinstance(subject, Role) and token_capable(account, subject)
+            if capable != where.token_capable:
+                continue
+        if where.custom is not None and where.custom != (
+            isinstance(subject, Role) and is_custom_role(account, subject)
+        ):
+            continue
+        if where.holds and not (
+            isinstance(subject, Role) and account.matches(account.role_table(subject), where.holds)
+        ):
+            continue
+        if where.global_permissions and not (
+            isinstance(subject, User) and subject.global_permissions
         ):
             continue
         if where.role and not _any(

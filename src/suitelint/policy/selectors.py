@@ -57,7 +57,9 @@ class PermSelector:
         else:
             what = self.text
         if self.excluded:
-            what += f" (except {', '.join(e.text for e in self.excluded)})"
+            shown = [e.text for e in self.excluded[:4]]
+            more = len(self.excluded) - len(shown)
+            what += f" (except {', '.join(shown)}{f' and {more} more' if more else ''})"
         return what if self.level <= Level.VIEW else f"{what} at {self.level.name} or above"
 
     def threshold(self, permkey: str, catalog: Catalog) -> Level | None:
@@ -146,5 +148,14 @@ class Where:
     used_by_tokens: bool | None = None
     #: True: CloudExtend-style user-token roles only; False: every other role
     user_token_role: bool | None = None
+    #: roles a token could use: used by one, or holding a log-in permission for
+    #: integrations, or web-services-only (judged without token data)
+    token_capable: bool | None = None
+    #: custom roles (not a standard role of the catalog)
+    custom: bool | None = None
+    #: roles holding any of these permissions
+    holds: tuple[PermSelector, ...] = ()
+    #: users judged on their global permissions only (the employee record's)
+    global_permissions: bool = False
     #: True: active only (the default); False: inactive only; None: both
     active: bool | None = True

@@ -110,6 +110,10 @@ def artifact_location(path: str, root: str = "") -> dict[str, str] | None:
     return _Places(root).artifact(path)
 
 
+#: the subject kind of findings about the run as a whole (``suitelint/no-token-data``)
+RUN_SUBJECT = "run"
+
+
 def _fallback_source(sources: tuple[str, ...]) -> str | None:
     """Where findings without a place of their own go: the first source that is a file (a
     snapshot or export). A project folder is no place: code scanning needs a file."""
@@ -295,6 +299,8 @@ class _Builder:
 
     def place(self, group: _Group) -> tuple[dict[str, str], Location | None] | None:
         """The artifact and location of a group's primary location, or None (unplaceable)."""
+        if group.first.subject_kind == RUN_SUBJECT:
+            return None  # about the run as a whole (no-token-data): a run notification
         subject = _subject_place(self.report, group.first)
         candidates = [subject] if subject is not None else []
         candidates += [f.location for f in group.findings if f.location is not None]

@@ -127,14 +127,15 @@ class ForbidPermissions:
         if table.everything is not None:
             if em.role_forbidden:
                 return
-            for selector in self.selectors:
-                em.emit(
-                    f"{em.describe()} holds every permission through "
-                    f"{table.everything.via[-1].name!r}, including {selector.describe()}",
-                    grant=table.everything,
-                    chain_tail=(EVERY_PERMISSION,),
-                    qualifier=f"everything:{selector.text}",
-                )
+            # One finding per rule: "every permission" is one fact, however many selectors.
+            em.emit(
+                f"{em.describe()} holds every permission through "
+                f"{table.everything.via[-1].name!r}, including "
+                + "; ".join(s.describe() for s in self.selectors),
+                grant=table.everything,
+                chain_tail=(EVERY_PERMISSION,),
+                qualifier="everything",
+            )
             return
         ctx = em.ctx
         for permkey, level, selector in ctx.matches(table, self.selectors):
