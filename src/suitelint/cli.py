@@ -322,6 +322,8 @@ def check(
             today=parse_date(as_of, "--as-of") if as_of else None,
             base=base,
             date_format=date_format,
+            rules=settings.rules,
+            rules_origin=settings.path,
         )
         if date_format is not None:
             from suitelint.sources.csv import parse_date_format

@@ -63,6 +63,14 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "type": "boolean",
             "description": "Accept sources that hold no roles, users, integrations or tokens.",
         },
+        "rules": {
+            "type": "object",
+            "propertyNames": {"minLength": 1},
+            # YAML 1.1 reads a bare `off` as false: both mean off
+            "additionalProperties": {"enum": ["off", False, "error", "warning", "note"]},
+            "description": "Per rule id (a policy rule or an engine rule such as "
+            "suitelint/undocumented-level): 'off' drops its findings, a severity re-grades them.",
+        },
     },
 }
 
@@ -78,6 +86,8 @@ class Config:
     formats: tuple[str, ...] = ()
     baseline: str | None = None
     allow_empty: bool | None = None
+    #: rule id → "off" or a severity (``rules:``)
+    rules: tuple[tuple[str, str], ...] = ()
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -231,6 +241,9 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         formats=tuple(formats),
         baseline=baseline_path,
         allow_empty=data.get("allow-empty"),
+        rules=tuple(
+            sorted((k, "off" if v is False else str(v)) for k, v in data.get("rules", {}).items())
+        ),
     )
 
 

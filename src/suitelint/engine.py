@@ -321,6 +321,7 @@ def _apply_waivers(ctx: Context, policy: Policy, findings: list[Finding]) -> lis
     result: list[Finding] = []
     used: set[int] = set()
     canonical = {alias: rule.id for rule in policy.rules for alias in (rule.id, *rule.aliases)}
+    canonical.update({rule_id: rule_id for rule_id in ENGINE_RULES})  # waivable like any rule
     active = [(i, w) for i, w in enumerate(policy.waivers) if w.expires >= ctx.today]
     for finding in findings:
         for i, waiver in active:

@@ -6,6 +6,7 @@ work in between is here, so it can be tested and reused (``--base``, ``suitelint
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import msgspec
 from suitelint import __version__
 from suitelint.catalog import Catalog, load_catalog
 from suitelint.engine import ENGINE_RULES, evaluate, subject_counts
-from suitelint.errors import PolicyError
+from suitelint.errors import ConfigError, PolicyError, Problem, Problems, did_you_mean
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sort_findings
 from suitelint.model import CustomObject
 from suitelint.policy.compiler import Policy, compile_policies, rule_docs
@@ -37,6 +38,9 @@ class CheckOptions:
     base: str | None = None
     #: the order of CSV exports' numeric dates (--date-format), else inferred
     date_format: str | None = None
+    #: rule id → "off" or a severity, from the config's ``rules:`` (and where it was set)
+    rules: tuple[tuple[str, str], ...] = ()
+    rules_origin: str = ""
 
 
 def load_policy_set(
@@ -52,7 +56,7 @@ def load_policy_set(
     are the documents of ``refs`` when already loaded."""
     if docs is None:
         docs = [load_policy(ref) for ref in refs]
-    policy = compile_policies(docs, catalog, custom_objects)
+    policy = compile_policies(docs, catalog, custom_objects, ENGINE_RULES)
     if not policy.rules:
         line, column = docs[0].where(("rules",)) if docs else (None, None)
         raise PolicyError(
@@ -173,6 +177,44 @@ def evaluate_loaded(
     )
 
 
+def configure_rules(
+    findings: Sequence[Finding],
+    docs: dict[str, RuleDoc],
+    policy: Policy,
+    options: CheckOptions,
+) -> tuple[tuple[Finding, ...], dict[str, RuleDoc]]:
+    """Apply the config's ``rules:``: ``off`` drops a rule's findings, a severity re-grades
+    them (engine rules such as ``suitelint/undocumented-level`` like any policy rule). An
+    id that names no rule is a config error: a typo must not leave a gate red, or silent."""
+    canonical = {alias: rule.id for rule in policy.rules for alias in (rule.id, *rule.aliases)}
+    canonical.update({rule_id: rule_id for rule_id in ENGINE_RULES})
+    settings: dict[str, str] = {}
+    problems = Problems()
+    for rule_id, setting in options.rules:
+        if rule_id not in canonical:
+            hint = did_you_mean(rule_id, canonical)
+            problems.add(
+                Problem(options.rules_origin, f"rules: unknown rule {rule_id!r}{hint}"),
+                ConfigError,
+            )
+            continue
+        settings[canonical[rule_id]] = setting
+    problems.raise_if_any(ConfigError)
+    kept: list[Finding] = []
+    for finding in findings:
+        grade = settings.get(finding.rule_id)
+        if grade == "off":
+            continue
+        if grade is not None:
+            finding = msgspec.structs.replace(finding, severity=Severity.parse(grade))
+        kept.append(finding)
+    for rule_id, setting in settings.items():
+        doc = docs.get(rule_id)
+        if doc is not None and setting != "off":
+            docs[rule_id] = dataclasses.replace(doc, severity=Severity.parse(setting))
+    return sort_findings(kept), docs
+
+
 def run_check(options: CheckOptions) -> Report:
     catalog = load_catalog()
     today = options.today or dt.date.today()
@@ -188,6 +230,8 @@ def run_check(options: CheckOptions) -> Report:
         findings = against_base(options.base, options.sources, findings, policy, catalog, today)
     docs = engine_rule_docs()
     docs.update(rule_docs(policy.rules))
+    if options.rules:
+        findings, docs = configure_rules(findings, docs, policy, options)
     snapshot = loaded.snapshot
     return Report(
         findings=findings,

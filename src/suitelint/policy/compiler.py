@@ -202,11 +202,14 @@ def compile_policies(
     docs: Sequence[PolicyDocument],
     catalog: Catalog,
     custom_objects: Iterable[CustomObject] = (),
+    engine_rules: Iterable[str] = (),
 ) -> Policy:
     """Compile documents into one policy; every problem of every file is reported at once.
 
     ``custom_objects`` (the custom record types, custom segments and custom transaction
-    types of the sources) let policies name permissions on them by display name."""
+    types of the sources) let policies name permissions on them by display name;
+    ``engine_rules`` are the ids of the engine's own rules (``suitelint/...``), which
+    waivers may name like any rule."""
     names = custom_names(custom_objects)
     rules: list[CompiledRule] = []
     waivers: list[Waiver] = []
@@ -230,9 +233,10 @@ def compile_policies(
             waivers.append(waiver)
             waiver_sites.append((compiler, ("waivers", i, "rule"), waiver))
         problems.extend(compiler.problems)
-    known = sorted(seen)
+    engine = set(engine_rules)
+    known = sorted({*seen, *engine})
     for compiler, at, waiver in waiver_sites:
-        if waiver.rule not in seen:
+        if waiver.rule not in seen and waiver.rule not in engine:
             hint = did_you_mean(waiver.rule, known)
             line, column = compiler.doc.where(at)
             problems.append(
