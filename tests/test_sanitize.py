@@ -162,7 +162,7 @@ def _hostile_snapshot(name: str) -> dict[str, object]:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(HOSTILE)
-def test_check_blast_radius_and_diff_outputs_of_a_hostile_account_are_inert(
+def test_check_blast_radius_audit_and_diff_outputs_of_a_hostile_account_are_inert(
     tmp_path_factory: pytest.TempPathFactory, name: str
 ) -> None:
     from suitelint.blast import blast_radius
@@ -190,6 +190,15 @@ def test_check_blast_radius_and_diff_outputs_of_a_hostile_account_are_inert(
         if fmt != "html":  # the page's own script and style hold raw newlines only
             assert_log_safe(output)
     assert_markdown_inert(BLAST_FORMATS["markdown"](blast))
+
+    from suitelint.audit import audit
+    from suitelint.report.audit import AUDIT_FORMATS
+
+    audited = audit(snapshot, policies, catalog, TODAY, sources=(str(path),))
+    for fmt, render in AUDIT_FORMATS.items():
+        if fmt != "html":
+            assert_log_safe(render(audited))
+    assert_markdown_inert(AUDIT_FORMATS["markdown"](audited))
 
     edited = _hostile_snapshot(name)
     edited["roles"][1]["permissions"].append({"permkey": "TRAN_JOURNAL", "level": "FULL"})  # type: ignore[index]
@@ -224,3 +233,17 @@ def test_a_csv_header_with_escapes_is_echoed_inert(run_cli, tmp_path: Path) -> N
     assert result.exit_code == 2
     assert_log_safe(result.stderr)
     assert os.fsencode(result.stderr).count(b"\n") == len(result.stderr.strip("\n").split("\n"))
+
+
+def test_a_notice_naming_a_hostile_folder_is_one_safe_line(run_cli, tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import FIXTURES
+
+    project = tmp_path / "proj\n::error::forged ##[add-mask]x"
+    shutil.copytree(FIXTURES / "sdf" / "deploy", project)
+    result = run_cli("check", project, "--as-of", "2026-11-25")
+    assert result.exit_code in (0, 1), result
+    assert "object files outside the deploy.xml" in result.stderr
+    assert_log_safe(result.stderr)
+    assert all("deploy.xml" in line for line in result.stderr.strip("\n").split("\n"))

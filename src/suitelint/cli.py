@@ -343,8 +343,10 @@ def check(
             import dataclasses
 
             report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
-        for notice in report.notices:
-            typer.echo(notice, err=True)
+        from suitelint import sanitize
+
+        for notice in report.notices:  # names file paths: one safe line each
+            say(sanitize.line(str(notice)), err=True)
         _warn(report.notes)
         emit_report(report, formats, color)
     except SuitelintError as error:
