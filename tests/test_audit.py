@@ -243,3 +243,17 @@ def test_the_html_stays_under_10_mb_at_10000_tokens() -> None:
     assert len(report.tokens) == 10_000
     assert len(html.encode("utf-8")) < 10 * 1024 * 1024
     assert html.count("<tr data-action=") == 10_000
+
+
+def test_a_csv_exported_account_gets_the_html_report_too(run_cli, tmp_path: Path) -> None:
+    page = tmp_path / "audit.html"
+    result = run_cli("audit", *CSV, *AS_OF, "-f", f"html={page}")
+    assert result.exit_code == 0, result.stdout
+    html = page.read_text("utf-8")
+    for name in ("Legacy Data Warehouse", "Shopify Connector"):
+        row = re.search(rf"<tr data-action=[^>]*>\n(?:<td[^>]*>.*</td>\n)*?<td>{name}</td>", html)
+        assert row is not None, name
+    # no login audit trail in the export: last use is unknown, not never
+    assert "<td>unknown; user state unknown (add the Employees export)</td>" in html
+    assert "<td>never" not in html
+    assert html.count("<tr data-action=") == 4  # two integrations, two active tokens

@@ -47,7 +47,10 @@ def _user_state(entry: AuditEntry) -> str:
 
 def _used(entry: AuditEntry) -> str:
     need = entry.need
-    text = need.last_used.isoformat() if need.last_used else "never"
+    if need.last_used is not None:
+        text = need.last_used.isoformat()
+    else:
+        text = "never" if need.usage_known else "unknown"
     if need.state not in ("active", "enabled"):
         text = f"{need.state}; {text}"
     text += _user_state(entry)

@@ -35,17 +35,21 @@ def _changes(subject: SubjectDiff) -> list[str]:
 
 def _role(role: Role) -> str:
     ref = role.scriptid or role.id
-    return f"{role.name!r} [{ref}], {len(role.permissions)} permissions"
+    return f"{role.name!r} [{ref}], {_count(len(role.permissions), 'permission')}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _verdict(result: Drift) -> str:
     if result.clean:
         return f"no drift: the account matches the {result.managed} roles the repo manages"
-    parts = [f"{len(result.changed)} managed roles changed in the account"]
+    parts = [f"{_count(len(result.changed), 'managed role')} changed in the account"]
     if result.widened:
-        parts[0] += f" ({len(result.widened)} widen access)"
+        parts[0] += f" ({len(result.widened)} widening access)"
     parts.append(f"{len(result.not_deployed)} not deployed")
-    parts.append(f"{len(result.unmanaged)} unmanaged custom roles")
+    parts.append(_count(len(result.unmanaged), "unmanaged custom role"))
     head = "DRIFT WIDENS ACCESS" if result.widened else "drift"
     return f"{head}: " + ", ".join(parts)
 
