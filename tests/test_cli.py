@@ -300,3 +300,17 @@ def test_the_installed_entry_point_writes_everything_before_it_leaves(tmp_path):
         text=True,
     )
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_quiet_hides_suppressed_findings_and_prints_nothing_on_a_clean_pass(run_cli, tmp_path):
+    account = tmp_path / "account.json"
+    account.write_text((EXAMPLES / "account.json").read_text())
+    baseline = tmp_path / "b.json"
+    written = run_cli("check", account, "--as-of", "2026-11-25", "--write-baseline", baseline)
+    assert written.exit_code == 0 and "suppressed" in written.stdout
+    quiet = run_cli("check", account, "--as-of", "2026-11-25", "--baseline", baseline, "-q")
+    assert quiet.exit_code == 0
+    assert quiet.stdout == ""
+    loud = run_cli("check", account, "--as-of", "2026-11-25", "-q")
+    assert loud.exit_code == 1 and "FAIL" in loud.stdout
+    assert not any(line.startswith("suppressed") for line in loud.stdout.splitlines())

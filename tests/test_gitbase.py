@@ -162,6 +162,7 @@ def test_a_project_new_since_the_base_reports_everything(run_cli, repo):
     new = repo / "other" / "customrole_new.xml"
     new.parent.mkdir()
     new.write_text(ROLE.replace("customrole_invoice_sync", "customrole_new"))
+    git(repo, "add", "other")  # part of the change (committed, or staged for a commit)
     result = run_cli("check", "other", "--policy", "policy.yaml", "--base", "main")
     assert result.exit_code == 1, result
     assert sum(" error no-delete " in line for line in result.stdout.splitlines()) == 1
@@ -241,3 +242,68 @@ def test_an_edit_that_only_shifts_lines_introduces_nothing(run_cli, repo):
     assert result.exit_code == 0, result
     assert "0 findings (0 errors, 0 warnings, 0 notes), 1 suppressed (1 by base)" in (result.stdout)
     assert run_cli("diff", "main:src", "src").stdout.endswith("no permission changes\n")
+
+
+ACCOUNT = """\
+{
+  "suitelint_snapshot": 1,
+  "account": {"id": "1234567", "environment": "production"},
+  "roles": [{"id": "3", "name": "Administrator", "scriptid": "ADMINISTRATOR"}],
+  "users": [{"id": "7", "name": "Integration Admin", "roles": ["3"]}],
+  "tokens": [{"id": "T1", "name": "Old admin token", "user": "7", "role": "3", "created": "2020-01-01"}]
+}
+"""
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_account_data_not_in_git_is_the_same_on_both_sides(run_cli, repo, ignored):
+    """An account snapshot kept out of the repository (untracked, or in .gitignore) is
+    not part of the change: its old findings are not blamed on the pull request."""
+    (repo / "account.json").write_text(ACCOUNT)
+    if ignored:
+        (repo / ".gitignore").write_text("account.json\n")
+    result = run_cli(
+        "check",
+        "src",
+        "account.json",
+        "--policy",
+        "builtin:baseline",
+        "--policy",
+        "policy.yaml",
+        "--base",
+        "main",
+        "--as-of",
+        "2026-11-25",
+    )
+    active = [line for line in result.stdout.splitlines() if ": error " in line]
+    assert len(active) == 1, result.stdout
+    assert "no-delete" in active[0] and "TRAN_SALESORD" in active[0]
+    assert "token-not-administrator" not in "\n".join(active)
+
+
+def test_a_pr_granting_access_token_management_fails_with_one_error_at_the_added_line(
+    run_cli, repo
+):
+    """The default policy alone, an SDF project alone: an ordinary custom role that gains
+    Access Token Management is one new error, at the <permkey> line it was added on."""
+    role = repo / ROLE_PATH
+    git(repo, "checkout", "-q", "main")
+    git(repo, "checkout", "-q", "-b", "grant")
+    role.write_text(
+        ROLE.replace(
+            "  </permissions>",
+            "    <permission>\n      <permkey>ADMI_MANAGE_OAUTH_TOKENS</permkey>\n"
+            "      <permlevel>FULL</permlevel>\n    </permission>\n  </permissions>",
+        )
+    )
+    git(repo, "commit", "-q", "-am", "grant token management")
+    result = run_cli("check", "src", "--base", "main", "--as-of", "2026-11-25", "--quiet")
+    assert result.exit_code == 1, result.stdout
+    line = line_of(role, "      <permkey>ADMI_MANAGE_OAUTH_TOKENS</permkey>")
+    findings = [line for line in result.stdout.splitlines() if line.startswith(ROLE_PATH)]
+    assert findings == [
+        f"{ROLE_PATH}:{line}: error role-escalation-token-management role 'Invoice Sync' holds "
+        "Access Token Management (ADMI_MANAGE_OAUTH_TOKENS) at FULL; forbidden: Access Token "
+        "Management (ADMI_MANAGE_OAUTH_TOKENS)"
+    ]
+    assert "suppressed" not in "\n".join(result.stdout.splitlines()[:-1])

@@ -159,13 +159,29 @@ def parse_date(text: str, option: str) -> dt.date:
         raise UsageError(f"{option} {text!r} is not an ISO date; expected YYYY-MM-DD") from None
 
 
-def emit_report(report: Report, formats: list[str], color: ColorMode) -> None:
-    """Render every requested report format; files are written atomically, stdout last."""
+#: formats read by a person in a terminal or log, which ``--quiet`` shortens
+QUIET_FORMATS = frozenset({"text", "github"})
+
+
+def emit_report(
+    report: Report, formats: list[str], color: ColorMode, *, quiet: bool = False
+) -> None:
+    """Render every requested report format; files are written atomically, stdout last.
+
+    ``quiet``: text and GitHub annotations leave out suppressed findings, and are empty
+    when no active finding is left (machine formats keep everything)."""
+    import dataclasses
+
     from suitelint.report import renderer
 
-    write_outputs(
-        parse_formats(formats), lambda name, colored: renderer(name)(report, color=colored), color
-    )
+    shown = dataclasses.replace(report, findings=report.active)
+
+    def render(name: str, colored: bool) -> str:
+        if quiet and name in QUIET_FORMATS:
+            return "" if not shown.findings else renderer(name)(shown, color=colored)
+        return renderer(name)(report, color=colored)
+
+    write_outputs(parse_formats(formats), render, color)
 
 
 def sarif_root_of(explicit: str | None) -> str:
@@ -305,6 +321,13 @@ def check(
         "e.g. M/D/YYYY or D/M/YYYY. Default: inferred from all the CSV files of the run.",
         show_default=False,
     ),
+    quiet: bool = typer.Option(
+        False,
+        "--quiet",
+        "-q",
+        help="Text and annotations: hide suppressed findings (waived, baselined, already at "
+        "--base), and print nothing at all when no active finding is left (pre-commit).",
+    ),
 ) -> None:
     """Check account data against policies; exit 1 on findings at or above --fail-on."""
     from suitelint.config import resolve_config
@@ -348,7 +371,7 @@ def check(
         for notice in report.notices:  # names file paths: one safe line each
             say(sanitize.line(str(notice)), err=True)
         _warn(report.notes)
-        emit_report(report, formats, color)
+        emit_report(report, formats, color, quiet=quiet)
     except SuitelintError as error:
         _fail(error)
     raise typer.Exit(EXIT_FINDINGS if report.failing else EXIT_OK)

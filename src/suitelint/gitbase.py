@@ -123,6 +123,15 @@ def _exists_at(repo: Repo, rel: str) -> bool:
     return True
 
 
+def _tracked(top: Path, rel: str) -> bool:
+    """Does git track ``rel`` (a file, or any file under a folder) in the index?"""
+    try:
+        out = _git(top, "ls-files", "--cached", "-z", "--", f":(literal){rel or '.'}")
+    except _GitFailed:
+        return True  # when in doubt, read it from the ref as before
+    return bool(out)
+
+
 def _extract(repo: Repo, rel: str, dest: Path) -> None:
     """``git archive`` of ``rel`` at the commit, unpacked under ``dest`` (same layout)."""
     pathspec = [f":(literal){rel}"] if rel else []
@@ -142,8 +151,8 @@ def _extract(repo: Repo, rel: str, dest: Path) -> None:
 @dataclass(frozen=True, slots=True)
 class Checkout:
     """Source paths as they are at a ref: each is a path under a temporary folder (or
-    the path itself when it lies outside any git work tree, so it is the same on both
-    sides), or None when the path did not exist at the ref."""
+    the path itself when it lies outside any git work tree or is untracked or ignored in
+    it, so it is the same on both sides), or None when the path did not exist at the ref."""
 
     ref: str
     paths: tuple[str | None, ...]
@@ -186,6 +195,12 @@ def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> 
                 continue
             repo = Repo(top, commits[top])
             rel = _relative(Path(source), top)
+            if Path(source).exists() and not _tracked(top, rel):
+                # Untracked or ignored in the work tree (an account snapshot kept out of the
+                # repository): not part of the change, so the same on both sides.
+                log.debug("%s is not tracked by git: the same at %s", source, ref)
+                paths.append(source)
+                continue
             if not _exists_at(repo, rel):
                 log.debug("%s does not exist at %s", source, ref)
                 paths.append(None)
