@@ -499,7 +499,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 
     def add(what: str, value: float | None, limit: float, aim: float, unit: str) -> None:
         state = "not measured" if value is None else "held" if value <= limit else "missed"
-        if value is not None and value <= aim:
+        if value is not None and value <= aim < limit:
             state = "held (aim met)"
         found.append(
             {
