@@ -1,6 +1,6 @@
 """A corpus of broken inputs: every file ends in exit 2 with located one-line errors.
 
-Snapshots (JSON, YAML), SDF object XML, CSV exports and policies.
+Snapshots (JSON, YAML), SDF object XML, CSV exports, policies and baselines.
 
 suitelint is a security gate: bad input must never pass and never crash. Each file under
 ``fixtures/broken/`` is fed to the CLI; the run must exit 2, print nothing on stdout, and
@@ -22,6 +22,7 @@ BROKEN = FIXTURES / "broken"
 SNAPSHOTS = sorted((BROKEN / "snapshots").iterdir())
 SDF_AND_CSV = sorted([*(BROKEN / "sdf").iterdir(), *(BROKEN / "csv").iterdir()])
 POLICIES = sorted((BROKEN / "policies").iterdir())
+BASELINES = sorted((BROKEN / "baselines").iterdir())
 
 
 def assert_clean_input_error(result, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -55,6 +56,12 @@ def test_a_broken_sdf_object_or_csv_export_is_a_located_input_error(run_cli, pat
 @pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.name)
 def test_a_broken_policy_is_a_located_policy_error(run_cli, path: Path):
     result = run_cli("check", EXAMPLES / "account.json", "-p", path, "--as-of", "2026-11-25")
+    assert_clean_input_error(result, path)
+
+
+@pytest.mark.parametrize("path", BASELINES, ids=lambda p: p.name)
+def test_a_broken_baseline_is_a_located_input_error(run_cli, path: Path):
+    result = run_cli("check", EXAMPLES / "account.json", "--baseline", path)
     assert_clean_input_error(result, path)
 
 
