@@ -40,6 +40,7 @@ def test_every_token_of_the_example_account_gets_an_action_and_its_reason() -> N
     assert "Log in using Access Tokens or User Access Tokens" in actions["CloudExtend (Casey)"][1]
     assert actions["Invoice Sync (production)"][0] == "move"
     assert "customrole_invoice_sync" in actions["Invoice Sync (production)"][1]
+    assert "it would lose delete-records, modify-scripts" in actions["Invoice Sync (production)"][1]
     assert actions["Shopify Connector M2M"][0] == "keep"
     # integrations take their most urgent token's action
     assert [e.action.action for e in report.integrations] == [

@@ -304,7 +304,8 @@ def recommend(
         return Action(
             "move",
             f"it holds more than its declaration ({', '.join(exposure.declared_by)}) allows: "
-            f"issue a token for role {proposal.scriptid} and revoke this one",
+            f"issue a token for role {proposal.scriptid} and revoke this one"
+            + _would_lose(exposure, proposal),
             target=proposal.scriptid,
         )
     if exposure is not None and not exposure.explained:
@@ -317,6 +318,11 @@ def recommend(
         age = "no creation date" if need.age_days is None else f"{need.age_days} days old"
         return Action("rotate", f"{age} (limit {ROTATE_DAYS}): issue a new token, revoke this one")
     return Action("keep", "in use, declared, within its declaration, can log in")
+
+
+def _would_lose(exposure: Exposure, proposal: Proposal) -> str:
+    lost = [tag for tag in exposure.tags if tag not in proposal.capabilities]
+    return f"; it would lose {_listing(lost, 6)}" if lost else ""
 
 
 # -- the whole account -------------------------------------------------------------------
@@ -456,7 +462,7 @@ def _integration_entry(
         action = Action(
             "move",
             f"it holds more than its declaration allows: move its tokens to role "
-            f"{proposal.scriptid}",
+            f"{proposal.scriptid}" + (_would_lose(exposure, proposal) if exposure else ""),
             target=proposal.scriptid,
         )
     else:
