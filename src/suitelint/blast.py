@@ -311,6 +311,8 @@ class _Facts:
     created_known: bool
     inactive_users: tuple[str, ...]
     explained: bool
+    #: roles that reach every subsidiary (a flag, not scored)
+    all_subsidiary_roles: tuple[str, ...] = ()
 
 
 def score_parts(
@@ -557,6 +559,7 @@ def _token_facts(ctx: Effective, token: Token, explained: bool) -> _Facts:
     return _Facts(
         everything_role=everything,
         not_wso_roles=() if role.web_services_only else (role.name,),
+        all_subsidiary_roles=(role.name,) if _all_subsidiaries(role) else (),
         created=token.created,
         created_known=token.created is not None,
         inactive_users=(user.name,) if user.inactive else (),
@@ -576,6 +579,7 @@ def _integration_facts(ctx: Effective, tokens: Sequence[Token], explained: bool)
     return _Facts(
         everything_role=everything[0] if everything else None,
         not_wso_roles=tuple(sorted(r.name for r in roles.values() if not r.web_services_only)),
+        all_subsidiary_roles=tuple(sorted(r.name for r in roles.values() if _all_subsidiaries(r))),
         created=min(dates) if dates else None,
         created_known=bool(tokens) and len(dates) == len(tokens),
         inactive_users=tuple(sorted(u.name for u in users.values() if u.inactive)),
@@ -756,4 +760,15 @@ def _flags(facts: _Facts, kind: str) -> tuple[str, ...]:
         flags.append("inactive user")
     if facts.not_wso_roles:
         flags.append("not web-services-only")
+    if facts.all_subsidiary_roles:
+        flags.append("all subsidiaries")
     return tuple(flags)
+
+
+def _all_subsidiaries(role: Role) -> bool:
+    """The role reaches every subsidiary, as far as the data says: ALL or ALLACTIVE, or an
+    SDF role without ``subsidiaryoption`` (SDF's default is ALL; sdf-customrole.md §2). A
+    snapshot that does not record the option says nothing, and is not flagged."""
+    if role.subsidiary_option is not None:
+        return role.subsidiary_option in ("ALL", "ALLACTIVE")
+    return role.path is not None

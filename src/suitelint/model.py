@@ -94,7 +94,10 @@ class Role(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_default
     two_factor_required: bool = False
     core_admin: bool = False
     center_type: str | None = None
+    #: SDF ``subsidiaryoption``: ALL, ALLACTIVE, OWN or SELECTED; absent = ALL (the SDF default)
     subsidiary_option: str | None = None
+    #: SDF ``employeerestriction``: NONE, DEFAULTTOOWN, OWNONLY or UNASSIGNED; absent = NONE
+    employee_restriction: str | None = None
     subsidiaries: tuple[str, ...] = ()
     restrictions: tuple[RecordRestriction, ...] = ()
     permissions: tuple[Permission, ...] = ()

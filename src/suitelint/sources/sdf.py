@@ -71,6 +71,12 @@ _CUSTOM_OBJECT_NAME = {
 _SEGMENTS = ("DEPARTMENT", "CLASS", "LOCATION")
 _ROLE_RESTRICTIONS = ("DEFAULTTOOWN", "OWNONLY", "UNASSIGNED")
 _PERMISSION_RESTRICTIONS = ("EDIT", "VIEWANDEDIT")
+#: role-wide restriction fields and their enums (sdf-customrole.md §2: rolesubsidiaryoption,
+#: role_fullrestrictions)
+_ROLE_OPTIONS = {
+    "subsidiaryoption": ("ALL", "ALLACTIVE", "OWN", "SELECTED"),
+    "employeerestriction": ("DEFAULTTOOWN", "NONE", "OWNONLY", "UNASSIGNED"),
+}
 _LEVELS = tuple(LEVEL_BY_NAME)
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
 
@@ -597,6 +603,13 @@ def _role(
         flags[tag] = False
         with problems.collect():
             flags[tag] = _bool(fields, tag, shown)
+    options: dict[str, str | None] = {}
+    for tag, allowed in _ROLE_OPTIONS.items():
+        options[tag] = None
+        element = fields.get(tag)
+        if element is not None and _text(element):
+            with problems.collect():
+                options[tag] = _enum(element, allowed, shown)
     permissions: list[Permission] = []
     element = fields.get("permissions")
     for child in () if element is None else _elements(element):
@@ -618,7 +631,8 @@ def _role(
         two_factor_required=tfa is not None and _text(tfa) not in ("", "OFF"),
         core_admin=flags["coreadminpermission"],
         center_type=_text(fields.get("centertype")) or None,
-        subsidiary_option=_text(fields.get("subsidiaryoption")) or None,
+        subsidiary_option=options["subsidiaryoption"],
+        employee_restriction=options["employeerestriction"],
         restrictions=tuple(restrictions),
         permissions=tuple(permissions),
         path=shown,

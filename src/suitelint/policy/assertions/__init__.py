@@ -21,6 +21,7 @@ from suitelint.policy.assertions import (
     max_idle_days,
     max_level,
     require,
+    restricted_to,
 )
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.assertions.allow_only import allow_lists
@@ -36,6 +37,7 @@ KINDS: tuple[Kind, ...] = (
     max_age_days.KIND,
     max_idle_days.KIND,
     require.KIND,
+    restricted_to.KIND,
 )
 #: the YAML keys of a rule that are assertions
 KEYS: tuple[str, ...] = tuple(kind.key for kind in KINDS)

@@ -1,0 +1,105 @@
+"""``restricted_to``: a policy can fail a role whose subsidiary (department, class,
+location, employee) access is unrestricted (fixture: ``fixtures/sdf/restrictions``, one role
+without any restriction, one restricted to selected subsidiaries, own department and own
+employees)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from suitelint.policy.assertions.restricted_to import describe_restrictions
+from suitelint.sources.sdf import load_sdf
+
+PROJECT = FIXTURES / "sdf" / "restrictions"
+OBJECTS = PROJECT / "src" / "Objects"
+
+
+def run(run_cli, tmp_path: Path, body: str):  # type: ignore[no-untyped-def]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("suitelint: 1\nrules:\n  - id: scoped\n    applies_to: roles\n" + body)
+    return run_cli("check", PROJECT, "-p", policy, "--as-of", "2026-11-25", "-f", "json")
+
+
+def findings(result):  # type: ignore[no-untyped-def]
+    return [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "scoped"]
+
+
+def test_sdf_restrictions_are_loaded():
+    roles = {r.scriptid: r for r in load_sdf(PROJECT).roles}
+    scoped, everywhere = roles["customrole_scoped"], roles["customrole_everywhere"]
+    assert (scoped.subsidiary_option, scoped.employee_restriction) == ("SELECTED", "OWNONLY")
+    assert (everywhere.subsidiary_option, everywhere.employee_restriction) == (None, "NONE")
+    assert describe_restrictions(everywhere) == (
+        "unrestricted: all subsidiaries, all departments, all classes, all locations, all employees"
+    )
+    assert describe_restrictions(scoped) == (
+        "unrestricted: all classes, all locations; subsidiaries SELECTED; "
+        "departments OWNONLY; employees OWNONLY"
+    )
+
+
+def test_a_policy_fails_a_role_whose_subsidiary_access_is_unrestricted(run_cli, tmp_path):
+    result = run(run_cli, tmp_path, "    restricted_to: {subsidiaries: restricted}\n")
+    assert result.exit_code == 1, result
+    (finding,) = findings(result)
+    assert finding["subject"]["scriptid"] == "customrole_everywhere"
+    assert finding["message"] == (
+        "role 'AP Everywhere' is unrestricted: all subsidiaries (subsidiaryoption ALL); "
+        "required: OWN or SELECTED"
+    )
+    assert finding["location"]["path"] == str(OBJECTS / "customrole_everywhere.xml")
+    assert finding["location"]["line"] == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "failing"),
+    [
+        ("    restricted_to: {departments: restricted}\n", {"customrole_everywhere"}),
+        (
+            "    restricted_to: {departments: [UNASSIGNED]}\n",
+            {"customrole_everywhere", "customrole_scoped"},
+        ),
+        ("    restricted_to: {employees: [ownonly]}\n", {"customrole_everywhere"}),
+        (
+            "    restricted_to: {classes: restricted}\n",
+            {"customrole_everywhere", "customrole_scoped"},
+        ),
+        (
+            "    restricted_to: {subsidiaries: [OWN]}\n",
+            {"customrole_everywhere", "customrole_scoped"},
+        ),
+    ],
+)
+def test_each_restriction_and_its_values(run_cli, tmp_path, body, failing):
+    result = run(run_cli, tmp_path, body)
+    assert {f["subject"]["scriptid"] for f in findings(result)} == failing, result
+
+
+def test_an_unknown_value_is_a_located_policy_error(run_cli, tmp_path):
+    result = run(run_cli, tmp_path, "    restricted_to: {subsidiaries: [SOME]}\n")
+    assert result.exit_code == 2
+    assert "policy.yaml:5" in result.stderr
+
+
+def test_blast_radius_flags_tokens_whose_role_reaches_all_subsidiaries(run_cli, tmp_path):
+    """The SDF roles merged with an account's tokens: the unrestricted role's token is
+    flagged, the one restricted to selected subsidiaries is not."""
+    account = {
+        "suitelint_snapshot": 1,
+        "users": [{"id": "1", "name": "Sync User", "roles": ["customrole_everywhere"]}],
+        "tokens": [
+            {"id": "T-1", "name": "AP sync", "user": "1", "role": "customrole_everywhere"},
+            {"id": "T-2", "name": "AP scoped", "user": "1", "role": "customrole_scoped"},
+        ],
+    }
+    snapshot = tmp_path / "account.json"
+    snapshot.write_text(json.dumps(account))
+    result = run_cli("blast-radius", PROJECT, snapshot, "--as-of", "2026-11-25", "-f", "json")
+    assert result.exit_code in (0, 1), result
+    exposures = {e["name"]: e for e in json.loads(result.stdout)["tokens"]}
+    assert "all subsidiaries" in exposures["AP sync"]["flags"]
+    assert "all subsidiaries" not in exposures["AP scoped"]["flags"]
