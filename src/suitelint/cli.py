@@ -184,6 +184,29 @@ def emit_report(
     write_outputs(parse_formats(formats), render, color)
 
 
+def _show_config(
+    path: str, options: CheckOptions, formats: list[str], baseline: str | None
+) -> None:
+    """The effective settings of a check, as JSON (keys as the config file spells them)."""
+    import json
+
+    settings = {
+        "config": path or None,
+        "sources": list(options.sources),
+        "policies": list(options.policies),
+        "fail-on": options.fail_on.label,
+        "min-severity": options.min_severity.label,
+        "select": list(options.select),
+        "ignore": list(options.ignore),
+        "formats": formats,
+        "baseline": baseline,
+        "allow-empty": options.allow_empty,
+        "as-of": options.today.isoformat() if options.today else None,
+        "base": options.base,
+    }
+    typer.echo(json.dumps(settings, indent=2, ensure_ascii=False))
+
+
 def sarif_root_of(explicit: str | None) -> str:
     """The folder SARIF URIs are relative to: ``--sarif-root``, else the top of the git work
     tree holding the working folder, else the working folder (GitHub matches SARIF paths
@@ -328,6 +351,38 @@ def check(
         help="Text and annotations: hide suppressed findings (waived, baselined, already at "
         "--base), and print nothing at all when no active finding is left (pre-commit).",
     ),
+    add_format: list[str] = typer.Option(
+        None,
+        "--add-format",
+        help="Also write this format (NAME=PATH), besides those of -f or the config's "
+        "'formats'. Repeatable.",
+        show_default=False,
+    ),
+    select: list[str] = typer.Option(
+        None,
+        "--select",
+        help="Run only these rules: ids or globs (token-*, 'suitelint/*'). Repeatable; "
+        "overrides the config's 'select'.",
+        show_default=False,
+    ),
+    ignore: list[str] = typer.Option(
+        None,
+        "--ignore",
+        help="Do not run these rules: ids or globs. Repeatable; overrides the config's 'ignore'.",
+        show_default=False,
+    ),
+    min_severity: FailOn | None = typer.Option(
+        None,
+        "--min-severity",
+        help="Report only findings at this severity or above (default: note, everything).",
+        show_default=False,
+    ),
+    show_config: bool = typer.Option(
+        False,
+        "--show-config",
+        help="Print the settings this check would run with (config file and flags "
+        "merged) as JSON, and exit.",
+    ),
 ) -> None:
     """Check account data against policies; exit 1 on findings at or above --fail-on."""
     from suitelint.config import resolve_config
@@ -336,7 +391,7 @@ def check(
 
     try:
         settings = resolve_config(config, discover=not no_config)
-        formats = list(format or settings.formats)
+        formats = list(format or settings.formats or ["text"]) + list(add_format or ())
         options = CheckOptions(
             sources=tuple(sources or settings.sources),
             policies=tuple(policy or settings.policies or (DEFAULT_POLICY,)),
@@ -347,11 +402,21 @@ def check(
             date_format=date_format,
             rules=settings.rules,
             rules_origin=settings.path,
+            select=tuple(select or settings.select),
+            ignore=tuple(ignore or settings.ignore),
+            min_severity=Severity.parse(
+                min_severity.value if min_severity else settings.min_severity or "note"
+            ),
         )
         if date_format is not None:
             from suitelint.sources.csv import parse_date_format
 
             parse_date_format(date_format)  # a usage error before any work
+        for spec in formats:
+            parse_format(spec)  # usage errors before any work
+        if show_config:
+            _show_config(settings.path, options, formats, baseline or settings.baseline)
+            raise typer.Exit(EXIT_OK)
         if not options.sources:
             raise UsageError(
                 "no source given; name an SDF project, a snapshot or a CSV export, or set "
@@ -362,7 +427,7 @@ def check(
         report = _check_with_baselines(
             options, baseline or settings.baseline, write_baseline, run_check
         )
-        if any(parse_format(spec)[0] == "sarif" for spec in formats):
+        if any(parse_format(spec)[0] in ("sarif", "gitlab") for spec in formats):
             import dataclasses
 
             report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
@@ -909,6 +974,27 @@ def _compile(policy: list[str] | None):  # type: ignore[no-untyped-def]
     return load_policy_set([*builtin, *(r for r in refs if r not in builtin)], load_catalog())
 
 
+class Shell(enum.StrEnum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+
+
+COMPLETE_VAR = "_SUITELINT_COMPLETE"
+
+
+@app.command()
+def completion(
+    shell: Shell = typer.Argument(..., help="bash, zsh, fish or powershell."),
+) -> None:
+    """Print the shell completion script, e.g. `suitelint completion bash > ~/.local/share/bash-completion/completions/suitelint`."""
+    from typer._completion_shared import get_completion_script
+
+    name = "pwsh" if shell is Shell.powershell else shell.value
+    typer.echo(get_completion_script(prog_name="suitelint", complete_var=COMPLETE_VAR, shell=name))
+
+
 class Interrupted(BaseException):
     """Ctrl-C, raised past click's own handling (see :func:`main`)."""
 
@@ -924,6 +1010,10 @@ def main() -> None:
 
     with contextlib.suppress(ValueError):  # not in the main thread (embedded use)
         signal.signal(signal.SIGINT, interrupted)
+    if COMPLETE_VAR in os.environ:  # a shell asks for completions: typer's shell classes
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         app()
     except SystemExit:

@@ -2,7 +2,8 @@
 
 Found from the working folder upward (the first folder holding ``.suitelint.yaml``, or a
 ``pyproject.toml`` with a ``[tool.suitelint]`` table, wins), or named with ``--config``.
-Keys: ``policies``, ``sources``, ``fail-on``, ``formats``, ``baseline``, ``allow-empty``.
+Keys: ``policies``, ``sources``, ``fail-on``, ``formats``, ``baseline``, ``allow-empty``,
+``select``, ``ignore``, ``min-severity``.
 Relative paths in a config file are relative to the folder of that file, so a check
 gives the same answer from any subfolder. Command-line flags override the file.
 
@@ -52,7 +53,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "type": "array",
             "items": {"type": "string", "pattern": "^[A-Za-z]+(=.+)?$"},
             "description": "Output formats, NAME or NAME=PATH (text, json, sarif, junit, "
-            "github, markdown).",
+            "github, markdown, gitlab, azure).",
         },
         "baseline": {
             "type": "string",
@@ -71,6 +72,20 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "description": "Per rule id (a policy rule or an engine rule such as "
             "suitelint/undocumented-level): 'off' drops its findings, a severity re-grades them.",
         },
+        "select": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "Run only these rules: ids or globs (token-*, suitelint/*).",
+        },
+        "ignore": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "Do not run these rules: ids or globs.",
+        },
+        "min-severity": {
+            "enum": ["error", "warning", "note"],
+            "description": "Report only findings at this severity or above.",
+        },
     },
 }
 
@@ -88,6 +103,9 @@ class Config:
     allow_empty: bool | None = None
     #: rule id → "off" or a severity (``rules:``)
     rules: tuple[tuple[str, str], ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_severity: str | None = None
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -244,6 +262,9 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         rules=tuple(
             sorted((k, "off" if v is False else str(v)) for k, v in data.get("rules", {}).items())
         ),
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        min_severity=data.get("min-severity"),
     )
 
 

@@ -1,4 +1,11 @@
-"""Atomic file writes: an interrupted run leaves the previous file intact (DESIGN.md §8)."""
+"""Atomic file writes: an interrupted run leaves the previous file intact (DESIGN.md §8).
+
+Modes: a file suitelint replaces keeps its own mode; a new file gets ``0666`` less the
+umask, as ``>`` in a shell would give it (a temp file alone would be ``0600``). Reports are
+read by other steps and other users (artifact uploads, web servers, a CI's code-scanning
+upload); who may read them is the umask's to decide, so ``umask 077`` keeps them private.
+None of them holds a secret: secrets never reach any output.
+"""
 
 from __future__ import annotations
 
@@ -81,6 +88,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     except OSError as exc:
         raise SourceError(f"cannot write: {exc.strerror or exc}", str(target)) from None
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -100,6 +108,25 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux says it (``/proc``)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text("ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere: set and restore (suitelint writes from one thread)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    """The mode of the file being replaced, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import msgspec
@@ -19,7 +19,7 @@ from suitelint.engine import ENGINE_RULES, evaluate, subject_counts
 from suitelint.errors import ConfigError, PolicyError, Problem, Problems, did_you_mean
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sort_findings
 from suitelint.model import CustomObject
-from suitelint.policy.compiler import Policy, compile_policies, rule_docs
+from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, rule_docs
 from suitelint.policy.loader import PolicyDocument, load_policy
 from suitelint.sources import Loaded, load_sources
 
@@ -41,6 +41,48 @@ class CheckOptions:
     #: rule id → "off" or a severity, from the config's ``rules:`` (and where it was set)
     rules: tuple[tuple[str, str], ...] = ()
     rules_origin: str = ""
+    #: rule ids or globs to run (empty: every rule) and not to run (--select, --ignore)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    #: findings below this severity are not reported (--min-severity)
+    min_severity: Severity = Severity.NOTE
+
+
+def _matches(rule_ids: Sequence[str], pattern: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(rule_id, pattern) for rule_id in rule_ids)
+
+
+def rule_filter(
+    policy: Policy, select: Sequence[str], ignore: Sequence[str]
+) -> Callable[[str], bool]:
+    """Whether a rule id is chosen by ``--select``/``--ignore`` (ids, former ids or globs).
+    A pattern that names no rule at all is a usage error: a typo must not turn a rule off
+    silently."""
+    import difflib
+
+    from suitelint.errors import UsageError
+
+    known = [r.id for r in policy.rules] + list(ENGINE_RULES)
+    names = {r.id: (r.id, *r.aliases) for r in policy.rules}
+    for option, patterns in (("--select", select), ("--ignore", ignore)):
+        for pattern in patterns:
+            everything = [n for ids in names.values() for n in ids] + list(ENGINE_RULES)
+            if not _matches(everything, pattern):
+                close = difflib.get_close_matches(pattern, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise UsageError(
+                    f"{option} {pattern!r} names no rule{hint} (see 'suitelint rules')"
+                )
+
+    def chosen(rule_id: str) -> bool:
+        ids = names.get(rule_id, (rule_id,))
+        if select and not any(_matches(ids, p) for p in select):
+            return False
+        return not any(_matches(ids, p) for p in ignore)
+
+    return chosen
 
 
 def load_policy_set(
@@ -110,6 +152,11 @@ def subject_places(findings: Sequence[Finding], loaded: Loaded) -> dict[tuple[st
         if location is not None and location.line is not None:
             places[("role", role.id)] = location
     return places
+
+
+def _waiver_kept(rule_id: str, policy: Policy, kept: Sequence[CompiledRule]) -> bool:
+    rule = policy.rule(rule_id)
+    return rule is None or rule in kept  # a waiver naming no rule stays: it is an error
 
 
 def evaluate_sources(
@@ -225,13 +272,26 @@ def run_check(options: CheckOptions) -> Report:
         allow_empty=options.allow_empty,
         date_format=options.date_format,
     )
+    chosen = rule_filter(policy, options.select, options.ignore)
+    configured = policy  # the config's `rules:` may name a rule --select leaves out
+    if options.select or options.ignore:
+        # Rules not chosen do not run, and their waivers are not reported as unused.
+        kept = tuple(rule for rule in policy.rules if chosen(rule.id))
+        policy = dataclasses.replace(
+            policy,
+            rules=kept,
+            waivers=tuple(w for w in policy.waivers if _waiver_kept(w.rule, policy, kept)),
+        )
     findings = evaluate_loaded(loaded, policy, catalog, today)
     if options.base is not None:
         findings = against_base(options.base, options.sources, findings, policy, catalog, today)
-    docs = engine_rule_docs()
+    findings = tuple(f for f in findings if chosen(f.rule_id))
+    docs = {k: v for k, v in engine_rule_docs().items() if chosen(k)}
     docs.update(rule_docs(policy.rules))
     if options.rules:
-        findings, docs = configure_rules(findings, docs, policy, options)
+        findings, docs = configure_rules(findings, docs, configured, options)
+    # what is reported, by the severity a finding ends up with
+    findings = tuple(f for f in findings if f.severity >= options.min_severity)
     snapshot = loaded.snapshot
     return Report(
         findings=findings,

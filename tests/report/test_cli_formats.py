@@ -12,7 +12,7 @@ from lxml import etree
 from conftest import FIXTURES
 from suitelint.report import FORMATS
 
-CI_FORMATS = ["text", "json", "sarif", "junit", "github", "markdown"]
+CI_FORMATS = ["text", "json", "sarif", "junit", "github", "markdown", "gitlab", "azure"]
 
 
 def run_all(run_cli, out: Path) -> dict[str, bytes]:

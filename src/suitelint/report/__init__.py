@@ -23,6 +23,8 @@ FORMATS: dict[str, str] = {
     "junit": "suitelint.report.junit",
     "github": "suitelint.report.github",
     "markdown": "suitelint.report.markdown",
+    "gitlab": "suitelint.report.gitlab",
+    "azure": "suitelint.report.azure",
 }
 
 

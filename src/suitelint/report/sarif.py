@@ -104,6 +104,13 @@ def _under(root: Path, path: str) -> str | None:
     return None
 
 
+def under_root(path: str, root: str = "") -> str:
+    """``path`` relative to the repository ``root`` (default: the working folder) where it
+    lies under it, else as given (GitLab's Code Quality report uses the same paths)."""
+    relative = _under((Path(root) if root else Path.cwd()).resolve(), path)
+    return relative if relative is not None else path
+
+
 def artifact_location(path: str, root: str = "") -> dict[str, str] | None:
     """Where ``path`` is, as SARIF says it relative to the repository ``root`` (default:
     the working folder); None when it is not a file under the root."""
