@@ -58,9 +58,11 @@ def test_select_ignore_and_min_severity_come_from_the_config_too(
     run_cli, tmp_path, monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("account.json").write_bytes(ACCOUNT.read_bytes())  # config sources stay in the project
+    Path("conventions-account.json").write_bytes(
+        ACCOUNT.read_bytes()
+    )  # config sources stay in the project
     Path(".suitelint.yaml").write_text(
-        "sources: [account.json]\nselect: ['token-*']\nignore: [token-has-purpose]\nmin-severity: warning\n",
+        "sources: [conventions-account.json]\nselect: ['token-*']\nignore: [token-has-purpose]\nmin-severity: warning\n",
         encoding="utf-8",
     )
     result = run_cli("check", "--as-of", "2026-11-25", "-f", "json")
@@ -86,9 +88,9 @@ def test_show_config_prints_the_settings_and_runs_nothing(run_cli) -> None:
 
 def test_add_format_keeps_the_configured_formats(run_cli, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("account.json").write_bytes(ACCOUNT.read_bytes())
+    Path("conventions-account.json").write_bytes(ACCOUNT.read_bytes())
     Path(".suitelint.yaml").write_text(
-        "sources: [account.json]\nformats: [json=mine.json]\n", encoding="utf-8"
+        "sources: [conventions-account.json]\nformats: [json=mine.json]\n", encoding="utf-8"
     )
     run_cli("check", "--as-of", "2026-11-25", "--add-format", "sarif=action.sarif")
     assert Path("mine.json").is_file() and Path("action.sarif").is_file()
