@@ -21,7 +21,12 @@ def test_gitlab_issues_have_every_required_field_and_unique_fingerprints() -> No
     assert len(set(fingerprints)) == len(fingerprints)
     admin = next(i for i in issues if i["check_name"] == "token-not-administrator")
     assert admin["severity"] == "critical"
-    assert admin["location"] == {"path": "tests/fixtures/ci/account.json", "lines": {"begin": 26}}
+    finding = next(f for f in sample_report().findings if f.rule_id == "token-not-administrator")
+    assert finding.location is not None
+    assert admin["location"] == {
+        "path": "tests/fixtures/ci/account.json",
+        "lines": {"begin": finding.location.line},
+    }
 
 
 def test_gitlab_leaves_out_suppressed_findings_and_starts_without_a_bom() -> None:
@@ -37,7 +42,10 @@ def test_azure_writes_one_logissue_per_active_finding() -> None:
     assert len(issues) == len(report.active)
     admin = next(line for line in issues if "code=token-not-administrator;" in line)
     assert admin.startswith("##vso[task.logissue type=error;sourcepath=/")
-    assert "tests/fixtures/ci/account.json;linenumber=26;columnnumber=6;" in admin
+    finding = next(f for f in report.findings if f.rule_id == "token-not-administrator")
+    assert finding.location is not None
+    where = f"linenumber={finding.location.line};columnnumber={finding.location.column};"
+    assert f"tests/fixtures/ci/account.json;{where}" in admin
     assert any(
         line.startswith("##vso[task.logissue type=warning;") and "]note: " in line
         for line in issues
