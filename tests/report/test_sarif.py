@@ -367,3 +367,24 @@ def test_a_finding_about_the_run_is_a_run_level_notification_not_a_result(shared
     assert notice["associatedRule"]["id"] == "suitelint/no-token-data"
     assert notice["level"] == "note"
     assert notice["message"]["text"].startswith("no tokens")
+
+
+def test_over_the_byte_budget_the_most_severe_are_kept_too() -> None:
+    findings = tuple(
+        Finding(
+            "r",
+            Severity(1 + i % 3),
+            "m" * 500,
+            "token",
+            f"T{i}",
+            f"T{i}",
+            location=Location("a.json", i + 1),
+        )
+        for i in range(30)
+    )
+    run = sarif.report_to_sarif(Report(findings=findings, sources=("a.json",)), max_bytes=20_000)[
+        "runs"
+    ][0]
+    assert run["results"][-1]["ruleId"] == sarif.LEFT_OUT_RULE
+    kept = [r["level"] for r in run["results"][:-1]]
+    assert kept and set(kept) == {"error"}

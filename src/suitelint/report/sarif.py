@@ -37,6 +37,8 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
+
 from suitelint import __version__, jsonout, sanitize
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, Suppression
 from suitelint.report.locations import in_repository
@@ -51,6 +53,9 @@ FINGERPRINT_KEY = "suitelint/identity/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"
 #: GitHub rejects a run with more results (ci-facts §1)
 MAX_RESULTS = 25_000
+#: results of one run, JSON-encoded without indentation: GitHub takes 10 MB gzipped; the
+#: written file (indented) is about 1.5x this, and gzips to well under 10 MB
+MAX_BYTES = 40_000_000
 #: findings listed in one result's message, and related locations of one result
 MAX_LISTED = 100
 #: GitHub's limits on rule texts (ci-facts §1)
@@ -356,7 +361,7 @@ class _Builder:
             },
             "permkeys": permkeys,
             "findings": len(group.findings),
-            "fingerprints": [f.fingerprint for f in group.findings],
+            "fingerprints": [f.fingerprint for f in group.findings[:MAX_LISTED]],
         }
         if group.suppression is not None:
             result["suppressions"] = [_suppression(group.suppression)]
@@ -422,7 +427,9 @@ def _priority(group: _Group, docs: Mapping[str, RuleDoc]) -> tuple[int, int, flo
     )
 
 
-def report_to_sarif(report: Report, *, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+def report_to_sarif(
+    report: Report, *, max_results: int = MAX_RESULTS, max_bytes: int = MAX_BYTES
+) -> dict[str, Any]:
     docs = _rule_docs(report)
     groups = _groups(report.findings)
     builder = _Builder(report, {})  # the index is filled once the rule list is known
@@ -434,18 +441,35 @@ def report_to_sarif(report: Report, *, max_results: int = MAX_RESULTS) -> dict[s
             unplaced.append(group)
         else:
             placed.append((group, where))
+    # Every result is built once, most important first, and measured: a run keeps at most
+    # max_results results and max_bytes of them (GitHub: 25,000 results, 10 MB gzipped).
+    ranked = sorted(range(len(placed)), key=lambda i: (_priority(placed[i][0], docs), i))
+    builder.index = dict.fromkeys(docs, 0)  # the final index is set below
+    built = {i: builder.result(*placed[i]) for i in ranked}
+    sizes = {i: len(msgspec.json.encode(built[i])) for i in ranked}
     left_out: list[_Group] = []
-    if len(placed) > max_results:
-        ranked = sorted(range(len(placed)), key=lambda i: (_priority(placed[i][0], docs), i))
-        keep = set(ranked[: max_results - 1])
-        left_out = [placed[i][0] for i in ranked[max_results - 1 :]]
-        placed = [entry for i, entry in enumerate(placed) if i in keep]
+    if len(ranked) > max_results or sum(sizes.values()) > max_bytes:
+        keep: set[int] = set()
+        total = 0
+        for i in ranked:
+            if len(keep) == max_results - 1 or total + sizes[i] > max_bytes - 10_000:
+                break
+            keep.add(i)
+            total += sizes[i]
+        left_out = [placed[i][0] for i in ranked if i not in keep]
+        placed_kept = [i for i in range(len(placed)) if i in keep]
         docs[LEFT_OUT_RULE] = _LEFT_OUT_DOC
+    else:
+        placed_kept = list(range(len(placed)))
     ordered = dict(sorted(docs.items()))
     index = {rule_id: i for i, rule_id in enumerate(ordered)}
     builder.index = index
     names = _names(ordered)
-    results = [builder.result(group, where) for group, where in placed]
+    results = []
+    for i in placed_kept:
+        result = built[i]
+        result["ruleIndex"] = index[result["ruleId"]]
+        results.append(result)
     notifications = [
         _notification(group, index, "no file of the repository to place it on")
         for group in unplaced
@@ -499,8 +523,8 @@ def _left_out_text(left_out: Sequence[_Group]) -> str:
     findings = sum(len(g.findings) for g in left_out)
     return (
         f"{len(left_out)} more results ({findings} findings) are left out of this file: GitHub "
-        f"code scanning accepts at most {MAX_RESULTS:,} results per run, so the most severe "
-        "are kept. The JSON report (suitelint check --format json=FILE) lists every finding."
+        f"code scanning accepts at most {MAX_RESULTS:,} results per run and 10 MB gzipped, so "
+        "the most severe are kept. The JSON report (suitelint check --format json=FILE) lists every finding."
     )
 
 
