@@ -27,8 +27,6 @@ Status = Literal["added", "removed", "changed"]
 
 #: the pseudo-permission of Administrator and Full Access: they hold every permission
 EVERYTHING = "*"
-#: the capability of holding every permission (catalog tag ``full-access``)
-FULL_ACCESS = "full-access"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 import msgspec
-
-SNAPSHOT_FORMAT = 1
 
 
 class Level(enum.IntEnum):
@@ -35,19 +33,23 @@ class Level(enum.IntEnum):
     EDIT = 3
     FULL = 4
 
-    @classmethod
-    def parse(cls, text: str) -> Level:
-        """Parse a level name as NetSuite writes it (``VIEW``); raise ``ValueError``."""
-        try:
-            return LEVEL_BY_NAME[text]
-        except KeyError:
-            expected = ", ".join(LEVEL_BY_NAME)
-            raise ValueError(
-                f"unknown permission level {text!r}; expected one of {expected}"
-            ) from None
-
 
 LEVEL_BY_NAME: dict[str, Level] = {level.name: level for level in Level}
+_LEVEL_BY_TEXT = {**LEVEL_BY_NAME, **{str(level.value): level for level in Level}}
+
+
+def parse_level(text: str) -> Level:
+    """A level as NetSuite writes it anywhere: its name in any case (``View``, ``VIEW``:
+    CSV exports, SDF, policies) or its number (``0``..``4``: SuiteQL ``permlevel``).
+    Raise ``ValueError`` for anything else; callers say where."""
+    try:
+        return _LEVEL_BY_TEXT[text.strip().upper()]
+    except KeyError:
+        raise ValueError(
+            f"unknown permission level {text!r}; expected one of {', '.join(LEVEL_BY_NAME)}"
+        ) from None
+
+
 LevelName = Literal["NONE", "VIEW", "CREATE", "EDIT", "FULL"]
 TokenType = Literal["tba", "client_credentials"]
 AuthFlow = Literal["tba", "auth_code", "client_credentials", "user_credentials"]
@@ -256,20 +258,7 @@ class Index:
     users: Mapping[str, User] = field(default_factory=dict)
     integrations: Mapping[str, Integration] = field(default_factory=dict)
     tokens_by_role: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
-    tokens_by_user: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
     tokens_by_integration: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
-
-    def role(self, ref: str) -> Role | None:
-        return self.roles.get(ref)
-
-
-def _group(tokens: Iterable[Token], key: str) -> dict[str, tuple[Token, ...]]:
-    grouped: dict[str, list[Token]] = {}
-    for token in tokens:
-        value = getattr(token, key)
-        if value is not None:
-            grouped.setdefault(value, []).append(token)
-    return {k: tuple(v) for k, v in grouped.items()}
 
 
 #: the last index built: loading, validation and the engine each ask for the index of the
@@ -324,7 +313,6 @@ def _build_index(snapshot: Snapshot) -> Index:
         users=users,
         integrations=integrations,
         tokens_by_role={k: tuple(v) for k, v in by_role.items()},
-        tokens_by_user=_group(snapshot.tokens, "user"),
         tokens_by_integration={k: tuple(v) for k, v in by_integration.items()},
     )
 

@@ -38,6 +38,7 @@ import requests
 from requests.auth import AuthBase
 
 from suitelint.errors import ConfigError, SourceError
+from suitelint.netsuite.responses import error_detail
 
 log = logging.getLogger(__name__)
 
@@ -413,8 +414,6 @@ class ClientCredentialsAuth(AuthBase):
             break
         assert response is not None
         if response.status_code != 200:
-            from suitelint.netsuite.client import error_detail
-
             code, detail = error_detail(response)
             detail = scrub(detail, self.secrets())  # in case the server echoes a credential
             raise SourceError(
@@ -441,6 +440,3 @@ class ClientCredentialsAuth(AuthBase):
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers["Authorization"] = "Bearer " + self.access_token()
         return r
-
-
-NetSuiteAuth = TbaAuth | ClientCredentialsAuth

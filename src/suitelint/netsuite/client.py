@@ -36,6 +36,7 @@ import requests
 
 from suitelint.errors import SourceError, UsageError
 from suitelint.netsuite.auth import ClientCredentialsAuth, TbaAuth, scrub
+from suitelint.netsuite.responses import error_detail
 
 log = logging.getLogger(__name__)
 
@@ -97,29 +98,6 @@ def base_url_for(account: str) -> str:
     with ``_`` as ``-`` (third-party practice, suiteql-and-rest.md §1; Oracle advises
     reading the domain from Company URLs, hence ``--base-url``)."""
     return f"https://{account.lower().replace('_', '-')}.suitetalk.api.netsuite.com"
-
-
-def error_detail(response: requests.Response) -> tuple[str, str]:
-    """(o:errorCode, detail) from a NetSuite REST error body, as far as present."""
-    try:
-        body = response.json()
-    except ValueError:
-        return "", ""
-    if not isinstance(body, dict):
-        return "", ""
-    details = body.get("o:errorDetails")
-    if isinstance(details, list) and details and isinstance(details[0], dict):
-        first = details[0]
-        return str(first.get("o:errorCode", "")), _clip(str(first.get("detail", "")))
-    # OAuth 2.0 token endpoint errors are RFC 6749 style: {"error": "invalid_client"}
-    if "error" in body:
-        return str(body.get("error", "")), _clip(str(body.get("error_description", "")))
-    return "", _clip(str(body.get("title", "")))
-
-
-def _clip(text: str, limit: int = 400) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PERMISSION = re.compile(

@@ -38,7 +38,6 @@ import msgspec
 
 from suitelint.errors import SourceError, UsageError
 from suitelint.model import (
-    LEVEL_BY_NAME,
     Account,
     Environment,
     Integration,
@@ -50,6 +49,7 @@ from suitelint.model import (
     Token,
     User,
     id_order,
+    parse_level,
 )
 from suitelint.netsuite.client import (
     MAX_PAGE_SIZE,
@@ -367,12 +367,12 @@ class Unverified:
 
 
 def _level(value: str, where: str) -> LevelName:
-    text = value.strip().upper()
-    if text.isdigit() and int(text) in Level._value2member_map_:
-        return Level(int(text)).name  # type: ignore[return-value]
-    if text in LEVEL_BY_NAME:
-        return text  # type: ignore[return-value]
-    raise SourceError(f"{where}: permission level {value!r}; expected 0..4 or NONE..FULL")
+    try:
+        return parse_level(value).name  # type: ignore[return-value]
+    except ValueError:
+        raise SourceError(
+            f"{where}: permission level {value!r}; expected 0..4 or NONE..FULL"
+        ) from None
 
 
 def _date(value: str, where: str) -> dt.date | None:

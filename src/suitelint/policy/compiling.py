@@ -16,7 +16,7 @@ from typing import Any
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, did_you_mean
 from suitelint.findings import Location
-from suitelint.model import CustomObject, Level
+from suitelint.model import CustomObject, Level, parse_level
 from suitelint.policy.loader import PolicyDocument
 from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, is_glob
 from suitelint.sdfref import (
@@ -151,7 +151,7 @@ class Compiler:
     def selector(self, raw: Any, at: PathKey) -> PermSelector:
         if isinstance(raw, str):
             return self.permission(raw, Level.VIEW, at)
-        level = Level[raw.get("level", "view").upper()]
+        level = parse_level(raw.get("level", "view"))
         excluded = tuple(
             self.selector(item, (*at, "except", i)) for i, item in enumerate(raw.get("except", ()))
         )
@@ -176,7 +176,7 @@ class Compiler:
     def entries(self, raw: Mapping[str, str], at: PathKey) -> tuple[LevelEntry, ...]:
         result = []
         for name, level_name in raw.items():
-            level = Level[level_name.upper()]
+            level = parse_level(level_name)
             selector = self.permission(name, Level.VIEW, (*at, name), key=True)
             result.append(LevelEntry(selector, level))
         return tuple(result)

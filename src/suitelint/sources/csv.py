@@ -45,7 +45,6 @@ from suitelint.errors import Problem, SourceError, UsageError
 from suitelint.findings import Location
 from suitelint.fsutil import read_input
 from suitelint.model import (
-    LEVEL_BY_NAME,
     AuthFlow,
     Integration,
     LevelName,
@@ -54,6 +53,7 @@ from suitelint.model import (
     Snapshot,
     Token,
     User,
+    parse_level,
     sort_snapshot,
 )
 
@@ -486,7 +486,6 @@ def _is_total(record: Sequence[str]) -> bool:
 
 _YES = {"yes", "y", "t", "true", "1", "x", "✓", "✔", "*", "checked", "on", "required"}
 _NO = {"no", "n", "f", "false", "0", "", "-", "unchecked", "off", "-none-", "not required"}
-_LEVEL_WORDS = {"none": "NONE", "view": "VIEW", "create": "CREATE", "edit": "EDIT", "full": "FULL"}
 
 
 def _yes(value: str, what: str) -> bool:
@@ -499,13 +498,12 @@ def _yes(value: str, what: str) -> bool:
 
 
 def _level(value: str) -> LevelName:
-    text = value.strip()
-    if text.isdigit() and 0 <= int(text) <= 4:
-        return list(LEVEL_BY_NAME)[int(text)]  # type: ignore[return-value]
-    found = _LEVEL_WORDS.get(text.lower())
-    if found is None:
-        raise _RowProblem(f"permission level {value!r}: expected None, View, Create, Edit or Full")
-    return found  # type: ignore[return-value]
+    try:
+        return parse_level(value).name  # type: ignore[return-value]
+    except ValueError:
+        raise _RowProblem(
+            f"permission level {value!r}: expected None, View, Create, Edit or Full"
+        ) from None
 
 
 _MONTHS = {

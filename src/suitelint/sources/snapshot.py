@@ -454,7 +454,3 @@ def _clean_descriptions(node: Any) -> Any:
 
 def is_snapshot_path(path: Path) -> bool:
     return path.suffix.lower() in SNAPSHOT_SUFFIXES
-
-
-def sections() -> Sequence[str]:
-    return _SECTIONS

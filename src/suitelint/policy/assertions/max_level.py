@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from suitelint.effective import Table
-from suitelint.model import Level
+from suitelint.model import Level, parse_level
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.assertions.allow_only import cap_levels
 from suitelint.policy.compiling import Compiler
@@ -49,7 +49,7 @@ class MaxLevel:
 
 def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:
     if isinstance(raw, str):
-        return [MaxLevel((), Level[raw.upper()])]
+        return [MaxLevel((), parse_level(raw))]
     return [MaxLevel(c.entries(raw, at))]
 
 
