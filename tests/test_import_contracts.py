@@ -3,7 +3,7 @@
 The layers, lowest first (a module may import its own layer and the ones below it):
 
 0. foundations: errors, findings, model, sanitize, sdfref, fsutil, yamlsrc, jsonout
-1. catalog
+1. catalog, login (what the catalog knows about logging in)
 2. sources/ (files) and netsuite/ (the live account), which produces snapshots too
 3. effective: effective permissions of an account (no policy, no date)
 4. policy/: loading, compiling, selectors, selection, assertion kinds
@@ -29,7 +29,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "suitelint"
 
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "findings", "model", "sanitize", "sdfref", "fsutil", "yamlsrc", "jsonout", ""),
-    ("catalog",),
+    ("catalog", "login"),
     ("sources", "netsuite"),
     ("effective",),
     ("policy",),
