@@ -2,7 +2,8 @@
 
 The layers, lowest first (a module may import its own layer and the ones below it):
 
-0. foundations: errors, findings, model, sanitize, sdfref, fsutil, yamlsrc, jsonout
+0. foundations: errors, findings, model, sanitize, sdfref, fsutil, yamlsrc, jsonout,
+   schemacheck
 1. catalog, login (what the catalog knows about logging in)
 2. sources/ (files) and netsuite/ (the live account), which produces snapshots too
 3. effective: effective permissions of an account (no policy, no date)
@@ -28,7 +29,18 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "suitelint"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "findings", "model", "sanitize", "sdfref", "fsutil", "yamlsrc", "jsonout", ""),
+    (
+        "errors",
+        "findings",
+        "model",
+        "sanitize",
+        "sdfref",
+        "fsutil",
+        "yamlsrc",
+        "jsonout",
+        "schemacheck",
+        "",
+    ),
     ("catalog", "login"),
     ("sources", "netsuite"),
     ("effective",),
