@@ -410,6 +410,41 @@ def test_require_user_active_reports_tokens_of_inactive_users():
     assert "belongs to inactive user 'Sync User'" in finding.message
 
 
+# The fail-closed branches of require: what cannot be checked is reported, never passed.
+@pytest.mark.parametrize("key", ["state", "auth_flows"])
+def test_require_on_a_token_without_an_integration_record_fails_closed(key: str):
+    value = "enabled" if key == "state" else "[tba]"
+    text = policy(f"  - {{id: r, applies_to: tokens, require: {{{key}: {value}}}}}\n")
+    data = account()
+    assert run_rules(text, data) == ()
+    del data["tokens"][0]["integration"]
+    (finding,) = run_rules(text, data)
+    label = key.replace("_", " ")
+    assert finding.message == (
+        f"token 'Invoice Sync token' has no integration record, so its {label} cannot be checked"
+    )
+    assert finding.qualifier == key
+
+
+def test_require_auth_flows_on_an_integration_without_recorded_flows_fails_closed():
+    text = policy("  - {id: r, applies_to: integrations, require: {auth_flows: [tba]}}\n")
+    data = account()
+    assert run_rules(text, data) == ()
+    data["integrations"][0]["auth_flows"] = []
+    (finding,) = run_rules(text, data)
+    assert finding.message == (
+        "integration 'Invoice Sync' has no recorded auth flows; required: only tba"
+    )
+
+
+def test_require_permissions_is_met_by_a_role_that_holds_every_permission():
+    """Administrator lacks nothing: no 'lacks ... (holds FULL)' finding on it."""
+    text = policy("  - {id: r, applies_to: tokens, require: {permissions: {Invoice: full}}}\n")
+    data = account(role="3")
+    data["roles"].append({"id": "3", "scriptid": "ADMINISTRATOR", "name": "Administrator"})
+    assert run_rules(text, data) == ()
+
+
 # -- token age and idleness ---------------------------------------------------------------
 @pytest.mark.parametrize(("age", "reported"), [(364, False), (365, False), (366, True)])
 def test_max_age_days_is_exceeded_only_after_the_limit(age: int, reported: bool):
