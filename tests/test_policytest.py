@@ -150,3 +150,59 @@ def test_waived_must_be_expected_as_waived() -> None:
 def test_parse_errors_are_policy_errors() -> None:
     with pytest.raises(PolicyError):
         parse_test_file("[1, 2]", "t.test.yaml")
+
+
+INLINE = """\
+suitelint_test: 1
+as_of: 2026-11-25
+policy:
+  suitelint: 1
+  rules:
+    - {id: no-journals, applies_to: roles, forbid: {permissions: [TRAN_JOURNAL]}}
+cases:
+  - name: a journal row
+    account:
+      roles:
+        - id: "1"
+          name: Books
+          permissions:
+            - {permkey: TRAN_CUSTINVC, level: VIEW}
+            - {permkey: TRAN_JOURNAL, level: VIEW}
+    expect:
+      - {rule: no-journals, subject: "1", permkey: TRAN_JOURNAL, line: LINE, column: 15}
+"""
+
+
+def test_an_inline_account_and_policy_place_findings_in_the_test_file(
+    run_cli, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "inline.test.yaml", INLINE.replace("LINE", "15"))
+    result = run_cli("test", path)
+    assert result.exit_code == 0, result.stdout
+
+
+def test_a_finding_on_another_line_than_expected_fails_and_shows_its_line(
+    run_cli, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "inline.test.yaml", INLINE.replace("LINE", "16"))
+    result = run_cli("test", path)
+    assert result.exit_code == 1
+    assert "- no-journals  1  TRAN_JOURNAL  at 16:15" in result.stdout
+    assert "+ no-journals  1  TRAN_JOURNAL  at 15:15" in result.stdout
+
+
+def test_errors_in_an_inline_policy_or_account_point_into_the_test_file(tmp_path: Path) -> None:
+    bad_policy = INLINE.replace("TRAN_JOURNAL]", "Jornal]").replace("LINE", "15")
+    with pytest.raises(PolicyError) as caught:
+        from suitelint.policytest import run_case
+
+        for case in parse_test_file(bad_policy, "t.test.yaml"):
+            run_case(case)
+    assert [(p.path, p.line, p.column) for p in caught.value.problems] == [("t.test.yaml", 6, 67)]
+    bad_account = INLINE.replace("level: VIEW}\n    expect", "level: view}\n    expect")
+    from suitelint.errors import SuitelintError
+
+    with pytest.raises(SuitelintError) as error:
+        parse_test_file(bad_account.replace("LINE", "15"), "t.test.yaml")
+    assert (error.value.path, error.value.line) == ("t.test.yaml", 15)
+    assert "expected one of NONE, VIEW" in str(error.value)

@@ -1,9 +1,11 @@
 """Policy unit tests (``suitelint test``): fixture account + policy → the findings expected.
 
-A test file (``*.test.yaml``) names the policies under test, a date to judge at, and
-cases; each case names fixture sources (snapshot files or SDF folders) and the findings
-it expects by rule id and subject (scriptid or id), optionally permkey and whether it is
-waived. A case passes when the findings equal the expectations, no more and no less
+A test file (``*.test.yaml``) names the policies under test (files, or one written inline
+under ``policy:``), a date to judge at, and cases; each case names fixture sources
+(snapshot files or SDF folders) or writes its account inline under ``account:``, and the
+findings it expects by rule id and subject (scriptid or id), optionally permkey, whether it
+is waived, and the line and column it is reported at (for an inline account: in the test
+file itself). A case passes when the findings equal the expectations, no more and no less
 (``rules:`` narrows a case to the rules it is about). Paths are relative to the test file.
 
 Like ``opa test`` or ``conftest verify`` for Rego: policies are code, and code has tests.
@@ -16,12 +18,16 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from suitelint.errors import PolicyError, Problem
 from suitelint.findings import Finding
 from suitelint.fsutil import read_input, reading
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
+
+if TYPE_CHECKING:
+    from suitelint.policy.loader import PolicyDocument
+    from suitelint.sources.snapshot import LoadedSnapshot
 
 TEST_SUFFIX = ".test.yaml"
 MAX_TEST_BYTES = 8 * 1024 * 1024
@@ -29,12 +35,19 @@ _SKIP_DIRS = {"node_modules", "__pycache__", "venv"}
 
 _NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_INLINE_POLICY = {
+    "type": "object",
+    "description": "A policy written here, in the policy file format (suitelint: 1, rules, "
+    "waivers); its errors point into this file.",
+}
+_POSITION = {"type": "integer", "minimum": 1}
 TEST_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "suitelint policy test file (*.test.yaml)",
     "type": "object",
     "additionalProperties": False,
-    "required": ["suitelint_test", "policies", "cases"],
+    "required": ["suitelint_test", "cases"],
+    "anyOf": [{"required": ["policies"]}, {"required": ["policy"]}],
     "properties": {
         "suitelint_test": {"const": 1},
         "description": {"type": "string"},
@@ -42,6 +55,7 @@ TEST_SCHEMA: dict[str, Any] = {
             **_NAMES,
             "description": "Policy files (relative to this file) or builtin:<pack>.",
         },
+        "policy": _INLINE_POLICY,
         "as_of": {**_DATE, "description": "Judge token ages and waiver expiry at this date."},
         "cases": {
             "type": "array",
@@ -49,11 +63,26 @@ TEST_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["name", "sources", "expect"],
+                "required": ["name", "expect"],
+                "anyOf": [{"required": ["sources"]}, {"required": ["account"]}],
                 "properties": {
                     "name": {"type": "string", "minLength": 1},
                     "sources": {**_NAMES, "description": "Snapshot files or SDF folders."},
-                    "policies": _NAMES,
+                    "account": {
+                        "type": "object",
+                        "description": "An account written here, in the snapshot format "
+                        "(roles, users, integrations, tokens); findings on it are placed in "
+                        "this file.",
+                    },
+                    "policies": {
+                        **_NAMES,
+                        "description": "Instead of the file's policies (with 'policy').",
+                    },
+                    "policy": {
+                        **_INLINE_POLICY,
+                        "description": "Instead of the file's policies (with 'policies'): "
+                        "a policy written here.",
+                    },
                     "as_of": _DATE,
                     "rules": {**_NAMES, "description": "Compare only findings of these rules."},
                     "expect": {
@@ -71,6 +100,14 @@ TEST_SCHEMA: dict[str, Any] = {
                                 },
                                 "permkey": {"type": "string", "minLength": 1},
                                 "waived": {"type": "boolean"},
+                                "line": {
+                                    **_POSITION,
+                                    "description": "The line the finding is reported at.",
+                                },
+                                "column": {
+                                    **_POSITION,
+                                    "description": "The column it is reported at.",
+                                },
                             },
                         },
                     },
@@ -87,30 +124,54 @@ class Expected:
     subject: str
     permkey: str | None = None
     waived: bool = False
+    line: int | None = None
+    column: int | None = None
 
     def matches(self, finding: Finding) -> bool:
         waived = finding.suppression is not None and finding.suppression.kind == "waiver"
+        location = finding.location
         return (
             finding.rule_id == self.rule
             and self.subject in (finding.subject_ref, finding.subject_id)
             and (self.permkey is None or self.permkey == finding.permkey)
             and waived == self.waived
+            and (self.line is None or (location is not None and location.line == self.line))
+            and (self.column is None or (location is not None and location.column == self.column))
         )
 
     def __str__(self) -> str:
-        return _line(self.rule, self.subject, self.permkey, self.waived)
+        return _line(self.rule, self.subject, self.permkey, self.waived, self.line, self.column)
 
 
-def _line(rule: str, subject: str, permkey: str | None, waived: bool) -> str:
+def _line(
+    rule: str,
+    subject: str,
+    permkey: str | None,
+    waived: bool,
+    line: int | None = None,
+    column: int | None = None,
+) -> str:
     text = f"{rule}  {subject}"
     if permkey:
         text += f"  {permkey}"
+    if line is not None:
+        text += f"  at {line}" + (f":{column}" if column is not None else "")
     return text + ("  (waived)" if waived else "")
 
 
-def _describe(finding: Finding) -> str:
+def _describe(finding: Finding, *, at: bool = False) -> str:
+    """A finding as the diff shows it; ``at``: with its line and column (when the case's
+    expectations give them)."""
     waived = finding.suppression is not None and finding.suppression.kind == "waiver"
-    return _line(finding.rule_id, finding.subject_ref, finding.permkey, waived)
+    location = finding.location if at else None
+    return _line(
+        finding.rule_id,
+        finding.subject_ref,
+        finding.permkey,
+        waived,
+        location.line if location is not None else None,
+        location.column if location is not None else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +186,10 @@ class Case:
     expect: tuple[Expected, ...]
     #: each ``rules:`` entry with its line, to say where an unknown one is
     rule_lines: tuple[tuple[str, int | None], ...] = ()
+    #: the account written in the test file, if any (merged after ``sources``)
+    account: LoadedSnapshot | None = None
+    #: policies written in the test file (besides ``policies``)
+    inline_policies: tuple[PolicyDocument, ...] = ()
 
     @property
     def where(self) -> str:
@@ -157,7 +222,8 @@ def compare(expect: Sequence[Expected], findings: Iterable[Finding]) -> tuple[tu
         else:
             remaining.remove(match)
             lines.append((str(expected), " ", str(expected)))
-    lines.extend((_describe(f), "+", _describe(f)) for f in remaining)
+    at = any(e.line is not None for e in expect)
+    lines.extend((_describe(f, at=at), "+", _describe(f, at=at)) for f in remaining)
     return tuple((marker, text) for _, marker, text in sorted(lines, key=lambda x: (x[0], x[1])))
 
 
@@ -199,7 +265,18 @@ def parse_test_file(text: str, path: str) -> tuple[Case, ...]:
                 path, positions, at, f"{value!r} is not a date; expected YYYY-MM-DD"
             ) from None
 
+    from suitelint.policy.loader import policy_document
+    from suitelint.sources.snapshot import snapshot_from_data
+
+    def inline_policy(
+        owner: dict[str, Any], at: tuple[str | int, ...]
+    ) -> tuple[PolicyDocument, ...]:
+        if "policy" not in owner:
+            return ()
+        return (policy_document(owner["policy"], positions.under((*at, "policy")), path),)
+
     default_as_of = date(data["as_of"], ("as_of",)) if "as_of" in data else None
+    default_inline = inline_policy(data, ())
     cases = []
     for i, raw in enumerate(data["cases"]):
         as_of = date(raw["as_of"], ("cases", i, "as_of")) if "as_of" in raw else default_as_of
@@ -211,13 +288,22 @@ def parse_test_file(text: str, path: str) -> tuple[Case, ...]:
                 "no as_of date for this case; tests must not depend on today",
             )
         line, _ = positions.of(("cases", i))
+        own = "policies" in raw or "policy" in raw  # a case's policies replace the file's
+        account = None
+        if "account" in raw:
+            account = snapshot_from_data(
+                raw["account"], positions.under(("cases", i, "account")), path
+            )
         cases.append(
             Case(
                 file=path,
                 line=line,
                 name=raw["name"],
-                sources=tuple(_relocate(s, base) for s in raw["sources"]),
-                policies=tuple(_relocate(p, base) for p in raw.get("policies", data["policies"])),
+                sources=tuple(_relocate(s, base) for s in raw.get("sources", ())),
+                policies=tuple(
+                    _relocate(p, base)
+                    for p in (raw.get("policies", ()) if own else data.get("policies", ()))
+                ),
                 as_of=as_of,
                 rules=frozenset(raw["rules"]) if "rules" in raw else None,
                 rule_lines=tuple(
@@ -225,9 +311,18 @@ def parse_test_file(text: str, path: str) -> tuple[Case, ...]:
                     for j, rule in enumerate(raw.get("rules", ()))
                 ),
                 expect=tuple(
-                    Expected(e["rule"], e["subject"], e.get("permkey"), e.get("waived", False))
+                    Expected(
+                        e["rule"],
+                        e["subject"],
+                        e.get("permkey"),
+                        e.get("waived", False),
+                        e.get("line"),
+                        e.get("column"),
+                    )
                     for e in raw["expect"]
                 ),
+                account=account,
+                inline_policies=inline_policy(raw, ("cases", i)) if own else default_inline,
             )
         )
     return tuple(cases)
@@ -275,7 +370,13 @@ def run_case(case: Case) -> Outcome:
     from suitelint.runner import evaluate_loaded, load_checked
 
     catalog = _catalog()
-    loaded, policy = load_checked(case.sources, case.policies, catalog)
+    loaded, policy = load_checked(
+        case.sources,
+        case.policies,
+        catalog,
+        inline=(case.account,) if case.account is not None else (),
+        inline_policies=case.inline_policies,
+    )
     for rule_id, line in case.rule_lines:
         # a misspelt filter would compare nothing and pass vacuously
         if policy.rule(rule_id) is None and engine_rule_text(rule_id) is None:

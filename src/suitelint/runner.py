@@ -22,6 +22,7 @@ from suitelint.model import CustomObject
 from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, rule_docs
 from suitelint.policy.loader import PolicyDocument, load_policy
 from suitelint.sources import Loaded, load_sources
+from suitelint.sources.snapshot import LoadedSnapshot
 
 DEFAULT_POLICY = "builtin:baseline"
 _SECTION = {"role": "roles", "token": "tokens", "user": "users", "integration": "integrations"}
@@ -206,12 +207,17 @@ def load_checked(
     *,
     allow_empty: bool = False,
     date_format: str | None = None,
+    inline: Sequence[LoadedSnapshot] = (),
+    inline_policies: Sequence[PolicyDocument] = (),
 ) -> tuple[Loaded, Policy]:
     """The sources and the policies that judge them. Policy files are read first (their
     errors come first); names in them are resolved once the sources are read, since a
-    policy may name a custom record by the display name its SDF XML gives it."""
-    docs = [load_policy(ref) for ref in refs]
-    loaded = load_sources(sources, catalog, allow_empty=allow_empty, date_format=date_format)
+    policy may name a custom record by the display name its SDF XML gives it.
+    ``inline`` accounts and ``inline_policies`` (a policy test's) were read already."""
+    docs = [*(load_policy(ref) for ref in refs), *inline_policies]
+    loaded = load_sources(
+        sources, catalog, allow_empty=allow_empty, date_format=date_format, inline=inline
+    )
     policy = load_policy_set(refs, catalog, loaded.snapshot.custom_objects, docs=docs)
     return loaded, policy
 

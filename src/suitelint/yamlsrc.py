@@ -51,6 +51,15 @@ class Positions:
                 return (None, None)
             probe = probe[:-1]
 
+    def under(self, prefix: PathKey) -> Positions:
+        """The positions of the value at ``prefix``, as if it were the document (a
+        policy test's inline account or policy): same lines and columns, shorter paths."""
+        n = len(prefix)
+        return Positions(
+            {k[n:]: v for k, v in self.by_path.items() if k[:n] == prefix},
+            {k[n:]: v for k, v in self.key_by_path.items() if k[:n] == prefix},
+        )
+
 
 _SCALAR = yaml.constructor.SafeConstructor()
 # The scalar constructors are pure functions of the node: no state is kept between calls.

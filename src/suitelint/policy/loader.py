@@ -149,6 +149,13 @@ def parse_policy(text: str, path: str, *, builtin: bool = False) -> PolicyDocume
         raise PolicyError("expected a mapping with 'suitelint: 1' and 'rules'", path, 1, 1)
     if builtin:
         return PolicyDocument(path, data, positions, builtin)
+    return policy_document(data, positions, path)
+
+
+def policy_document(data: dict[str, Any], positions: Positions, path: str) -> PolicyDocument:
+    """Validate a policy read already (a file's, or one written inline in a policy test,
+    whose ``positions`` point into that file)."""
+    builtin = False
     check = _quick_check()
     if check is not None and check(data):
         return PolicyDocument(path, data, positions, builtin)

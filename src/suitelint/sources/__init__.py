@@ -17,7 +17,7 @@ from suitelint.errors import Problem, Problems, SourceError
 from suitelint.findings import Location
 from suitelint.fsutil import check_confined, reading
 from suitelint.model import Snapshot
-from suitelint.sources.snapshot import Locator, is_snapshot_path, load_snapshot
+from suitelint.sources.snapshot import LoadedSnapshot, Locator, is_snapshot_path, load_snapshot
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ def load_sources(
     *,
     allow_empty: bool = False,
     date_format: str | None = None,
+    inline: Sequence[LoadedSnapshot] = (),
 ) -> Loaded:
     """Load, merge and validate sources; fail closed on an empty account.
 
@@ -106,8 +107,10 @@ def load_sources(
     once); role-permission exports merge like any source, and the other layouts are
     then joined by name to what the sources hold (:func:`suitelint.sources.csv.combine`).
     ``date_format`` (``--date-format``) fixes the order of the CSV files' numeric dates.
+    ``inline``: snapshots read already (a policy test's inline account), merged after
+    ``paths``.
     """
-    if not paths:
+    if not paths and not inline:
         raise SourceError("no source given; name an SDF project, a snapshot or a CSV export", "")
     parts: list[tuple[str, Snapshot]] = []
     locators: list[Locates] = []
@@ -141,6 +144,9 @@ def load_sources(
             if locator is not None:
                 locators.append(locator)
     problems.raise_if_any(SourceError)
+    for extra in inline:
+        parts.append((extra.locator.path, extra.snapshot))
+        locators.append(extra.locator)
     if len(parts) == 1:
         merged = parts[0][1]
     elif parts:
@@ -157,13 +163,14 @@ def load_sources(
         merged, notes = combined.snapshot, combined.notes
         locators.append(combined.locator)
     merged = add_standard_roles(merged, catalog)
-    loaded = Loaded(merged, tuple(locators), tuple(paths), tuple(notices), notes)
+    labels = (*paths, *(extra.locator.path for extra in inline))
+    loaded = Loaded(merged, tuple(locators), labels, tuple(notices), notes)
     validate_snapshot(merged, catalog, loaded.locate)
     if merged.is_empty and not allow_empty:
         raise SourceError(
             "the sources hold no roles, users, integrations or tokens; an empty account "
             "passes nothing (use --allow-empty if that is really expected)"
             + "".join(f"; {note}" for note in notices),
-            ", ".join(paths),
+            ", ".join(labels),
         )
     return loaded

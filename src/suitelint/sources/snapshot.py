@@ -404,6 +404,24 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
     return LoadedSnapshot(snapshot, Locator(path, data=raw))
 
 
+def snapshot_from_data(raw: Any, positions: Positions, path: str) -> LoadedSnapshot:
+    """A snapshot written inside another YAML document (a policy test's inline
+    ``account``): ``positions`` point into that document, and so do its findings."""
+    if not isinstance(raw, dict):
+        line, col = positions.of(())
+        raise SnapshotError(
+            "expected a mapping with roles, users, integrations, tokens", path, line, col
+        )
+    try:
+        snapshot = msgspec.convert(raw, type=Snapshot, strict=False)
+    except msgspec.ValidationError as exc:
+        where = re.search(r"at `(\$[^`]*)`", str(exc))
+        key = _json_path_to_key(where.group(1)) if where else ()
+        line, col = positions.of(key)
+        raise SnapshotError(_friendly(str(exc), key), path, line, col) from None
+    return LoadedSnapshot(snapshot, Locator(path, positions=positions, snapshot=snapshot))
+
+
 def load_snapshot(path: Path) -> LoadedSnapshot:
     return parse_snapshot(read_input(path, what="snapshot file"), str(path))
 
