@@ -27,8 +27,15 @@ from suitelint.model import (
     subject_kind,
     subject_names,
 )
-from suitelint.policy.assertions import Check, Context, Emitter, allow_lists
-from suitelint.policy.assertions.forbid import ForbidRoles
+from suitelint.policy.assertions import (
+    Check,
+    Context,
+    Emitter,
+    allow_lists,
+    forbids_roles,
+    reads_last_use,
+    reads_user_state,
+)
 from suitelint.policy.compiler import CompiledRule, Policy
 from suitelint.policy.select import names_subjects, select
 
@@ -162,11 +169,9 @@ def _no_token_data(ctx: Context, rules: Sequence[CompiledRule]) -> Iterator[Find
 def _no_login_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
     """An idle-token rule on sources without the login audit cannot tell an unused token
     from one whose use was not given: say so once, rather than once per token."""
-    from suitelint.policy.assertions.max_idle_days import MaxIdleDays
-
     if ctx.snapshot.has_login_audit or not ctx.snapshot.tokens:
         return
-    if not any(isinstance(a, MaxIdleDays) for a in rule.assertions):
+    if not reads_last_use(rule.assertions):
         return
     unknown = sum(1 for t in ctx.snapshot.tokens if t.last_used is None)
     if not unknown:
@@ -187,9 +192,7 @@ def _no_login_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
 def _no_user_data(ctx: Context, rule: CompiledRule) -> Iterator[Finding]:
     """A user_active rule whose tokens' users are known only by name cannot tell an active
     user from a departed one: say so once, rather than pass."""
-    from suitelint.policy.assertions.require import Require
-
-    if not any(isinstance(a, Require) and "user_active" in a.attributes for a in rule.assertions):
+    if not reads_user_state(rule.assertions):
         return
     users = {u.id: u for u in ctx.snapshot.users}
     unknown = {
@@ -287,9 +290,7 @@ def _without_duplicate_blame(
     reached only through tokens that a forbid-roles rule already reports as running under
     it is not reported again by every role rule: the token finding names it, and "remove
     the permission from the role" cannot be done to a standard role."""
-    forbidding = {
-        rule.id for rule in policy.rules if any(isinstance(a, ForbidRoles) for a in rule.assertions)
-    }
+    forbidding = {rule.id for rule in policy.rules if forbids_roles(rule.assertions)}
     if not forbidding:
         return findings
     reported: set[tuple[str, str]] = set()  # (token id, role ref) a forbid-roles rule named

@@ -25,6 +25,9 @@ from suitelint.policy.assertions import (
 )
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.assertions.allow_only import allow_lists
+from suitelint.policy.assertions.forbid import forbids_roles
+from suitelint.policy.assertions.max_idle_days import reads_last_use
+from suitelint.policy.assertions.require import reads_user_state
 from suitelint.policy.compiling import Compiler
 from suitelint.yamlsrc import PathKey
 
@@ -64,4 +67,7 @@ __all__ = [
     "Kind",
     "allow_lists",
     "compile_assertions",
+    "forbids_roles",
+    "reads_last_use",
+    "reads_user_state",
 ]

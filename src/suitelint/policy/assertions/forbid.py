@@ -20,7 +20,7 @@ says so, unless the same rule already forbids that role.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -147,6 +147,11 @@ class ForbidPermissions:
                 grant=grant,
                 chain_tail=(em.perm_link(permkey, level, grant),),
             )
+
+
+def forbids_roles(assertions: Iterable[Assertion]) -> bool:
+    """Whether any of ``assertions`` forbids roles (``forbid.roles``)."""
+    return any(isinstance(a, ForbidRoles) for a in assertions)
 
 
 def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:

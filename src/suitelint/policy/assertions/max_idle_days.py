@@ -14,7 +14,7 @@ never: the rule says so once (``suitelint/no-login-data``) instead of once per t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -57,6 +57,11 @@ class MaxIdleDays:
                 f"{em.describe()} has no recorded use in the login audit trail{since} "
                 f"(limit {self.days} days idle)"
             )
+
+
+def reads_last_use(assertions: Iterable[Assertion]) -> bool:
+    """Whether any of ``assertions`` judges tokens by their last use (login audit data)."""
+    return any(isinstance(a, MaxIdleDays) for a in assertions)
 
 
 def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:

@@ -23,7 +23,7 @@ the level the subject holds instead (``holds NONE``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -212,6 +212,11 @@ def _value(value: object) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(str(v) for v in value) + "]"
     return str(value)
+
+
+def reads_user_state(assertions: Iterable[Assertion]) -> bool:
+    """Whether any of ``assertions`` judges tokens by whether their user is active."""
+    return any(isinstance(a, Require) and "user_active" in a.attributes for a in assertions)
 
 
 def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:
