@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 from suitelint import __version__
-from suitelint.errors import SuitelintError, UsageError
+from suitelint.errors import SuitelintError, UsageError, did_you_mean
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Sequence
@@ -516,11 +516,8 @@ def explain(
         if found is None:
             text = engine_rule_text(rule)
             if text is None:
-                import difflib
-
                 known = [r.id for r in compiled.rules]
-                close = difflib.get_close_matches(rule, known, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = did_you_mean(rule, known)
                 raise UsageError(f"no rule {rule!r}{hint} (see 'suitelint rules')")
         else:
             text = explain_rule(found)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from suitelint.errors import ConfigError, Problem, SuitelintError
+from suitelint.errors import ConfigError, Problem, SuitelintError, did_you_mean
 from suitelint.fsutil import confine, read_input, reading
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
@@ -168,15 +168,13 @@ def _read_toml(text: str, path: str) -> tuple[Any, Positions]:
 
 
 def _problem(error: Any, path: str, positions: Positions) -> Problem:
-    import difflib
 
     at = tuple(error.absolute_path)
     on_key = False
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted(error.schema["properties"])
         extra = sorted(set(error.instance) - set(allowed))[0]
-        close = difflib.get_close_matches(extra, allowed, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(extra, allowed)
         message = f"unknown key {extra!r}{hint} (expected one of: {', '.join(allowed)})"
         at, on_key = (*at, extra), True
     elif error.validator == "enum":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from suitelint.errors import PolicyError, Problem
+from suitelint.errors import PolicyError, Problem, did_you_mean
 from suitelint.fsutil import read_input, reading
 from suitelint.yamlsrc import PathKey, Positions, decode_text, load_yaml
 
@@ -95,8 +95,7 @@ def describe_schema_error(error: Any, doc_path: str, positions: Positions) -> Pr
         )
         parts = []
         for extra in extras:
-            close = difflib.get_close_matches(extra, allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = did_you_mean(extra, allowed)
             parts.append(f"unknown key {extra!r}{hint}")
         if extras:
             at = (*at, extras[0])

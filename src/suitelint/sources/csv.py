@@ -41,7 +41,7 @@ from typing import Literal
 import msgspec
 
 from suitelint import errors
-from suitelint.errors import Problem, SourceError, UsageError
+from suitelint.errors import Problem, SourceError, UsageError, did_you_mean
 from suitelint.findings import Location
 from suitelint.fsutil import read_input
 from suitelint.model import (
@@ -701,7 +701,7 @@ def _permkey(value: str) -> str:
             "(e.g. a formula column) instead of the name"
         )
     hints = catalog.suggest(value)
-    hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+    hint = did_you_mean(value, hints=hints)
     raise _RowProblem(f"unknown permission {value!r}{hint}")
 
 

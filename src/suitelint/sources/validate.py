@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable, Iterator
 
 from suitelint.catalog import Catalog
-from suitelint.errors import Problem, Problems, SnapshotError
+from suitelint.errors import Problem, Problems, SnapshotError, did_you_mean
 from suitelint.findings import Location
 from suitelint.model import Role, Snapshot, build_index, find_integration, find_role
 
@@ -82,7 +82,7 @@ def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[
         if catalog.get(permkey) is not None:
             return
         hints = catalog.suggest(permkey)
-        hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+        hint = did_you_mean(permkey, hints=hints)
         message = f"unknown permkey {permkey!r}{hint}"
         if path is not None:
             yield Problem(path, message, line)
