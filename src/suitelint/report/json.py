@@ -10,6 +10,16 @@ from suitelint.findings import Finding, Report
 FORMAT_VERSION = 1
 
 
+def subject_to_dict(finding: Finding) -> dict[str, Any]:
+    """The subject of a finding as JSON and SARIF (``properties.subject``) show it."""
+    return {
+        "kind": finding.subject_kind,
+        "id": finding.subject_id,
+        "name": finding.subject_name,
+        "scriptid": finding.subject_scriptid,
+    }
+
+
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     location = finding.location
     suppression = finding.suppression
@@ -17,12 +27,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "rule": finding.rule_id,
         "severity": finding.severity.label,
         "message": finding.message,
-        "subject": {
-            "kind": finding.subject_kind,
-            "id": finding.subject_id,
-            "name": finding.subject_name,
-            "scriptid": finding.subject_scriptid,
-        },
+        "subject": subject_to_dict(finding),
         "permkey": finding.permkey,
         "location": (
             {"path": location.path, "line": location.line, "column": location.column}

@@ -41,6 +41,7 @@ import msgspec
 
 from suitelint import __version__, jsonout, sanitize
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, Suppression
+from suitelint.report.json import subject_to_dict
 from suitelint.report.locations import in_repository
 from suitelint.rulepages import help_uri
 
@@ -353,12 +354,7 @@ class _Builder:
         }
         permkeys = sorted({f.permkey for f in group.findings if f.permkey})
         result["properties"] = {
-            "subject": {
-                "kind": first.subject_kind,
-                "id": first.subject_id,
-                "name": first.subject_name,
-                "scriptid": first.subject_scriptid,
-            },
+            "subject": subject_to_dict(first),
             "permkeys": permkeys,
             "findings": len(group.findings),
             "fingerprints": [f.fingerprint for f in group.findings[:MAX_LISTED]],
