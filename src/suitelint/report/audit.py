@@ -16,7 +16,7 @@ from typing import Any
 
 from suitelint import jsonout, sanitize
 from suitelint.audit import ACTION_ORDER, ACTION_TITLES, AuditEntry, AuditReport, Doing
-from suitelint.report.blast import _csp_hash, compact_sum
+from suitelint.report.blast import compact_sum, csp_hash
 
 AUDIT_FORMAT_VERSION = 1
 
@@ -287,7 +287,7 @@ def render_html(report: AuditReport) -> str:
     style = loader.get_source(env, "audit.css")[0]
     csp = (
         "default-src 'none'; "
-        f"script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; "
+        f"script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
     doings: dict[Doing, int] = {}
