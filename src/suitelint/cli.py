@@ -1,7 +1,8 @@
 """The command line: parse flags, call the library, print, set the exit code.
 
 Only this module turns :class:`~suitelint.errors.SuitelintError` into a message on stderr
-and exit code 2; the library raises and never prints. Exit codes (DESIGN.md §5):
+and exit code 2, in one place (:class:`_Commands`); the library and the commands raise.
+Exit codes (DESIGN.md §5):
 
 * 0 — no active finding at or above ``--fail-on``;
 * 1 — findings at or above ``--fail-on``;
@@ -18,9 +19,10 @@ import datetime as dt
 import enum
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from suitelint import __version__
 from suitelint.errors import SuitelintError, UsageError, did_you_mean
@@ -36,7 +38,19 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
+class _Commands(TyperGroup):
+    """The one place a :class:`SuitelintError` of any command becomes its message on
+    stderr and exit code 2 (the commands themselves only raise)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SuitelintError as error:
+            _fail(error)
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="suitelint",
     help=(
         "Policy-as-code linter for NetSuite roles, access tokens and integrations.\n\n"
@@ -389,56 +403,53 @@ def check(
     from suitelint.findings import Severity
     from suitelint.runner import DEFAULT_POLICY, CheckOptions, run_check
 
-    try:
-        settings = resolve_config(config, discover=not no_config)
-        formats = list(format or settings.formats or ["text"]) + list(add_format or ())
-        options = CheckOptions(
-            sources=tuple(sources or settings.sources),
-            policies=tuple(policy or settings.policies or (DEFAULT_POLICY,)),
-            fail_on=Severity.parse(fail_on.value if fail_on else settings.fail_on or "error"),
-            allow_empty=allow_empty or bool(settings.allow_empty),
-            today=parse_date(as_of, "--as-of") if as_of else None,
-            base=base,
-            date_format=date_format,
-            rules=settings.rules,
-            rules_origin=settings.path,
-            select=tuple(select or settings.select),
-            ignore=tuple(ignore or settings.ignore),
-            min_severity=Severity.parse(
-                min_severity.value if min_severity else settings.min_severity or "note"
-            ),
+    settings = resolve_config(config, discover=not no_config)
+    formats = list(format or settings.formats or ["text"]) + list(add_format or ())
+    options = CheckOptions(
+        sources=tuple(sources or settings.sources),
+        policies=tuple(policy or settings.policies or (DEFAULT_POLICY,)),
+        fail_on=Severity.parse(fail_on.value if fail_on else settings.fail_on or "error"),
+        allow_empty=allow_empty or bool(settings.allow_empty),
+        today=parse_date(as_of, "--as-of") if as_of else None,
+        base=base,
+        date_format=date_format,
+        rules=settings.rules,
+        rules_origin=settings.path,
+        select=tuple(select or settings.select),
+        ignore=tuple(ignore or settings.ignore),
+        min_severity=Severity.parse(
+            min_severity.value if min_severity else settings.min_severity or "note"
+        ),
+    )
+    if date_format is not None:
+        from suitelint.sources.csv import parse_date_format
+
+        parse_date_format(date_format)  # a usage error before any work
+    for spec in formats:
+        parse_format(spec)  # usage errors before any work
+    if show_config:
+        _show_config(settings.path, options, formats, baseline or settings.baseline)
+        raise typer.Exit(EXIT_OK)
+    if not options.sources:
+        raise UsageError(
+            "no source given; name an SDF project, a snapshot or a CSV export, or set "
+            "'sources' in .suitelint.yaml"
         )
-        if date_format is not None:
-            from suitelint.sources.csv import parse_date_format
+    for spec in formats:
+        parse_format(spec)  # usage errors before any work
+    report = _check_with_baselines(
+        options, baseline or settings.baseline, write_baseline, run_check
+    )
+    if any(parse_format(spec)[0] in ("sarif", "gitlab") for spec in formats):
+        import dataclasses
 
-            parse_date_format(date_format)  # a usage error before any work
-        for spec in formats:
-            parse_format(spec)  # usage errors before any work
-        if show_config:
-            _show_config(settings.path, options, formats, baseline or settings.baseline)
-            raise typer.Exit(EXIT_OK)
-        if not options.sources:
-            raise UsageError(
-                "no source given; name an SDF project, a snapshot or a CSV export, or set "
-                "'sources' in .suitelint.yaml"
-            )
-        for spec in formats:
-            parse_format(spec)  # usage errors before any work
-        report = _check_with_baselines(
-            options, baseline or settings.baseline, write_baseline, run_check
-        )
-        if any(parse_format(spec)[0] in ("sarif", "gitlab") for spec in formats):
-            import dataclasses
+        report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
+    from suitelint import sanitize
 
-            report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
-        from suitelint import sanitize
-
-        for notice in report.notices:  # names file paths: one safe line each
-            say(sanitize.line(str(notice)), err=True)
-        _warn(report.notes)
-        emit_report(report, formats, color, quiet=quiet)
-    except SuitelintError as error:
-        _fail(error)
+    for notice in report.notices:  # names file paths: one safe line each
+        say(sanitize.line(str(notice)), err=True)
+    _warn(report.notes)
+    emit_report(report, formats, color, quiet=quiet)
     raise typer.Exit(EXIT_FINDINGS if report.failing else EXIT_OK)
 
 
@@ -484,10 +495,7 @@ def rules(
     """List rules: id, severity, applies to, title."""
     from suitelint.ruledocs import render_rule_table, rules_as_json
 
-    try:
-        compiled = _compile(policy)
-    except SuitelintError as error:
-        _fail(error)
+    compiled = _compile(policy)
     say(rules_as_json(compiled) if json_output else render_rule_table(compiled), nl=False)
 
 
@@ -510,19 +518,16 @@ def explain(
         return
     from suitelint.ruledocs import engine_rule_text, explain_rule
 
-    try:
-        compiled = _compile(policy)
-        found = compiled.rule(rule)
-        if found is None:
-            text = engine_rule_text(rule)
-            if text is None:
-                known = [r.id for r in compiled.rules]
-                hint = did_you_mean(rule, known)
-                raise UsageError(f"no rule {rule!r}{hint} (see 'suitelint rules')")
-        else:
-            text = explain_rule(found)
-    except SuitelintError as error:
-        _fail(error)
+    compiled = _compile(policy)
+    found = compiled.rule(rule)
+    if found is None:
+        text = engine_rule_text(rule)
+        if text is None:
+            known = [r.id for r in compiled.rules]
+            hint = did_you_mean(rule, known)
+            raise UsageError(f"no rule {rule!r}{hint} (see 'suitelint rules')")
+    else:
+        text = explain_rule(found)
     say(text, nl=False)
 
 
@@ -535,10 +540,7 @@ def init(
 
     from suitelint.starter import write_starter
 
-    try:
-        written = write_starter(Path(folder))
-    except SuitelintError as error:
-        _fail(error)
+    written = write_starter(Path(folder))
     for path in written:
         say(f"wrote {path}")
     typer.echo("next: suitelint check   (uses the sources and policies in .suitelint.yaml)")
@@ -556,10 +558,7 @@ def policy_test(
     """Run policy unit tests: fixture accounts and the findings expected of them."""
     from suitelint.policytest import render_outcomes, run_tests
 
-    try:
-        outcomes = run_tests(list(paths or ()))
-    except SuitelintError as error:
-        _fail(error)
+    outcomes = run_tests(list(paths or ()))
     say(render_outcomes(outcomes, verbose=verbose), nl=False)
     raise typer.Exit(EXIT_OK if all(o.passed for o in outcomes) else EXIT_FINDINGS)
 
@@ -621,26 +620,23 @@ def diff(
     from suitelint.gitbase import load_spec
     from suitelint.report.diff import RENDERERS
 
-    try:
-        catalog = load_catalog()
-        extra = list(with_sources or ())
-        before = load_spec(old, extra, catalog)
-        after = load_spec(new, extra, catalog)
-        if before.is_empty and after.is_empty:
-            from suitelint.errors import SourceError
+    catalog = load_catalog()
+    extra = list(with_sources or ())
+    before = load_spec(old, extra, catalog)
+    after = load_spec(new, extra, catalog)
+    if before.is_empty and after.is_empty:
+        from suitelint.errors import SourceError
 
-            raise SourceError("both sides are empty: there is nothing to compare", new)
-        result = diff_snapshots(before, after, catalog, old_label=old, new_label=new)
-        render = RENDERERS[format.value]
-        if output:
-            from suitelint.fsutil import atomic_write_text
+        raise SourceError("both sides are empty: there is nothing to compare", new)
+    result = diff_snapshots(before, after, catalog, old_label=old, new_label=new)
+    render = RENDERERS[format.value]
+    if output:
+        from suitelint.fsutil import atomic_write_text
 
-            atomic_write_text(output, render(result, color=False))
-        else:
-            sys.stdout.write(render(result, color=use_color(color, sys.stdout)))
-            sys.stdout.flush()
-    except SuitelintError as error:
-        _fail(error)
+        atomic_write_text(output, render(result, color=False))
+    else:
+        sys.stdout.write(render(result, color=use_color(color, sys.stdout)))
+        sys.stdout.flush()
     raise typer.Exit(EXIT_FINDINGS if result.escalated else EXIT_OK)
 
 
@@ -689,32 +685,27 @@ def blast_radius_command(
     from suitelint.report.blast import BLAST_FORMATS
     from suitelint.runner import DEFAULT_POLICY, load_checked
 
-    try:
-        specs = parse_formats(format or [], BLAST_FORMATS)
-        today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
-        catalog = load_catalog()
-        loaded, policies = load_checked(
-            sources, list(policy or [DEFAULT_POLICY]), catalog, allow_empty=allow_empty
-        )
-        report = blast_radius(
-            loaded.snapshot, policies, catalog, today, tool_version=__version__, sources=sources
-        )
-        if write_roles:
-            folder = Path(write_roles)
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise SourceError(
-                    f"cannot create folder: {exc.strerror or exc}", write_roles
-                ) from None
-            for proposal in report.proposals:
-                atomic_write_text(folder / proposal.filename, proposal.xml)
-                say(f"wrote {folder / proposal.filename}", err=True)
-            if not report.proposals:
-                typer.echo("no proposed roles: no allow_only rule declares a token", err=True)
-        write_outputs(specs, lambda name, _colored: BLAST_FORMATS[name](report), ColorMode.never)
-    except SuitelintError as error:
-        _fail(error)
+    specs = parse_formats(format or [], BLAST_FORMATS)
+    today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    catalog = load_catalog()
+    loaded, policies = load_checked(
+        sources, list(policy or [DEFAULT_POLICY]), catalog, allow_empty=allow_empty
+    )
+    report = blast_radius(
+        loaded.snapshot, policies, catalog, today, tool_version=__version__, sources=sources
+    )
+    if write_roles:
+        folder = Path(write_roles)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SourceError(f"cannot create folder: {exc.strerror or exc}", write_roles) from None
+        for proposal in report.proposals:
+            atomic_write_text(folder / proposal.filename, proposal.xml)
+            say(f"wrote {folder / proposal.filename}", err=True)
+        if not report.proposals:
+            typer.echo("no proposed roles: no allow_only rule declares a token", err=True)
+    write_outputs(specs, lambda name, _colored: BLAST_FORMATS[name](report), ColorMode.never)
 
 
 @app.command()
@@ -759,24 +750,21 @@ def audit(
     from suitelint.runner import DEFAULT_POLICY, load_policy_set
     from suitelint.sources import load_sources
 
-    try:
-        specs = parse_formats(format or [], AUDIT_FORMATS)
-        today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
-        catalog = load_catalog()
-        policies = load_policy_set(list(policy or [DEFAULT_POLICY]), catalog)
-        loaded = load_sources(sources, catalog, allow_empty=allow_empty)
-        report = run_audit(
-            loaded.snapshot,
-            policies,
-            catalog,
-            today,
-            idle_days=idle_days,
-            tool_version=__version__,
-            sources=sources,
-        )
-        write_outputs(specs, lambda name, _colored: AUDIT_FORMATS[name](report), ColorMode.never)
-    except SuitelintError as error:
-        _fail(error)
+    specs = parse_formats(format or [], AUDIT_FORMATS)
+    today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    catalog = load_catalog()
+    policies = load_policy_set(list(policy or [DEFAULT_POLICY]), catalog)
+    loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+    report = run_audit(
+        loaded.snapshot,
+        policies,
+        catalog,
+        today,
+        idle_days=idle_days,
+        tool_version=__version__,
+        sources=sources,
+    )
+    write_outputs(specs, lambda name, _colored: AUDIT_FORMATS[name](report), ColorMode.never)
 
 
 @app.command()
@@ -809,21 +797,18 @@ def drift(
     from suitelint.report.drift import DRIFT_FORMATS
     from suitelint.sources import load_sources
 
-    try:
-        specs = parse_formats(format or [], DRIFT_FORMATS)
-        catalog = load_catalog()
-        repo_snapshot = load_spec(repo, [], catalog)
-        account_snapshot = load_sources(account, catalog).snapshot
-        result = compute_drift(
-            repo_snapshot,
-            account_snapshot,
-            catalog,
-            repo_label=repo,
-            account_label=", ".join(account),
-        )
-        write_outputs(specs, lambda name, _colored: DRIFT_FORMATS[name](result), ColorMode.never)
-    except SuitelintError as error:
-        _fail(error)
+    specs = parse_formats(format or [], DRIFT_FORMATS)
+    catalog = load_catalog()
+    repo_snapshot = load_spec(repo, [], catalog)
+    account_snapshot = load_sources(account, catalog).snapshot
+    result = compute_drift(
+        repo_snapshot,
+        account_snapshot,
+        catalog,
+        repo_label=repo,
+        account_label=", ".join(account),
+    )
+    write_outputs(specs, lambda name, _colored: DRIFT_FORMATS[name](result), ColorMode.never)
     failed = bool(result.widened) or (fail_on_unmanaged and bool(result.unmanaged))
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
@@ -923,33 +908,27 @@ def export(
         deadline=deadline,
     )
     if probe:
-        try:
-            found = run_probe(request, os.environ)
-        except SuitelintError as error:
-            _fail(error)
+        found = run_probe(request, os.environ)
         from suitelint import sanitize
 
         for line in found.lines:
             typer.echo(sanitize.line(line))
         raise typer.Exit(EXIT_OK if found.ok else EXIT_ERROR)
     if not output:
-        _fail(UsageError("-o/--output is required (the snapshot file to write), unless --probe"))
-    try:
-        if sys.stderr.isatty() and not os.environ.get("SUITELINT_DEBUG"):
-            from rich.console import Console
-            from rich.progress import Progress
+        raise UsageError("-o/--output is required (the snapshot file to write), unless --probe")
+    if sys.stderr.isatty() and not os.environ.get("SUITELINT_DEBUG"):
+        from rich.console import Console
+        from rich.progress import Progress
 
-            with Progress(console=Console(stderr=True), transient=True) as bar:
-                task = bar.add_task("SuiteQL pages", total=None)
-                result = run_export(
-                    request,
-                    os.environ,
-                    lambda done, total: bar.update(task, completed=done, total=total),
-                )
-        else:
-            result = run_export(request, os.environ)
-    except SuitelintError as error:
-        _fail(error)
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("SuiteQL pages", total=None)
+            result = run_export(
+                request,
+                os.environ,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    else:
+        result = run_export(request, os.environ)
     for note in result.notes:
         say(f"suitelint: warning: {note}", err=True)
     snap = result.snapshot
