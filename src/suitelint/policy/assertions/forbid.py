@@ -14,8 +14,8 @@ A subject acting in a forbidden role is reported once per role (a token: its rol
 each of its roles; an integration: the roles of its active tokens). Standard role names
 (Administrator, Full Access, ...) are known to the catalog; any other name must be a role
 of the account, or the policy is in error. Each held permission a selector matches is a
-finding. Administrator and Full Access hold every permission: one finding per selector
-says so, unless the same rule already forbids that role.
+finding. Administrator and Full Access hold every permission: one finding for the rule
+says so (naming every selector), unless the same rule already forbids that role.
 """
 
 from __future__ import annotations
