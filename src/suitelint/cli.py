@@ -19,7 +19,7 @@ import datetime as dt
 import enum
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -82,6 +82,31 @@ class SchemaName(enum.StrEnum):
     snapshot = "snapshot"
     config = "config"
     policy_test = "policy-test"
+
+
+# Options and arguments that several commands take, declared once.
+ColorOption = Annotated[ColorMode, typer.Option("--color", help="Colour the text output.")]
+AccountSources = Annotated[
+    list[str],
+    typer.Argument(
+        help="Account data: snapshot files, SDF projects or CSV exports, merged into one account.",
+        show_default=False,
+    ),
+]
+DeclaringPolicies = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--policy",
+        "-p",
+        help="Policy file, or builtin:<pack>, whose allow_only rules declare what tokens and "
+        "integrations need. Repeatable. Default: builtin:baseline.",
+        show_default=False,
+    ),
+]
+AllowEmpty = Annotated[
+    bool,
+    typer.Option("--allow-empty", help="Accept sources that hold no roles, users or tokens."),
+]
 
 
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -313,7 +338,7 @@ def check(
         "Default: today.",
         show_default=False,
     ),
-    color: ColorMode = typer.Option(ColorMode.auto, "--color", help="Colour the text output."),
+    color: ColorOption = ColorMode.auto,
     base: str = typer.Option(
         None,
         "--base",
@@ -612,7 +637,7 @@ def diff(
     output: str = typer.Option(
         None, "--output", "-o", help="Write to this file instead of stdout.", show_default=False
     ),
-    color: ColorMode = typer.Option(ColorMode.auto, "--color", help="Colour the text output."),
+    color: ColorOption = ColorMode.auto,
 ) -> None:
     """Permission changes from OLD to NEW per role, token and integration; exit 1 on escalation."""
     from suitelint.catalog import load_catalog
@@ -642,19 +667,8 @@ def diff(
 
 @app.command("blast-radius")
 def blast_radius_command(
-    sources: list[str] = typer.Argument(
-        ...,
-        help="Account data: snapshot files, SDF projects or CSV exports, merged into one account.",
-        show_default=False,
-    ),
-    policy: list[str] = typer.Option(
-        None,
-        "--policy",
-        "-p",
-        help="Policy file, or builtin:<pack>, whose allow_only rules declare what tokens and "
-        "integrations need. Repeatable. Default: builtin:baseline.",
-        show_default=False,
-    ),
+    sources: AccountSources,
+    policy: DeclaringPolicies = None,
     format: list[str] = typer.Option(
         None,
         "--format",
@@ -671,9 +685,7 @@ def blast_radius_command(
         help="Write each proposed least-privilege role to DIR/customrole_*.xml (SDF).",
         show_default=False,
     ),
-    allow_empty: bool = typer.Option(
-        False, "--allow-empty", help="Accept sources that hold no roles, users or tokens."
-    ),
+    allow_empty: AllowEmpty = False,
 ) -> None:
     """What every token and integration can really do, ranked by risk, with least-privilege roles."""
     from pathlib import Path
@@ -710,19 +722,8 @@ def blast_radius_command(
 
 @app.command()
 def audit(
-    sources: list[str] = typer.Argument(
-        ...,
-        help="Account data: snapshot files, SDF projects or CSV exports, merged into one account.",
-        show_default=False,
-    ),
-    policy: list[str] = typer.Option(
-        None,
-        "--policy",
-        "-p",
-        help="Policy file, or builtin:<pack>, whose allow_only rules declare what tokens and "
-        "integrations need. Repeatable. Default: builtin:baseline.",
-        show_default=False,
-    ),
+    sources: AccountSources,
+    policy: DeclaringPolicies = None,
     format: list[str] = typer.Option(
         None,
         "--format",
@@ -739,9 +740,7 @@ def audit(
     idle_days: int = typer.Option(
         90, "--idle-days", min=1, help="A token not used for this many days is idle: disable it."
     ),
-    allow_empty: bool = typer.Option(
-        False, "--allow-empty", help="Accept sources that hold no roles, users or tokens."
-    ),
+    allow_empty: AllowEmpty = False,
 ) -> None:
     """The integration audit: for every integration and token, still needed? which role? what does it do? and what to do about it."""
     from suitelint.audit import audit as run_audit
