@@ -560,7 +560,8 @@ def explain(
 def init(
     folder: str = typer.Argument(".", help="Project folder (default: the working folder)."),
 ) -> None:
-    """Write a starter .suitelint.yaml and policy; never overwrites existing files."""
+    """Write a starter .suitelint.yaml, policy and policy unit test for the SDF project in
+    FOLDER; never overwrites existing files."""
     from pathlib import Path
 
     from suitelint.starter import write_starter
@@ -568,7 +569,11 @@ def init(
     written = write_starter(Path(folder))
     for path in written:
         say(f"wrote {path}")
-    typer.echo("next: suitelint check   (uses the sources and policies in .suitelint.yaml)")
+    typer.echo(
+        "next: suitelint check   (the sources and policies in .suitelint.yaml; exit 0 or 1)\n"
+        "      suitelint test    (the policy unit test, suitelint-policy.test.yaml)\n"
+        "      pre-commit: hooks suitelint and suitelint-test gate what each commit changes"
+    )
 
 
 @app.command(name="test")
