@@ -307,3 +307,66 @@ def test_a_pr_granting_access_token_management_fails_with_one_error_at_the_added
         "Management (ADMI_MANAGE_OAUTH_TOKENS)"
     ]
     assert "suppressed" not in "\n".join(result.stdout.splitlines()[:-1])
+
+
+SALES_ORDERS = """\
+suitelint: 1
+rules:
+  - id: no-sales-orders
+    applies_to: roles
+    forbid:
+      permissions: [Sales Order]
+"""
+
+
+def test_a_permission_the_change_raised_stays_active_at_its_line(run_cli, repo):
+    """The finding existed at the base (Sales Order at EDIT), but the change raised the
+    level to FULL: an escalation of the change, not an old finding."""
+    (repo / "sales.yaml").write_text(SALES_ORDERS)
+    result = run_cli("check", "src", "--policy", "sales.yaml", "--base", "main")
+    assert result.exit_code == 1, result
+    line = line_of(repo / ROLE_PATH, "      <permkey>TRAN_SALESORD</permkey>")
+    active = [line for line in result.stdout.splitlines() if ": error " in line]
+    assert active == [
+        f"{ROLE_PATH}:{line}: error no-sales-orders role 'Invoice Sync' holds Sales Order "
+        "(TRAN_SALESORD) at FULL; forbidden: Sales Order (TRAN_SALESORD) "
+        "(raised from EDIT at main)"
+    ]
+
+
+def test_check_base_markdown_tells_what_rose_and_what_fell(run_cli, repo):
+    result = run_cli("check", "src", "--policy", "policy.yaml", "--base", "main", "-f", "markdown")
+    assert result.exit_code == 1
+    text = result.stdout
+    assert "### What rose, what fell" in text
+    row = next(line for line in text.splitlines() if "raised Sales Order" in line)
+    assert "EDIT → **FULL**" in row and "delete-records" in row
+
+
+def test_diff_as_json_and_sarif(run_cli, repo, shared):
+    import json
+
+    data = json.loads(run_cli("diff", "main:src", "src", "-f", "json").stdout)
+    (subject,) = data["subjects"]
+    (change,) = subject["permissions"]
+    assert (change["permkey"], change["old"], change["new"], change["change"]) == (
+        "TRAN_SALESORD",
+        "EDIT",
+        "FULL",
+        "raised",
+    )
+    assert data["escalated"] is True and data["gained"] == {
+        "delete-records": ["role 'Invoice Sync' [customrole_invoice_sync]"]
+    }
+    sarif = run_cli("diff", "main:src", "src", "-f", "sarif")
+    assert sarif.exit_code == 1
+    document = json.loads(sarif.stdout)
+    import jsonschema
+
+    schema = json.loads((shared / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(document, schema)
+    (result,) = document["runs"][0]["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == line_of(
+        repo / ROLE_PATH, "      <permkey>TRAN_SALESORD</permkey>"
+    )

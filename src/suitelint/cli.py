@@ -623,6 +623,8 @@ def _check_with_baselines(
 class DiffFormat(enum.StrEnum):
     text = "text"
     markdown = "markdown"
+    json = "json"
+    sarif = "sarif"
 
 
 @app.command()
@@ -638,7 +640,12 @@ def diff(
         "consequences per token and integration). Repeatable.",
         show_default=False,
     ),
-    format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="text or markdown."),
+    format: DiffFormat = typer.Option(
+        DiffFormat.text,
+        "--format",
+        "-f",
+        help="text, markdown, json or sarif (escalations as results at their lines).",
+    ),
     output: str = typer.Option(
         None, "--output", "-o", help="Write to this file instead of stdout.", show_default=False
     ),

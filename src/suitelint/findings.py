@@ -11,6 +11,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import msgspec
 
@@ -191,6 +192,9 @@ class Report:
     notices: tuple[str, ...] = ()
     #: warnings about the sources (what a CSV export could not tell), for stderr
     notes: tuple[str, ...] = ()
+    #: ``check --base``: what rose and fell since the base (a
+    #: :class:`suitelint.diff.SnapshotDiff`), shown by the Markdown report
+    changes: Any = None
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -216,20 +216,43 @@ def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> 
         shutil.rmtree(temp, ignore_errors=True)
 
 
+def _held_level(finding: Finding) -> int:
+    """The level the finding's permission is held at, from its chain (0 when none)."""
+    from suitelint.model import LEVEL_BY_NAME
+
+    if finding.permkey is None:
+        return 0
+    for link in reversed(finding.chain):
+        if link.kind in ("permission", "global_permission") and link.id == finding.permkey:
+            return int(LEVEL_BY_NAME.get(link.detail, 0))
+    return 0
+
+
 def mark_base(
     findings: Iterable[Finding], base: Iterable[Finding], ref: str
 ) -> tuple[Finding, ...]:
     """Findings whose identity already exists at the base, suppressed with kind
-    ``base``; the others (what the change introduces) stay active. A finding already
+    ``base``; the others (what the change introduces) stay active. A finding whose
+    permission the change raised (VIEW at the base, FULL now) is an escalation of the
+    change: it stays active, attributed to its <permkey> line. A finding already
     suppressed (a waiver) keeps its own suppression."""
-    known = {finding.identity for finding in base}
+    known = {finding.identity: finding for finding in base}
     reason = f"already present at {ref}"
-    return tuple(
-        f.suppress(Suppression("base", reason))
-        if f.suppression is None and f.identity in known
-        else f
-        for f in findings
-    )
+    result = []
+    for f in findings:
+        before = known.get(f.identity) if f.suppression is None else None
+        if before is None:
+            result.append(f)
+            continue
+        was, now = _held_level(before), _held_level(f)
+        if now > was > 0:
+            from suitelint.model import Level
+
+            text = f"{f.message} (raised from {Level(was).name} at {ref})"
+            result.append(msgspec.structs.replace(f, message=text))
+        else:
+            result.append(f.suppress(Suppression("base", reason)))
+    return tuple(result)
 
 
 def split_spec(spec: str) -> tuple[str | None, str]:

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -18,11 +19,14 @@ from suitelint.catalog import Catalog, load_catalog
 from suitelint.engine import ENGINE_RULES, evaluate, subject_counts
 from suitelint.errors import ConfigError, PolicyError, Problem, Problems, did_you_mean
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sort_findings
-from suitelint.model import CustomObject
+from suitelint.model import CustomObject, Snapshot
 from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, rule_docs
 from suitelint.policy.loader import PolicyDocument, load_policy
 from suitelint.sources import Loaded, load_sources
 from suitelint.sources.snapshot import LoadedSnapshot
+
+if TYPE_CHECKING:
+    from suitelint.diff import SnapshotDiff
 
 DEFAULT_POLICY = "builtin:baseline"
 _SECTION = {"role": "roles", "token": "tokens", "user": "users", "integration": "integrations"}
@@ -186,18 +190,44 @@ def against_base(
 ) -> tuple[Finding, ...]:
     """``findings`` with those already present at git ``ref`` suppressed (kind ``base``):
     the same policy judges the sources as they were at ``ref``, read through git."""
+
+    return compare_with_base(ref, sources, findings, policy, catalog, today)[0]
+
+
+def compare_with_base(
+    ref: str,
+    sources: Sequence[str],
+    findings: Sequence[Finding],
+    policy: Policy,
+    catalog: Catalog,
+    today: dt.date,
+    after: Snapshot | None = None,
+) -> tuple[tuple[Finding, ...], SnapshotDiff | None]:
+    """:func:`against_base`, and what rose and fell from the base to ``after`` (the
+    sources as checked), for the report."""
+    from suitelint.diff import diff_snapshots
     from suitelint.errors import SuitelintError
     from suitelint.gitbase import checkout, mark_base
 
     with checkout(ref, sources) as base:
         paths = [path for path in base.paths if path is not None]
         before: tuple[Finding, ...] = ()
+        old: Snapshot | None = None
         if paths:  # sources that did not exist at the base hold no findings there
             try:
-                _, before = evaluate_sources(paths, policy, catalog, today=today, allow_empty=True)
+                loaded, before = evaluate_sources(
+                    paths, policy, catalog, today=today, allow_empty=True
+                )
             except SuitelintError as error:
                 raise base.rename(error) from None
-    return sort_findings(mark_base(findings, before, ref))
+            old = loaded.snapshot
+    changes = None
+    if after is not None:
+        empty = Snapshot(account=after.account)
+        changes = diff_snapshots(
+            old if old is not None else empty, after, catalog, old_label=ref, new_label="work tree"
+        )
+    return sort_findings(mark_base(findings, before, ref)), changes
 
 
 def load_checked(
@@ -289,8 +319,11 @@ def run_check(options: CheckOptions) -> Report:
             waivers=tuple(w for w in policy.waivers if _waiver_kept(w.rule, policy, kept)),
         )
     findings = evaluate_loaded(loaded, policy, catalog, today)
+    changes = None
     if options.base is not None:
-        findings = against_base(options.base, options.sources, findings, policy, catalog, today)
+        findings, changes = compare_with_base(
+            options.base, options.sources, findings, policy, catalog, today, loaded.snapshot
+        )
     findings = tuple(f for f in findings if chosen(f.rule_id))
     docs = {k: v for k, v in engine_rule_docs().items() if chosen(k)}
     docs.update(rule_docs(policy.rules))
@@ -314,4 +347,5 @@ def run_check(options: CheckOptions) -> Report:
         places=subject_places(findings, loaded),
         notices=tuple(f"{note.where}: info: {note.message}" for note in loaded.notices),
         notes=loaded.notes,
+        changes=changes,
     )

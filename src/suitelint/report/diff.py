@@ -112,4 +112,141 @@ def render_markdown(diff: SnapshotDiff, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERERS = {"text": render_text, "markdown": render_markdown}
+# -- machine formats ----------------------------------------------------------------------
+def _where(location: object) -> dict[str, object] | None:
+    if location is None:
+        return None
+    path, line = getattr(location, "path", ""), getattr(location, "line", None)
+    return {"path": path, "line": line}
+
+
+def diff_to_dict(diff: SnapshotDiff) -> dict[str, object]:
+    """The diff as data: every changed subject, its permission and attribute changes."""
+    return {
+        "format": 1,
+        "old": diff.old,
+        "new": diff.new,
+        "catalog": diff.catalog_version,
+        "escalated": diff.escalated,
+        "gained": {tag: list(who) for tag, who in diff.capabilities().items()},
+        "lost": {tag: list(who) for tag, who in diff.capabilities(gained=False).items()},
+        "subjects": [
+            {
+                "kind": s.kind,
+                "ref": s.ref,
+                "name": s.name,
+                "status": s.status,
+                "via": s.via,
+                "escalated": s.escalated,
+                "location": _where(s.location),
+                "permissions": [
+                    {
+                        "permkey": p.permkey,
+                        "name": p.name,
+                        "change": p.kind,
+                        "old": p.old.name,
+                        "new": p.new.name,
+                        "escalation": p.escalation,
+                        "gained": sorted(p.gained),
+                        "lost": sorted(p.lost),
+                        "location": _where(p.location),
+                    }
+                    for p in s.permissions
+                ],
+                "attributes": [
+                    {"name": a.name, "old": a.old, "new": a.new, "escalation": a.escalation}
+                    for a in s.attributes
+                ],
+            }
+            for s in diff.subjects
+        ],
+    }
+
+
+def render_json(diff: SnapshotDiff, *, color: bool = False) -> str:
+    del color
+    from suitelint import jsonout
+
+    return jsonout.dumps(diff_to_dict(diff))
+
+
+ESCALATION_RULE = "suitelint/escalation"
+
+
+def render_sarif(diff: SnapshotDiff, *, color: bool = False) -> str:
+    """Each escalation (a permission added or raised, an attribute loosened) as a SARIF
+    result at the line that made it (the <permkey> line of an SDF role), so code
+    scanning shows it on the pull request; lowerings are not results."""
+    del color
+    from suitelint import __version__, jsonout
+    from suitelint.report.sarif import INFORMATION_URI, SCHEMA_URI, artifact_location
+
+    results: list[dict[str, object]] = []
+    for subject in diff.subjects:
+        head = subject.label + (f" via {subject.via}" if subject.via else "")
+        changes: list[tuple[str, str, object]] = [
+            (
+                f"{head}: {p.kind} {p.name} {p.old.name} {_ARROW} {p.new.name}"
+                + (f" ({_caps(p)})" if _caps(p) else ""),
+                p.permkey,
+                p.location or subject.location,
+            )
+            for p in subject.permissions
+            if p.escalation
+        ]
+        changes += [
+            (f"{head}: {a.name} {a.old} {_ARROW} {a.new}", a.name, subject.location)
+            for a in subject.attributes
+            if a.escalation
+        ]
+        for text, key, location in changes:
+            result: dict[str, object] = {
+                "ruleId": ESCALATION_RULE,
+                "ruleIndex": 0,
+                "level": "warning",
+                "message": {"text": text},
+                "partialFingerprints": {
+                    "suitelint/escalation/v1": f"{subject.kind}/{subject.ref}/{key}"
+                },
+            }
+            artifact = (
+                artifact_location(getattr(location, "path", "")) if location is not None else None
+            )
+            if artifact is not None:
+                physical: dict[str, object] = {"artifactLocation": artifact}
+                line = getattr(location, "line", None)
+                if line:
+                    physical["region"] = {"startLine": line}
+                result["locations"] = [{"physicalLocation": physical}]
+            results.append(result)
+    run = {
+        "tool": {
+            "driver": {
+                "name": "suitelint",
+                "informationUri": INFORMATION_URI,
+                "version": __version__,
+                "rules": [
+                    {
+                        "id": ESCALATION_RULE,
+                        "name": "SuitelintEscalation",
+                        "shortDescription": {"text": "A permission rose in the change"},
+                        "fullDescription": {
+                            "text": "A role gained a permission or a higher level, or an "
+                            "attribute that loosens access, between the two sides of the diff."
+                        },
+                        "defaultConfiguration": {"level": "warning"},
+                    }
+                ],
+            }
+        },
+        "results": results,
+    }
+    return jsonout.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+
+
+RENDERERS = {
+    "text": render_text,
+    "markdown": render_markdown,
+    "json": render_json,
+    "sarif": render_sarif,
+}

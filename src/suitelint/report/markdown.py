@@ -119,6 +119,19 @@ def _by_rule(report: Report) -> list[str]:
     ]
 
 
+def _changes(page: _Page, report: Report, reserve: int) -> None:
+    """``check --base``: the table ``suitelint diff`` prints, what rose and what fell, so
+    one comment tells the whole story (or a pointer to it, when it does not fit)."""
+    from suitelint.report.diff import render_markdown
+
+    table = render_markdown(report.changes).rstrip("\n").split("\n")
+    table[0] = "### What rose, what fell" + table[0].split("suitelint diff", 1)[-1]
+    if page.fits("\n".join(table), reserve + 200):
+        page.add("", *table)
+    else:
+        page.add("", "What rose and what fell is too long for this comment: run `suitelint diff`.")
+
+
 def render(report: Report, *, color: bool = False) -> str:
     counts = report.counts()
     verdict = "❌ failed" if report.failing else "✅ passed"
@@ -173,6 +186,8 @@ def render(report: Report, *, color: bool = False) -> str:
             len(active),
             reserve,
         )
+    if report.changes is not None and report.changes.subjects:
+        _changes(page, report, reserve)
     if suppressed:
         page.add(
             "",
