@@ -8,6 +8,7 @@ writes are then searched for the canary.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, FIXTURES, ROOT
 from netsuite.conftest import CANARY, TBA, tba_env
 from netsuite.fakeserver import FakeNetSuite, TbaKeys
 from suitelint.model import Snapshot
@@ -55,7 +56,9 @@ def test_no_command_or_format_prints_or_writes_a_secret(tmp_path: Path):
     account = EXAMPLES / "account.json"
     policies = EXAMPLES / "policies.yaml"
     out = tmp_path / "out"
-    (out / "project").mkdir(parents=True)
+    out.mkdir()
+    # init needs an SDF project with a role to write its policy for
+    shutil.copytree(FIXTURES / "sdf" / "project", out / "project")
     runs = [
         [
             "check",
