@@ -16,7 +16,8 @@ from typing import Any
 
 from suitelint import jsonout, sanitize
 from suitelint.audit import ACTION_ORDER, ACTION_TITLES, AuditEntry, AuditReport, Doing
-from suitelint.report.blast import compact_sum, csp_hash
+from suitelint.report.blast import compact_sum
+from suitelint.report.htmlpage import page
 
 AUDIT_FORMAT_VERSION = 1
 
@@ -265,41 +266,18 @@ def render_html(report: AuditReport) -> str:
     """One self-contained page: a summary, filters and sortable tables; what each distinct
     permission set does is written once and linked from the rows, so the page stays small
     for tens of thousands of tokens."""
-    import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("suitelint.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=lambda value: (
-            value
-            if isinstance(value, Markup) or not isinstance(value, str)
-            else sanitize.lines(value)
-        ),
-    )
-    loader = env.loader
-    assert loader is not None
-    script = loader.get_source(env, "audit.js")[0]
-    style = loader.get_source(env, "audit.css")[0]
-    csp = (
-        "default-src 'none'; "
-        f"script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
-    )
+    shell = page("audit")
     doings: dict[Doing, int] = {}
     for entry in (*report.integrations, *report.tokens):
         doings.setdefault(entry.doing, len(doings) + 1)
-    template = env.get_template("audit.html.j2")
-    return template.render(
+    return shell.template.render(
         report=report,
         blast=report.blast,
-        script=Markup(script),
-        style=Markup(style),
-        csp=csp,
+        script=Markup(shell.script),
+        style=Markup(shell.style),
+        csp=shell.csp,
         actions=ACTION_ORDER,
         titles=ACTION_TITLES,
         doings=doings,

@@ -24,7 +24,7 @@ from suitelint.report.blast.common import (
     permission_phrase,
     removed_tags,
 )
-from suitelint.report.blast.html import csp_hash, render_html
+from suitelint.report.blast.html import render_html
 from suitelint.report.blast.json import as_data, render_json
 from suitelint.report.blast.markdown import (
     MARKDOWN_MAX_BYTES,
@@ -38,6 +38,7 @@ from suitelint.report.blast.markdown import (
     render_markdown,
 )
 from suitelint.report.blast.text import render_text
+from suitelint.report.htmlpage import csp_hash
 
 
 class BlastRenderer(Protocol):
