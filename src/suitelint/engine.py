@@ -4,8 +4,9 @@ For each rule: the subjects its ``where`` selects, and on each of them the check
 its assertions (:mod:`suitelint.policy.assertions`, one module per kind), over the subject's
 effective permissions (:mod:`suitelint.effective`). Around that loop, the findings the
 engine itself makes (:data:`ENGINE_RULES`): levels NetSuite does not document, rules that
-name what the account lacks or select nothing, token rules without token data, waivers
-expired or unused. Pure functions, sorted output.
+name what the account lacks or select nothing, token rules without token data. Waivers
+are applied last (:mod:`suitelint.policy.waivers`, which also reports the expired and unused
+ones). Pure functions, sorted output.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from suitelint.catalog import Catalog
 from suitelint.effective import EMPTY_GRANT, Table, role_link
-from suitelint.findings import Finding, Link, Location, Severity, Suppression, sort_findings
+from suitelint.findings import Finding, Link, Location, Severity, sort_findings
 from suitelint.model import (
     LEVEL_BY_NAME,
     PLURAL,
@@ -38,6 +39,7 @@ from suitelint.policy.assertions import (
 )
 from suitelint.policy.compiler import CompiledRule, Policy
 from suitelint.policy.select import names_subjects, select
+from suitelint.policy.waivers import WAIVER_RULES, apply_waivers
 
 __all__ = ["ENGINE_RULES", "Context", "data_findings", "evaluate", "subject_counts"]
 
@@ -85,16 +87,7 @@ ENGINE_RULES = {
         "nothing and would pass whatever the account holds; a glob that no longer matches after a "
         "rename is the usual cause.",
     ),
-    "suitelint/expired-waiver": (
-        Severity.WARNING,
-        "Waiver has expired",
-        "An expired waiver no longer suppresses anything; renew it with a new date or fix the finding.",
-    ),
-    "suitelint/unused-waiver": (
-        Severity.NOTE,
-        "Waiver matches no finding",
-        "A waiver that waives nothing is dead policy: remove it, or fix its rule or subject.",
-    ),
+    **WAIVER_RULES,
 }
 
 
@@ -318,62 +311,6 @@ def _without_duplicate_blame(
     ]
 
 
-def _apply_waivers(ctx: Context, policy: Policy, findings: list[Finding]) -> list[Finding]:
-    result: list[Finding] = []
-    used: set[int] = set()
-    canonical = {alias: rule.id for rule in policy.rules for alias in (rule.id, *rule.aliases)}
-    canonical.update({rule_id: rule_id for rule_id in ENGINE_RULES})  # waivable like any rule
-    active = [(i, w) for i, w in enumerate(policy.waivers) if w.expires >= ctx.today]
-    for finding in findings:
-        for i, waiver in active:
-            if canonical.get(waiver.rule) != finding.rule_id:
-                continue
-            subject = waiver.subject.casefold()
-            if subject not in {
-                v.casefold()
-                for v in (finding.subject_name, finding.subject_id, finding.subject_scriptid)
-                if v
-            }:
-                continue
-            if waiver.permission is not None and waiver.permission != finding.permkey:
-                continue
-            finding = finding.suppress(
-                Suppression("waiver", waiver.reason, waiver.expires.isoformat())
-            )
-            used.add(i)
-            break
-        result.append(finding)
-    for i, waiver in enumerate(policy.waivers):
-        if waiver.expires < ctx.today:
-            rule_id, message = (
-                "suitelint/expired-waiver",
-                (
-                    f"waiver for rule {waiver.rule!r} on {waiver.subject!r} expired on "
-                    f"{waiver.expires.isoformat()} and no longer applies ({waiver.reason})"
-                ),
-            )
-        elif i not in used:
-            rule_id, message = (
-                "suitelint/unused-waiver",
-                (f"waiver for rule {waiver.rule!r} on {waiver.subject!r} matches no finding"),
-            )
-        else:
-            continue
-        result.append(
-            Finding(
-                rule_id=rule_id,
-                severity=ENGINE_RULES[rule_id][0],
-                message=message,
-                subject_kind="waiver",
-                subject_id=f"{waiver.rule}:{waiver.subject}",
-                subject_name=waiver.subject,
-                qualifier=waiver.permission or "",
-                location=waiver.location,
-            )
-        )
-    return result
-
-
 def evaluate(
     policy: Policy,
     snapshot: Snapshot,
@@ -418,7 +355,7 @@ def evaluate(
             for check in bound:
                 check(em, table)
     findings = _without_duplicate_blame(ctx, policy, findings)
-    findings = _apply_waivers(ctx, policy, findings)
+    findings = apply_waivers(policy, findings, today, ENGINE_RULES)
     return sort_findings(place(findings) if place is not None else findings)
 
 
