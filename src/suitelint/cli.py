@@ -177,17 +177,23 @@ def parse_formats(
 
 
 def write_outputs(
-    specs: Sequence[tuple[str, str | None]], render: Callable[[str, bool], str], color: ColorMode
+    specs: Sequence[tuple[str, str | None]],
+    render: Callable[[str, bool], str | Iterable[str]],
+    color: ColorMode,
 ) -> None:
-    """Render each format with ``render(name, color)``: files atomically first, stdout last."""
-    from suitelint.fsutil import atomic_write_text
+    """Render each format with ``render(name, color)`` (the text, or its pieces as they are
+    produced): files atomically first, stdout last, each written as it is produced."""
+    from suitelint.fsutil import atomic_write_chunks
 
     for name, path in specs:
         if path is not None:
-            atomic_write_text(path, render(name, False))
+            text = render(name, False)
+            atomic_write_chunks(path, (text,) if isinstance(text, str) else text)
     for name, path in specs:
         if path is None:
-            sys.stdout.write(render(name, use_color(color, sys.stdout)))
+            text = render(name, use_color(color, sys.stdout))
+            for piece in (text,) if isinstance(text, str) else text:
+                sys.stdout.write(piece)
             sys.stdout.flush()
 
 
@@ -211,14 +217,14 @@ def emit_report(
     when no active finding is left (machine formats keep everything)."""
     import dataclasses
 
-    from suitelint.report import renderer
+    from suitelint.report import streamer
 
     shown = dataclasses.replace(report, findings=report.active)
 
-    def render(name: str, colored: bool) -> str:
+    def render(name: str, colored: bool) -> Iterable[str]:
         if quiet and name in QUIET_FORMATS:
-            return "" if not shown.findings else renderer(name)(shown, color=colored)
-        return renderer(name)(report, color=colored)
+            return () if not shown.findings else streamer(name)(shown, color=colored)
+        return streamer(name)(report, color=colored)
 
     write_outputs(parse_formats(formats), render, color)
 

@@ -42,7 +42,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _write_through(target: Path, data: bytes) -> None:
+def _write_through(target: Path, data: Iterable[bytes]) -> None:
     import sys
 
     shown = str(target)
@@ -52,7 +52,8 @@ def _write_through(target: Path, data: bytes) -> None:
             fd = {"out": 1, "err": 2}[match.group(1)] if match.group(1) else int(match.group(2))
             sys.stdout.flush()  # what Python already holds for the stream goes first
             sys.stderr.flush()
-            _write_all(fd, data)
+            for chunk in data:
+                _write_all(fd, chunk)
             return
         try:  # non-blocking: a FIFO nobody reads is an error, not a hang
             fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
@@ -65,7 +66,8 @@ def _write_through(target: Path, data: bytes) -> None:
             raise
         try:
             os.set_blocking(fd, True)
-            _write_all(fd, data)
+            for chunk in data:
+                _write_all(fd, chunk)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -78,9 +80,19 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     A FIFO, a device (``/dev/null``), a socket or a descriptor path (``/dev/stdout``) is
     written through instead, never replaced: those are streams, with nothing to keep.
     """
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes | str]) -> None:
+    """:func:`atomic_write_bytes` of a document produced piece by piece (``str`` pieces
+    as UTF-8): each piece goes to the temp file as it is produced, so a large report is
+    never whole in memory. If producing or writing fails (or the process is killed), the
+    temp file is never renamed: ``path`` keeps its previous content, whole. A stream
+    (FIFO, device, descriptor) is written through as the pieces come."""
+    pieces = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
     target = Path(path)
     if _special_target(target):
-        _write_through(target, data)
+        _write_through(target, pieces)
         return
     folder = target.parent if str(target.parent) else Path()
     try:
@@ -90,7 +102,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in pieces:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

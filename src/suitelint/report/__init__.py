@@ -1,4 +1,6 @@
-"""Reporters: one module per format, each with ``render(report, *, color=False) -> str``.
+"""Reporters: one module per format, each with ``render(report, *, color=False) -> str``;
+a format whose documents grow with the findings (JSON, SARIF) also has ``stream``, the same
+text in pieces as they are produced, which the CLI writes as they come.
 
 Formats are listed here, in one place; ``--format`` choices come from this map. Modules
 are imported only when their format is asked for, to keep start-up fast.
@@ -7,6 +9,7 @@ are imported only when their format is asked for, to keep start-up fast.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import Protocol
 
 from suitelint.findings import Report
@@ -14,6 +17,10 @@ from suitelint.findings import Report
 
 class Renderer(Protocol):
     def __call__(self, report: Report, *, color: bool = False) -> str: ...
+
+
+class Streamer(Protocol):
+    def __call__(self, report: Report, *, color: bool = False) -> Iterator[str]: ...
 
 
 FORMATS: dict[str, str] = {
@@ -33,3 +40,18 @@ def renderer(name: str) -> Renderer:
     module = importlib.import_module(FORMATS[name])
     render: Renderer = module.render
     return render
+
+
+def streamer(name: str) -> Streamer:
+    """The ``stream`` function of format ``name``; for a format without one, its ``render``
+    as a single piece. ``"".join(streamer(n)(r)) == renderer(n)(r)``."""
+    module = importlib.import_module(FORMATS[name])
+    stream: Streamer | None = getattr(module, "stream", None)
+    if stream is not None:
+        return stream
+    render: Renderer = module.render
+
+    def whole(report: Report, *, color: bool = False) -> Iterator[str]:
+        yield render(report, color=color)
+
+    return whole

@@ -1,7 +1,12 @@
-"""JSON: a stable, documented shape (see README "JSON output"); keys in fixed order."""
+"""JSON: a stable, documented shape (see README "JSON output"); keys in fixed order.
+
+Written as a stream (:func:`stream`): the findings are turned into JSON a batch at a time
+while the file is written, so the report never exists whole in memory.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from suitelint import jsonout
@@ -48,6 +53,14 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole report as data (what :func:`stream` writes)."""
+    document = _document(report)
+    document["findings"] = [finding_to_dict(f) for f in report.findings]
+    return document
+
+
+def _document(report: Report) -> dict[str, Any]:
+    """The report, its findings to be produced while it is written."""
     counts = report.counts()
     return {
         "format": FORMAT_VERSION,
@@ -63,9 +76,14 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "fail_on": report.fail_on.label,
             "checked": dict(report.subjects_checked),
         },
-        "findings": [finding_to_dict(f) for f in report.findings],
+        "findings": jsonout.Items(finding_to_dict(f) for f in report.findings),
     }
 
 
+def stream(report: Report, *, color: bool = False) -> Iterator[str]:
+    """The report's text in pieces, as :func:`render` writes it whole."""
+    return jsonout.chunks(_document(report))
+
+
 def render(report: Report, *, color: bool = False) -> str:
-    return jsonout.dumps(report_to_dict(report))
+    return "".join(stream(report, color=color))
