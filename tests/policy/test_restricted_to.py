@@ -103,3 +103,53 @@ def test_blast_radius_flags_tokens_whose_role_reaches_all_subsidiaries(run_cli, 
     exposures = {e["name"]: e for e in json.loads(result.stdout)["tokens"]}
     assert "all subsidiaries" in exposures["AP sync"]["flags"]
     assert "all subsidiaries" not in exposures["AP scoped"]["flags"]
+
+
+def _project(tmp_path: Path, option: str) -> Path:
+    objects = tmp_path / "proj" / "src" / "Objects"
+    objects.mkdir(parents=True)
+    (objects / "customrole_newer.xml").write_text(
+        '<role scriptid="customrole_newer">\n  <centertype>ACCOUNTCENTER</centertype>\n'
+        f"  <name>Newer</name>\n  <subsidiaryoption>{option}</subsidiaryoption>\n"
+        "  <permissions>\n    <permission>\n      <permkey>TRAN_VENDPYMT</permkey>\n"
+        "      <permlevel>VIEW</permlevel>\n      <restriction>VIEWONLY</restriction>\n"
+        "    </permission>\n  </permissions>\n</role>\n"
+    )
+    return tmp_path / "proj"
+
+
+def test_a_value_netsuite_may_write_but_suitelint_does_not_know_loads_and_is_shown(
+    run_cli, tmp_path
+):
+    """Not an error ("unknown to us" is not "malformed"), and never a restriction."""
+    project = _project(tmp_path, "OWNANDCHILDREN")
+    (role,) = load_sdf(project).roles
+    assert role.subsidiary_option == "OWNANDCHILDREN"
+    assert role.permissions[0].restriction == "VIEWONLY"
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "suitelint: 1\nrules:\n  - id: scoped\n    applies_to: roles\n"
+        "    restricted_to: {subsidiaries: restricted}\n"
+    )
+    result = run_cli("check", project, "-p", policy, "--as-of", "2026-11-25", "-f", "json")
+    assert result.exit_code == 1, result
+    (finding,) = findings(result)
+    assert finding["message"] == (
+        "role 'Newer' is unrestricted: all subsidiaries (subsidiaryoption 'OWNANDCHILDREN', "
+        "unknown to suitelint); required: OWN or SELECTED"
+    )
+
+
+def test_a_value_in_no_shape_sdf_writes_is_a_located_source_error(run_cli, tmp_path):
+    project = _project(tmp_path, "own subsidiary")
+    result = run_cli("check", project, "--as-of", "2026-11-25")
+    assert result.exit_code == 2
+    assert "customrole_newer.xml:4" in result.stderr, result.stderr
+    assert "<subsidiaryoption> must be one of ALL, ALLACTIVE, OWN, SELECTED" in result.stderr
+
+
+def test_restricted_to_takes_the_role_page_labels(run_cli, tmp_path):
+    result = run(
+        run_cli, tmp_path, "    restricted_to: {subsidiaries: [User Subsidiary, Selected]}\n"
+    )
+    assert {f["subject"]["scriptid"] for f in findings(result)} == {"customrole_everywhere"}

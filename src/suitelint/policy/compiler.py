@@ -21,6 +21,7 @@ from suitelint.policy.assertions import Assertion, compile_assertions
 from suitelint.policy.compiling import Compiler, custom_names
 from suitelint.policy.loader import PolicyDocument
 from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, Where, is_glob
+from suitelint.restrictions import FIELD, canonical, known_forms
 from suitelint.yamlsrc import PathKey
 
 SubjectKind = SubjectKinds
@@ -121,10 +122,20 @@ class _Compiler(Compiler):
                 "custom",
                 "holds",
                 "active",
+                "restrictions",
             },
-            "tokens": {"name", "id", "integration", "role", "user", "type", "active"},
-            "users": {"name", "id", "role", "global_permissions", "active"},
-            "integrations": {"name", "id", "scriptid", "role", "user", "active"},
+            "tokens": {
+                "name",
+                "id",
+                "integration",
+                "role",
+                "user",
+                "type",
+                "active",
+                "restrictions",
+            },
+            "users": {"name", "id", "role", "global_permissions", "active", "restrictions"},
+            "integrations": {"name", "id", "scriptid", "role", "user", "active", "restrictions"},
         }[applies_to]
         for key in raw:
             if key not in relevant:
@@ -152,7 +163,36 @@ class _Compiler(Compiler):
             kwargs["user_token_role"] = raw["user_token_role"]
         if "active" in raw:
             kwargs["active"] = None if raw["active"] == "any" else raw["active"]
+        if "restrictions" in raw:
+            kwargs["restrictions"] = self.restriction_states(
+                raw["restrictions"], (*at, "restrictions")
+            )
         return Where(**kwargs)
+
+    def restriction_states(
+        self, raw: Mapping[str, Any], at: PathKey
+    ) -> tuple[tuple[str, str | tuple[str, ...]], ...]:
+        """``where: {restrictions: {subsidiaries: unrestricted, departments: [OWNONLY]}}``:
+        a value list in the forms NetSuite writes (restrictions.canonical); any other form is
+        an error at the item."""
+        states: list[tuple[str, str | tuple[str, ...]]] = []
+        for aspect, value in raw.items():
+            if isinstance(value, str):
+                states.append((aspect, value))
+                continue
+            values: list[str] = []
+            for i, item in enumerate(value):
+                found = canonical(aspect, str(item))
+                if found is None:
+                    self.fail(
+                        f"{item!r} is not a value of {FIELD[aspect]}; expected one of "
+                        f"{known_forms(aspect)}",
+                        (*at, aspect, i),
+                    )
+                    continue
+                values.append(found)
+            states.append((aspect, tuple(values)))
+        return tuple(states)
 
     def rule(self, raw: Mapping[str, Any], at: PathKey) -> CompiledRule:
         applies_to: SubjectKind = raw["applies_to"]

@@ -17,6 +17,7 @@ from suitelint.model import (
 )
 from suitelint.policy.compiler import CompiledRule
 from suitelint.policy.selectors import NameRef
+from suitelint.restrictions import restricts, value_of
 
 
 def _is_active(subject: Subject) -> bool:
@@ -73,6 +74,29 @@ def is_custom_role(account: Effective, role: Role) -> bool:
     return account.catalog.standard_role(role.id) is None and not account.everything_role(role)
 
 
+def role_matches_restrictions(
+    account: Effective,
+    role: Role,
+    states: tuple[tuple[str, str | tuple[str, ...]], ...],
+) -> bool:
+    """Does the role meet every ``where: {restrictions: ...}`` state? Administrator and
+    Full Access reach every record: unrestricted in every aspect. A value suitelint does not
+    know is unrestricted (a rule picking unrestricted roles picks it: fail closed)."""
+    everything = account.everything_role(role)
+    for aspect, state in states:
+        value = None if everything else value_of(role, aspect)
+        restricted = not everything and restricts(aspect, value)
+        if state == "restricted":
+            ok = restricted
+        elif state == "unrestricted":
+            ok = not restricted
+        else:
+            ok = not everything and value in state
+        if not ok:
+            return False
+    return True
+
+
 def names_subjects(rule: CompiledRule) -> bool:
     """Does the rule's ``where`` name subjects (a name, id, glob...), rather than select
     them by what they are (token-capable, custom, holding a permission)? Only a rule that
@@ -84,6 +108,7 @@ def names_subjects(rule: CompiledRule) -> bool:
         or w.user_token_role is not None
         or w.holds
         or w.global_permissions
+        or w.restrictions
     )
     named = w.name or w.id or w.scriptid or w.integration or w.role or w.user or w.type
     return bool(named) or not intent
@@ -128,6 +153,11 @@ def select(account: Effective, rule: CompiledRule) -> list[Subject]:
             continue
         if where.global_permissions and not (
             isinstance(subject, User) and subject.global_permissions
+        ):
+            continue
+        if where.restrictions and not any(
+            role_matches_restrictions(account, r, where.restrictions)
+            for _, r in subject_roles(account, subject)
         ):
             continue
         if where.role and not _any(

@@ -159,3 +159,6 @@ class Where:
     global_permissions: bool = False
     #: True: active only (the default); False: inactive only; None: both
     active: bool | None = True
+    #: ``where: {restrictions: ...}``: aspect → "restricted", "unrestricted" or the
+    #: (canonical) values to pick; all must hold for one role the subject acts in
+    restrictions: tuple[tuple[str, str | tuple[str, ...]], ...] = ()

@@ -41,6 +41,13 @@ from suitelint.model import (
     Role,
     Snapshot,
 )
+from suitelint.restrictions import (
+    EMPLOYEE_RESTRICTIONS,
+    PERMISSION_RESTRICTIONS,
+    RECORD_RESTRICTIONS,
+    SUBSIDIARY_OPTIONS,
+    VALUE_SHAPE,
+)
 from suitelint.sdfref import parse_reference
 
 if TYPE_CHECKING:
@@ -69,13 +76,13 @@ _CUSTOM_OBJECT_NAME = {
 }
 
 _SEGMENTS = ("DEPARTMENT", "CLASS", "LOCATION")
-_ROLE_RESTRICTIONS = ("DEFAULTTOOWN", "OWNONLY", "UNASSIGNED")
-_PERMISSION_RESTRICTIONS = ("EDIT", "VIEWANDEDIT")
+_ROLE_RESTRICTIONS = RECORD_RESTRICTIONS
+_PERMISSION_RESTRICTIONS = PERMISSION_RESTRICTIONS
 #: role-wide restriction fields and their enums (sdf-customrole.md §2: rolesubsidiaryoption,
 #: role_fullrestrictions)
 _ROLE_OPTIONS = {
-    "subsidiaryoption": ("ALL", "ALLACTIVE", "OWN", "SELECTED"),
-    "employeerestriction": ("DEFAULTTOOWN", "NONE", "OWNONLY", "UNASSIGNED"),
+    "subsidiaryoption": SUBSIDIARY_OPTIONS,
+    "employeerestriction": EMPLOYEE_RESTRICTIONS,
 }
 _LEVELS = tuple(LEVEL_BY_NAME)
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
@@ -587,6 +594,21 @@ def _enum(element: etree._Element, allowed: tuple[str, ...], shown: str) -> str:
     return value
 
 
+def _restriction_value(element: etree._Element, allowed: tuple[str, ...], shown: str) -> str:
+    """A restriction as SDF writes it. A value suitelint does not know but that has the shape
+    of an SDF enum value (a newer NetSuite option) is kept and shown, never an error; it
+    counts as no restriction (suitelint.restrictions). Anything else is malformed."""
+    value = _text(element)
+    if value in allowed or VALUE_SHAPE.match(value):
+        return value
+    raise SourceError(
+        f"<{element.tag}> must be one of {', '.join(allowed)} (or another upper-case SDF "
+        f"value), found {value!r}",
+        shown,
+        _line(element),
+    )
+
+
 def _role(
     root: etree._Element, scriptid: str, shown: str, canonical_permkey: Callable[[str], str]
 ) -> Role:
@@ -609,7 +631,7 @@ def _role(
         element = fields.get(tag)
         if element is not None and _text(element):
             with problems.collect():
-                options[tag] = _enum(element, allowed, shown)
+                options[tag] = _restriction_value(element, allowed, shown)
     permissions: list[Permission] = []
     element = fields.get("permissions")
     for child in () if element is None else _elements(element):
@@ -673,7 +695,7 @@ def _permission(
     restriction_element = fields.get("restriction")
     restriction = None
     if restriction_element is not None and _text(restriction_element):
-        restriction = _enum(restriction_element, _PERMISSION_RESTRICTIONS, shown)
+        restriction = _restriction_value(restriction_element, _PERMISSION_RESTRICTIONS, shown)
     return Permission(permkey=permkey, level=level_name, restriction=restriction, line=line)
 
 
@@ -689,7 +711,7 @@ def _restriction(element: etree._Element, shown: str) -> RecordRestriction:
     segment = _enum(segment_element, _SEGMENTS, shown)
     return RecordRestriction(
         segment=segment,  # type: ignore[arg-type]  # checked against _SEGMENTS
-        restriction=_enum(restriction_element, _ROLE_RESTRICTIONS, shown),
+        restriction=_restriction_value(restriction_element, _ROLE_RESTRICTIONS, shown),
         viewing_allowed=_bool(fields, "viewingallowed", shown),
         items_restricted=_bool(fields, "itemsrestricted", shown),
     )

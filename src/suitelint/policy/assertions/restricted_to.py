@@ -30,7 +30,7 @@ Subjects: roles, tokens, users, integrations. Cases: ``tests/policy/test_restric
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -38,65 +38,21 @@ from suitelint.effective import Table, role_link, subject_roles
 from suitelint.model import Role
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.compiling import Compiler
+from suitelint.restrictions import (
+    FIELD,
+    RESTRICTING,
+    UNRESTRICTED,
+    canonical,
+    describe,
+    known_forms,
+    restricts,
+    shown,
+    value_of,
+)
 from suitelint.yamlsrc import PathKey
 
-SUBSIDIARY_OPTIONS = ("ALL", "ALLACTIVE", "OWN", "SELECTED")
-RECORD_RESTRICTIONS = ("DEFAULTTOOWN", "OWNONLY", "UNASSIGNED")
-EMPLOYEE_RESTRICTIONS = ("NONE", "DEFAULTTOOWN", "OWNONLY", "UNASSIGNED")
-#: policy key → (what the role's value is called, the values that restrict, the SDF segment)
-ASPECTS: Mapping[str, tuple[str, tuple[str, ...], str | None]] = {
-    "subsidiaries": ("subsidiaryoption", ("OWN", "SELECTED"), None),
-    "departments": ("department restriction", RECORD_RESTRICTIONS, "DEPARTMENT"),
-    "classes": ("class restriction", RECORD_RESTRICTIONS, "CLASS"),
-    "locations": ("location restriction", RECORD_RESTRICTIONS, "LOCATION"),
-    "employees": ("employeerestriction", ("DEFAULTTOOWN", "OWNONLY", "UNASSIGNED"), None),
-}
-_VALUES = {
-    "subsidiaries": SUBSIDIARY_OPTIONS,
-    "departments": RECORD_RESTRICTIONS,
-    "classes": RECORD_RESTRICTIONS,
-    "locations": RECORD_RESTRICTIONS,
-    "employees": EMPLOYEE_RESTRICTIONS,
-}
-_UNRESTRICTED = {
-    "subsidiaries": "all subsidiaries",
-    "departments": "all departments",
-    "classes": "all classes",
-    "locations": "all locations",
-    "employees": "all employees",
-}
-
-
-def role_restriction(role: Role, aspect: str) -> str | None:
-    """The role's value for one aspect (``subsidiaries``, ``departments``, ...): the SDF
-    value, the SDF default when the data leaves it out, or None for "no restriction"."""
-    if aspect == "subsidiaries":
-        return role.subsidiary_option or "ALL"
-    if aspect == "employees":
-        return role.employee_restriction or "NONE"
-    segment = ASPECTS[aspect][2]
-    for restriction in role.restrictions:
-        if restriction.segment == segment:
-            return restriction.restriction
-    return None
-
-
-def describe_restrictions(role: Role, everything: bool = False) -> str:
-    """One line for reports: ``unrestricted: all subsidiaries; departments OWNONLY``."""
-    if everything:
-        return "unrestricted: every record (holds every permission)"
-    parts: list[str] = []
-    loose: list[str] = []
-    for aspect, (_, restricting, _segment) in ASPECTS.items():
-        value = role_restriction(role, aspect)
-        if value is None or value not in restricting:
-            loose.append(_UNRESTRICTED[aspect])
-        else:
-            parts.append(f"{aspect} {value}")
-    text = "; ".join(parts)
-    if loose:
-        text = f"unrestricted: {', '.join(loose)}" + (f"; {text}" if text else "")
-    return text
+#: the report line for a role (kept here for callers of the assertion's module)
+describe_restrictions = describe
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +75,15 @@ class RestrictedTo:
             role_table = em.ctx.role_table(role)
             everything = role_table.everything is not None
             for aspect, values in self.wanted:
-                value = role_restriction(role, aspect)
+                value = value_of(role, aspect)
                 if not everything and value is not None and value in values:
                     continue
-                field = ASPECTS[aspect][0]
                 if everything:
-                    state = f"unrestricted: {_UNRESTRICTED[aspect]} (it holds every permission)"
-                elif value is None or value not in ASPECTS[aspect][1]:
-                    shown = f" ({field} {value})" if value is not None else f" (no {field})"
-                    state = f"unrestricted: {_UNRESTRICTED[aspect]}{shown}"
+                    state = f"unrestricted: {UNRESTRICTED[aspect]} (it holds every permission)"
+                elif not restricts(aspect, value):
+                    state = f"unrestricted: {UNRESTRICTED[aspect]} ({shown(aspect, value)})"
                 else:
-                    state = f"restricted by {field} {value}, which is not enough"
+                    state = f"restricted by {FIELD[aspect]} {value}, which is not enough"
                 who = em.describe() if own else f"{em.describe()} uses role {role.name!r}, which"
                 em.emit(
                     f"{who} is {state}; required: {' or '.join(values)}",
@@ -142,19 +96,21 @@ class RestrictedTo:
 def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:
     wanted: list[tuple[str, tuple[str, ...]]] = []
     for aspect, value in raw.items():
-        allowed = _VALUES[aspect]
         if value == "restricted":
-            wanted.append((aspect, ASPECTS[aspect][1]))
+            wanted.append((aspect, RESTRICTING[aspect]))
             continue
-        values = tuple(str(v).upper() for v in value)
-        for i, item in enumerate(values):
-            if item not in allowed:
+        values: list[str] = []
+        for i, item in enumerate(value):
+            found = canonical(aspect, str(item))
+            if found is None:
                 c.fail(
-                    f"{item!r} is not a value of {ASPECTS[aspect][0]}; expected one of "
-                    f"{', '.join(allowed)}",
+                    f"{item!r} is not a value of {FIELD[aspect]}; expected one of "
+                    f"{known_forms(aspect)}",
                     (*at, aspect, i),
                 )
-        wanted.append((aspect, values))
+                continue
+            values.append(found)
+        wanted.append((aspect, tuple(values)))
     return [RestrictedTo(tuple(wanted))]
 
 
