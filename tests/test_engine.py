@@ -909,3 +909,40 @@ def test_an_administrator_role_reported_through_its_token_is_not_blamed_again():
         " forbid: {permissions: [{category: setup}, {capability: create-tokens}]}}\n"
     )
     assert [(f.rule_id, f.subject_id) for f in run_rules(alone, data)] == [("setup", "3")]
+
+
+# -- the snapshot's index: built once by loading, handed on, never cached globally ----------
+def test_loading_builds_the_index_once_and_hands_it_to_the_engine(tmp_path: Any) -> None:
+    """Loading indexes the merged snapshot once; validation used that index, and the
+    engine (``evaluate(..., index=loaded.index)``) reuses it instead of building another."""
+    import json
+
+    from suitelint.effective import Effective
+    from suitelint.sources import load_sources
+
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(account()), encoding="utf-8")
+    loaded = load_sources([str(path)], load_catalog())
+    assert loaded.index.snapshot is loaded.snapshot
+    assert Context(loaded.snapshot, load_catalog(), TODAY, loaded.index).index is loaded.index
+    assert Effective(loaded.snapshot, load_catalog(), loaded.index).index is loaded.index
+
+
+def test_an_index_of_another_snapshot_is_refused() -> None:
+    """Handing the engine the index of a different snapshot would judge one account by
+    another's lookups: it is a programming error, raised, never silently used."""
+    from suitelint.model import build_index
+
+    first, second = make_snapshot(account()), make_snapshot(account())
+    with pytest.raises(ValueError, match="not the index of this snapshot"):
+        evaluate(make_policy(FORBID_ADMIN), second, load_catalog(), TODAY, index=build_index(first))
+
+
+def test_the_model_keeps_no_index_between_calls() -> None:
+    """No module-level cache: two runs in one process (tests, an editor plugin) share
+    nothing, so each index belongs to whoever built it."""
+    import suitelint.model as model
+
+    snapshot = make_snapshot(account())
+    assert model.build_index(snapshot) is not model.build_index(snapshot)
+    assert not [name for name in vars(model) if name.startswith("_last")]

@@ -29,7 +29,7 @@ from suitelint.blast import BlastReport, Exposure, Proposal, blast_radius
 from suitelint.catalog import Catalog
 from suitelint.effective import Effective, Table
 from suitelint.login import check_login
-from suitelint.model import Integration, Level, Role, Snapshot, Token
+from suitelint.model import Index, Integration, Level, Role, Snapshot, Token
 from suitelint.policy.compiler import Policy
 
 #: a token not used for this many days is idle: nobody may need it any more
@@ -335,9 +335,11 @@ def audit(
     idle_days: int = DEFAULT_IDLE_DAYS,
     tool_version: str = "",
     sources: Sequence[str] = (),
+    index: Index | None = None,
 ) -> AuditReport:
-    """Every active token and every integration, with the audit's answers."""
-    ctx = Effective(snapshot, catalog)
+    """Every active token and every integration, with the audit's answers (``index``: the
+    snapshot's index if loading built it)."""
+    ctx = Effective(snapshot, catalog, index)
     blast = blast_radius(
         snapshot, policy, catalog, today, tool_version=tool_version, sources=sources, ctx=ctx
     )

@@ -33,7 +33,7 @@ from suitelint.effective import (
     subject_prefix,
 )
 from suitelint.findings import Link
-from suitelint.model import Integration, Level, Role, Snapshot, Subject, Token, User
+from suitelint.model import Index, Integration, Level, Role, Snapshot, Subject, Token, User
 from suitelint.policy.assertions import allow_lists
 from suitelint.policy.compiler import CompiledRule, Policy
 from suitelint.policy.select import select
@@ -601,12 +601,14 @@ def blast_radius(
     tool_version: str = "",
     sources: Sequence[str] = (),
     ctx: Effective | None = None,
+    index: Index | None = None,
 ) -> BlastReport:
     """Every active token and every integration: chain, capabilities, score, and the
     least-privilege proposal where an allow_only rule declares what it needs. ``ctx``
-    shares the effective tables with another view of the same snapshot (the audit)."""
+    shares the effective tables with another view of the same snapshot (the audit);
+    ``index`` is the snapshot's index if loading built it."""
     if ctx is None:
-        ctx = Effective(snapshot, catalog)
+        ctx = Effective(snapshot, catalog, index)
     decl = _declarations(ctx, policy.rules)
     environment = snapshot.account.environment
     taken = {r.scriptid.lower() for r in snapshot.roles if r.scriptid}

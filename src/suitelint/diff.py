@@ -18,7 +18,7 @@ from typing import Literal, TypeVar
 from suitelint.catalog import Catalog
 from suitelint.effective import Effective, Table
 from suitelint.findings import Location
-from suitelint.model import Integration, Level, Role, Snapshot, Token
+from suitelint.model import Index, Integration, Level, Role, Snapshot, Token
 
 SubjectKind = Literal["role", "token", "integration"]
 Subject = Role | Token | Integration
@@ -119,11 +119,18 @@ class SnapshotDiff:
 
 # -- comparing ---------------------------------------------------------------------------
 def diff_snapshots(
-    old: Snapshot, new: Snapshot, catalog: Catalog, *, old_label: str = "", new_label: str = ""
+    old: Snapshot,
+    new: Snapshot,
+    catalog: Catalog,
+    *,
+    old_label: str = "",
+    new_label: str = "",
+    old_index: Index | None = None,
 ) -> SnapshotDiff:
     """What changed from ``old`` to ``new``: roles by scriptid (else id), tokens by id,
-    integrations by scriptid (else id). Only subjects with a change are listed."""
-    before, after = Effective(old, catalog), Effective(new, catalog)
+    integrations by scriptid (else id). Only subjects with a change are listed.
+    ``old_index``: ``old``'s index if loading built it."""
+    before, after = Effective(old, catalog, old_index), Effective(new, catalog)
     subjects: list[SubjectDiff] = []
     subjects += _compare(
         "role",

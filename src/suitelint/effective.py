@@ -215,10 +215,13 @@ Match = tuple[str, Level, T]
 class Effective:
     """The effective permissions of one account: its index, its tables, its chains."""
 
-    def __init__(self, snapshot: Snapshot, catalog: Catalog) -> None:
+    def __init__(self, snapshot: Snapshot, catalog: Catalog, index: Index | None = None) -> None:
+        """``index``: the snapshot's index if one was built already (loading builds one)."""
+        if index is not None and index.snapshot is not snapshot:
+            raise ValueError("the index given is not the index of this snapshot")
         self.snapshot = snapshot
         self.catalog = catalog
-        self.index: Index = build_index(snapshot)
+        self.index: Index = index if index is not None else build_index(snapshot)
         self.environment: str = snapshot.account.environment
         self._roles: dict[str, Table] = {}
         self._globals: dict[str, Table | None] = {}

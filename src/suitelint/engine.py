@@ -21,6 +21,7 @@ from suitelint.model import (
     LEVEL_BY_NAME,
     PLURAL,
     SINGULAR,
+    Index,
     Snapshot,
     Subject,
     Token,
@@ -318,12 +319,14 @@ def evaluate(
     today: dt.date,
     *,
     place: Callable[[list[Finding]], list[Finding]] | None = None,
+    index: Index | None = None,
 ) -> tuple[Finding, ...]:
     """Every finding of every rule on every selected subject, waivers applied, sorted.
 
     ``place`` gives findings their place in the input files before they are sorted (by
-    place): sorting tens of thousands of findings once, not before and after placing."""
-    ctx = Context(snapshot, catalog, today)
+    place): sorting tens of thousands of findings once, not before and after placing.
+    ``index``: the snapshot's index, if loading built it (``Loaded.index``)."""
+    ctx = Context(snapshot, catalog, today, index)
     findings: list[Finding] = list(data_findings(ctx))
     # Bound before anything runs: a policy naming a role the account lacks is an error.
     checks: list[list[Check]] = [

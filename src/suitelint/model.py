@@ -261,24 +261,11 @@ class Index:
     tokens_by_integration: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
 
 
-#: the last index built: loading, validation and the engine each ask for the index of the
-#: same snapshot, and on a large account each build costs a tenth of a second
-_last_index: list[Index] = []
-
-
 def build_index(snapshot: Snapshot) -> Index:
     """Index a snapshot by id. Roles are found by id and by scriptid (case-insensitive),
-    integrations by id and scriptid, so sources can refer to either. Snapshots are
-    frozen, so the index of the snapshot last asked for is reused."""
-    last = _last_index[0] if _last_index else None
-    if last is not None and last.snapshot is snapshot:
-        return last
-    index = _build_index(snapshot)
-    _last_index[:] = [index]
-    return index
-
-
-def _build_index(snapshot: Snapshot) -> Index:
+    integrations by id and scriptid, so sources can refer to either. On a large account a
+    build costs a tenth of a second: loading builds it once, validation uses it, and the
+    engine gets it with the snapshot (``Loaded.index``)."""
     roles: dict[str, Role] = {}
     for role in snapshot.roles:
         roles[role.id] = role

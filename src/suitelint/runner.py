@@ -174,10 +174,7 @@ def evaluate_sources(
     date_format: str | None = None,
 ) -> tuple[Loaded, tuple[Finding, ...]]:
     loaded = load_sources(sources, catalog, allow_empty=allow_empty, date_format=date_format)
-    findings = evaluate(
-        policy, loaded.snapshot, catalog, today, place=lambda found: place_findings(found, loaded)
-    )
-    return loaded, findings
+    return loaded, evaluate_loaded(loaded, policy, catalog, today)
 
 
 def against_base(
@@ -212,7 +209,7 @@ def compare_with_base(
     with checkout(ref, sources) as base:
         paths = [path for path in base.paths if path is not None]
         before: tuple[Finding, ...] = ()
-        old: Snapshot | None = None
+        old: Loaded | None = None
         if paths:  # sources that did not exist at the base hold no findings there
             try:
                 loaded, before = evaluate_sources(
@@ -220,12 +217,16 @@ def compare_with_base(
                 )
             except SuitelintError as error:
                 raise base.rename(error) from None
-            old = loaded.snapshot
+            old = loaded
     changes = None
     if after is not None:
-        empty = Snapshot(account=after.account)
         changes = diff_snapshots(
-            old if old is not None else empty, after, catalog, old_label=ref, new_label="work tree"
+            old.snapshot if old is not None else Snapshot(account=after.account),
+            after,
+            catalog,
+            old_label=ref,
+            new_label="work tree",
+            old_index=old.index if old is not None else None,
         )
     return sort_findings(mark_base(findings, before, ref)), changes
 
@@ -256,7 +257,12 @@ def evaluate_loaded(
     loaded: Loaded, policy: Policy, catalog: Catalog, today: dt.date
 ) -> tuple[Finding, ...]:
     return evaluate(
-        policy, loaded.snapshot, catalog, today, place=lambda found: place_findings(found, loaded)
+        policy,
+        loaded.snapshot,
+        catalog,
+        today,
+        place=lambda found: place_findings(found, loaded),
+        index=loaded.index,
     )
 
 

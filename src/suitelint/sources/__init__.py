@@ -16,7 +16,7 @@ from suitelint.catalog import Catalog
 from suitelint.errors import Problem, Problems, SourceError
 from suitelint.findings import Location
 from suitelint.fsutil import check_confined, reading
-from suitelint.model import Snapshot
+from suitelint.model import Index, Snapshot, build_index
 from suitelint.sources.snapshot import LoadedSnapshot, Locator, is_snapshot_path, load_snapshot
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
 
@@ -38,6 +38,8 @@ class Loaded:
     """The merged, validated snapshot, and how to find its subjects in their files."""
 
     snapshot: Snapshot
+    #: the snapshot's index, built once by loading (validation and the engine use it)
+    index: Index
     locators: tuple[Locates, ...]
     labels: tuple[str, ...]
     #: what the user should know about how the sources were read (info level), e.g. the
@@ -164,8 +166,9 @@ def load_sources(
         locators.append(combined.locator)
     merged = add_standard_roles(merged, catalog)
     labels = (*paths, *(extra.locator.path for extra in inline))
-    loaded = Loaded(merged, tuple(locators), labels, tuple(notices), notes)
-    validate_snapshot(merged, catalog, loaded.locate)
+    index = build_index(merged)  # built once: validation, then the engine, use it
+    loaded = Loaded(merged, index, tuple(locators), labels, tuple(notices), notes)
+    validate_snapshot(merged, catalog, loaded.locate, index)
     if merged.is_empty and not allow_empty:
         raise SourceError(
             "the sources hold no roles, users, integrations or tokens; an empty account "

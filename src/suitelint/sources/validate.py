@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, Problems, SnapshotError, did_you_mean
 from suitelint.findings import Location
-from suitelint.model import Role, Snapshot, build_index, find_integration, find_role
+from suitelint.model import Index, Role, Snapshot, build_index, find_integration, find_role
 
 Locate = Callable[[str, str, str | None], Location | None]
 
@@ -21,11 +21,14 @@ def add_standard_roles(snapshot: Snapshot, catalog: Catalog) -> Snapshot:
     """Administrator and Full Access exist in every account and hold every permission:
     a token may name them without the snapshot listing them. Any other missing role
     stays a dangling reference."""
-    index = build_index(snapshot)
+    # found as find_role() finds them: by id, or by scriptid in lower case
+    held = {r.id for r in snapshot.roles} | {
+        r.scriptid.lower() for r in snapshot.roles if r.scriptid
+    }
     refs = {t.role for t in snapshot.tokens} | {r for u in snapshot.users for r in u.roles}
     added: dict[str, Role] = {}
     for ref in sorted(refs):
-        if find_role(index, ref) is not None:
+        if ref in held or ref.lower() in held:
             continue
         standard = catalog.standard_role(ref)
         if standard is None or not standard.everything:
@@ -44,14 +47,15 @@ def add_standard_roles(snapshot: Snapshot, catalog: Catalog) -> Snapshot:
 _PERMKEY = operator.attrgetter("permkey")
 
 
-def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[Problem]:
+def _problems(
+    snapshot: Snapshot, catalog: Catalog, locate: Locate, index: Index
+) -> Iterator[Problem]:
     def at(section: str, subject_id: str, permkey: str | None, message: str) -> Problem:
         location = locate(section, subject_id, permkey)
         if location is None:
             return Problem("<snapshot>", message)
         return Problem(location.path, message, location.line, location.column)
 
-    index = build_index(snapshot)
     for section in ("roles", "users", "integrations", "tokens"):
         seen: set[str] = set()
         for item in getattr(snapshot, section):
@@ -133,9 +137,15 @@ def _problems(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> Iterator[
             )
 
 
-def validate_snapshot(snapshot: Snapshot, catalog: Catalog, locate: Locate) -> None:
-    """Raise ``SnapshotError`` listing every problem, sorted and capped (``errors.capped``)."""
+def validate_snapshot(
+    snapshot: Snapshot, catalog: Catalog, locate: Locate, index: Index | None = None
+) -> Index:
+    """Raise ``SnapshotError`` listing every problem, sorted and capped (``errors.capped``).
+    Returns the snapshot's index (``index`` if given), for the engine to reuse."""
+    if index is None:
+        index = build_index(snapshot)
     problems = Problems()
-    for problem in _problems(snapshot, catalog, locate):
+    for problem in _problems(snapshot, catalog, locate, index):
         problems.add(problem, SnapshotError)
     problems.raise_if_any(SnapshotError)
+    return index

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Protocol
 from suitelint.catalog import Catalog
 from suitelint.effective import Effective, Grant, Table, role_link
 from suitelint.findings import Finding, Link, Location, Severity
-from suitelint.model import Level, Role, Snapshot, Subject, subject_kind, subject_label
+from suitelint.model import Index, Level, Role, Snapshot, Subject, subject_kind, subject_label
 from suitelint.policy.compiling import Compiler
 from suitelint.yamlsrc import PathKey
 
@@ -30,8 +30,10 @@ class Context(Effective):
     """One evaluation: the account's effective permissions, today, and which subjects an
     ``allow_only`` rule describes (set by the engine before any check runs)."""
 
-    def __init__(self, snapshot: Snapshot, catalog: Catalog, today: dt.date) -> None:
-        super().__init__(snapshot, catalog)
+    def __init__(
+        self, snapshot: Snapshot, catalog: Catalog, today: dt.date, index: Index | None = None
+    ) -> None:
+        super().__init__(snapshot, catalog, index)
         self.today = today
         self.covered: Callable[[Subject], bool] = lambda subject: False
 
