@@ -84,7 +84,33 @@ class SchemaName(enum.StrEnum):
     policy_test = "policy-test"
 
 
-# Options and arguments that several commands take, declared once.
+# Options and arguments that several commands take, declared once. Where the help says
+# what the option means to one command, a factory takes the help and fixes the rest.
+def _policy_option(help: str) -> Any:
+    """``--policy/-p``: a policy file or ``builtin:<pack>``, repeatable."""
+    return typer.Option("--policy", "-p", help=help, show_default=False)
+
+
+def _format_option(help: str) -> Any:
+    """``--format/-f``: output formats, ``NAME`` or ``NAME=PATH``, repeatable."""
+    return typer.Option("--format", "-f", help=help, show_default=False)
+
+
+def _as_of_option(help: str) -> Any:
+    """``--as-of``: the day to judge ages by (``YYYY-MM-DD``, :func:`parse_date`)."""
+    return typer.Option("--as-of", help=help, show_default=False)
+
+
+def _output_option(help: str) -> Any:
+    """``--output/-o``: the file to write (atomically) instead of stdout."""
+    return typer.Option("--output", "-o", help=help, show_default=False)
+
+
+def _date_format_option(help: str) -> Any:
+    """``--date-format``: how CSV exports write dates (the NetSuite Date Format)."""
+    return typer.Option("--date-format", help=help, show_default=False)
+
+
 ColorOption = Annotated[ColorMode, typer.Option("--color", help="Colour the text output.")]
 AccountSources = Annotated[
     list[str],
@@ -105,7 +131,16 @@ DeclaringPolicies = Annotated[
 ]
 AllowEmpty = Annotated[
     bool,
-    typer.Option("--allow-empty", help="Accept sources that hold no roles, users or tokens."),
+    typer.Option(
+        "--allow-empty", help="Accept sources that hold no roles, users, integrations or tokens."
+    ),
+]
+#: the formats of the blast-radius and audit reports
+ReportFormats = Annotated[
+    list[str] | None,
+    _format_option(
+        "text, markdown, json or html; NAME=PATH writes a file. Repeatable; default text."
+    ),
 ]
 
 
@@ -312,38 +347,30 @@ def check(
         "exports. Several are merged into one account. Default: 'sources' of the config.",
         show_default=False,
     ),
-    policy: list[str] = typer.Option(
-        None,
-        "--policy",
-        "-p",
-        help="Policy file, or builtin:<pack>. Repeatable. Default: builtin:baseline.",
-        show_default=False,
-    ),
-    format: list[str] = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="Output format NAME or NAME=PATH (text, json, ...). Repeatable; default text.",
-        show_default=False,
-    ),
+    policy: Annotated[
+        list[str] | None,
+        _policy_option("Policy file, or builtin:<pack>. Repeatable. Default: builtin:baseline."),
+    ] = None,
+    format: Annotated[
+        list[str] | None,
+        _format_option(
+            "Output format NAME or NAME=PATH (text, json, ...). Repeatable; default text."
+        ),
+    ] = None,
     fail_on: FailOn | None = typer.Option(
         None,
         "--fail-on",
         help="Exit 1 when an active finding is at this severity or above. Default: error.",
         show_default=False,
     ),
-    allow_empty: bool = typer.Option(
-        False,
-        "--allow-empty",
-        help="Accept sources that hold no roles, users, integrations or tokens.",
-    ),
-    as_of: str = typer.Option(
-        None,
-        "--as-of",
-        help="Judge token ages, idleness and waiver expiry as of this date (YYYY-MM-DD). "
-        "Default: today.",
-        show_default=False,
-    ),
+    allow_empty: AllowEmpty = False,
+    as_of: Annotated[
+        str | None,
+        _as_of_option(
+            "Judge token ages, idleness and waiver expiry as of this date (YYYY-MM-DD). "
+            "Default: today."
+        ),
+    ] = None,
     color: ColorOption = ColorMode.auto,
     base: str = typer.Option(
         None,
@@ -382,13 +409,13 @@ def check(
         "holding the working folder, else the working folder.",
         show_default=False,
     ),
-    date_format: str = typer.Option(
-        None,
-        "--date-format",
-        help="How the CSV exports write dates: the exporting user's NetSuite Date Format, "
-        "e.g. M/D/YYYY or D/M/YYYY. Default: inferred from all the CSV files of the run.",
-        show_default=False,
-    ),
+    date_format: Annotated[
+        str | None,
+        _date_format_option(
+            "How the CSV exports write dates: the exporting user's NetSuite Date Format, "
+            "e.g. M/D/YYYY or D/M/YYYY. Default: inferred from all the CSV files of the run."
+        ),
+    ] = None,
     quiet: bool = typer.Option(
         False,
         "--quiet",
@@ -514,13 +541,10 @@ def schema(
 
 @app.command()
 def rules(
-    policy: list[str] = typer.Option(
-        None,
-        "--policy",
-        "-p",
-        help="List the rules of these policies (default: every built-in pack).",
-        show_default=False,
-    ),
+    policy: Annotated[
+        list[str] | None,
+        _policy_option("List the rules of these policies (default: every built-in pack)."),
+    ] = None,
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List rules: id, severity, applies to, title."""
@@ -533,13 +557,10 @@ def rules(
 @app.command()
 def explain(
     rule: str = typer.Argument(..., help="Rule id (or a former id), e.g. token-not-administrator."),
-    policy: list[str] = typer.Option(
-        None,
-        "--policy",
-        "-p",
-        help="Look in these policies too (default: built-in packs only).",
-        show_default=False,
-    ),
+    policy: Annotated[
+        list[str] | None,
+        _policy_option("Look in these policies too (default: built-in packs only)."),
+    ] = None,
 ) -> None:
     """Explain a rule (why it matters, how to fix it, examples), or 'risk': the blast-radius formula."""
     if rule == "risk":  # not a rule: the formula behind `suitelint blast-radius`
@@ -652,9 +673,7 @@ def diff(
         "-f",
         help="text, markdown, json or sarif (escalations as results at their lines).",
     ),
-    output: str = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of stdout.", show_default=False
-    ),
+    output: Annotated[str | None, _output_option("Write to this file instead of stdout.")] = None,
     color: ColorOption = ColorMode.auto,
 ) -> None:
     """Permission changes from OLD to NEW per role, token and integration; exit 1 on escalation."""
@@ -687,16 +706,10 @@ def diff(
 def blast_radius_command(
     sources: AccountSources,
     policy: DeclaringPolicies = None,
-    format: list[str] = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="text, markdown, json or html; NAME=PATH writes a file. Repeatable; default text.",
-        show_default=False,
-    ),
-    as_of: str = typer.Option(
-        None, "--as-of", help="Judge token ages as of this date (YYYY-MM-DD).", show_default=False
-    ),
+    format: ReportFormats = None,
+    as_of: Annotated[
+        str | None, _as_of_option("Judge token ages as of this date (YYYY-MM-DD).")
+    ] = None,
     write_roles: str = typer.Option(
         None,
         "--write-roles",
@@ -722,7 +735,13 @@ def blast_radius_command(
         sources, list(policy or [DEFAULT_POLICY]), catalog, allow_empty=allow_empty
     )
     report = blast_radius(
-        loaded.snapshot, policies, catalog, today, tool_version=__version__, sources=sources
+        loaded.snapshot,
+        policies,
+        catalog,
+        today,
+        tool_version=__version__,
+        sources=sources,
+        index=loaded.index,
     )
     if write_roles:
         folder = Path(write_roles)
@@ -742,19 +761,10 @@ def blast_radius_command(
 def audit(
     sources: AccountSources,
     policy: DeclaringPolicies = None,
-    format: list[str] = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="text, markdown, json or html; NAME=PATH writes a file. Repeatable; default text.",
-        show_default=False,
-    ),
-    as_of: str = typer.Option(
-        None,
-        "--as-of",
-        help="Judge ages and idle times as of this date (YYYY-MM-DD).",
-        show_default=False,
-    ),
+    format: ReportFormats = None,
+    as_of: Annotated[
+        str | None, _as_of_option("Judge ages and idle times as of this date (YYYY-MM-DD).")
+    ] = None,
     idle_days: int = typer.Option(
         90, "--idle-days", min=1, help="A token not used for this many days is idle: disable it."
     ),
@@ -780,6 +790,7 @@ def audit(
         idle_days=idle_days,
         tool_version=__version__,
         sources=sources,
+        index=loaded.index,
     )
     write_outputs(specs, lambda name, _colored: AUDIT_FORMATS[name](report), ColorMode.never)
 
@@ -794,13 +805,12 @@ def drift(
         help="The live account: a fresh export (snapshot file) and/or CSV exports, merged.",
         show_default=False,
     ),
-    format: list[str] = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="text, markdown or json; NAME=PATH writes a file. Repeatable; default text.",
-        show_default=False,
-    ),
+    format: Annotated[
+        list[str] | None,
+        _format_option(
+            "text, markdown or json; NAME=PATH writes a file. Repeatable; default text."
+        ),
+    ] = None,
     fail_on_unmanaged: bool = typer.Option(
         False,
         "--fail-on-unmanaged",
@@ -843,13 +853,10 @@ def export(
         help="NetSuite account id, e.g. 1234567 or 1234567_SB1.",
         show_default=False,
     ),
-    output: str = typer.Option(
-        None,
-        "--output",
-        "-o",
-        help="Snapshot file to write (.json or .yaml). Required unless --probe.",
-        show_default=False,
-    ),
+    output: Annotated[
+        str | None,
+        _output_option("Snapshot file to write (.json or .yaml). Required unless --probe."),
+    ] = None,
     sandbox: bool = typer.Option(False, "--sandbox", help="The account is a sandbox (_SB<n>)."),
     auth: AuthMode = typer.Option(
         AuthMode.tba,
@@ -895,13 +902,13 @@ def export(
         "integrations). Repeatable.",
         show_default=False,
     ),
-    date_format: str = typer.Option(
-        None,
-        "--date-format",
-        help="How the --csv files write dates (the exporting user's NetSuite Date Format, "
-        "e.g. M/D/YYYY). Default: inferred from all of them.",
-        show_default=False,
-    ),
+    date_format: Annotated[
+        str | None,
+        _date_format_option(
+            "How the --csv files write dates (the exporting user's NetSuite Date Format, "
+            "e.g. M/D/YYYY). Default: inferred from all of them."
+        ),
+    ] = None,
 ) -> None:
     """Export a live account (REST, SuiteQL) to a snapshot file, written atomically.
 
