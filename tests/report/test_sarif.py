@@ -388,3 +388,45 @@ def test_over_the_byte_budget_the_most_severe_are_kept_too() -> None:
     assert run["results"][-1]["ruleId"] == sarif.LEFT_OUT_RULE
     kept = [r["level"] for r in run["results"][:-1]]
     assert kept and set(kept) == {"error"}
+
+
+def _many_results(n: int, prefix: str = "rule") -> Report:
+    """``n`` results: one finding of each of ``n`` rules on one role."""
+    findings = tuple(
+        finding for i in range(n) for finding in _role_findings(1, rule=f"{prefix}-{i:04}")
+    )
+    return Report(findings=findings, sources=("a.json",))
+
+
+def test_sarif_is_written_as_a_stream_a_batch_of_results_at_a_time() -> None:
+    report = _many_results(600)
+    pieces = list(sarif.stream(report))
+    with_results = [p for p in pieces if '"ruleId": "rule-' in p]
+    assert len(with_results) == 3  # 600 results in batches of 256: never one whole document
+    assert all(p.count('"ruleId": "rule-') <= jsonout.BATCH for p in pieces)
+    text = "".join(pieces)
+    assert text == sarif.render(report)
+    assert json.loads(text) == sarif.report_to_sarif(report)
+
+
+def test_results_past_a_certain_cut_are_never_built(monkeypatch) -> None:
+    built = []
+    real = sarif._Builder.result
+
+    def counting(self, group, placed):
+        built.append(group)
+        return real(self, group, placed)
+
+    monkeypatch.setattr(sarif._Builder, "result", counting)
+    run = sarif.report_to_sarif(_many_results(40), max_results=10)["runs"][0]
+    assert len(run["results"]) == 10  # nine kept, one says what was left out
+    assert len(built) == 10  # nine kept and the one that showed the cut: not all forty
+
+
+@pytest.mark.parametrize("max_results", [5, 100])
+def test_every_result_points_at_its_rule_whether_or_not_some_are_left_out(max_results) -> None:
+    # "token-..." sorts after "suitelint/results-left-out": the cut moves every index by one
+    run = sarif.report_to_sarif(_many_results(30, "token"), max_results=max_results)["runs"][0]
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert (sarif.LEFT_OUT_RULE in rules) == (max_results < 30)
+    assert [rules[r["ruleIndex"]] for r in run["results"]] == [r["ruleId"] for r in run["results"]]

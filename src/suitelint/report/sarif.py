@@ -25,6 +25,11 @@ One run. What code scanning needs (``ci-facts.md`` §1) decides the shape:
 
 Waived and baselined findings are results with ``suppressions``. No timestamps, no
 absolute paths: the same input gives the same bytes.
+
+Written as a stream (:func:`stream`): each result is built and encoded once, most important
+first, and only its compact JSON is kept (at most the byte budget); once a cut is certain,
+results past it are not built at all. The results are then formatted a batch at a time
+while they are written, so a large account's SARIF never exists whole in memory.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
@@ -426,6 +431,59 @@ def _priority(group: _Group, docs: Mapping[str, RuleDoc]) -> tuple[int, int, flo
 def report_to_sarif(
     report: Report, *, max_results: int = MAX_RESULTS, max_bytes: int = MAX_BYTES
 ) -> dict[str, Any]:
+    """The SARIF document as data: what :func:`stream` writes, its results decoded."""
+    document = _document(report, max_results=max_results, max_bytes=max_bytes)
+    run = document["runs"][0]
+    run["results"] = [
+        msgspec.json.decode(result) if isinstance(result, msgspec.Raw) else result
+        for result in run["results"].items
+    ]
+    return document
+
+
+def _measured(
+    builder: _Builder,
+    placed: Sequence[tuple[_Group, tuple[dict[str, str], Location | None]]],
+    ranked: Sequence[int],
+    max_results: int,
+    max_bytes: int,
+) -> tuple[list[tuple[int, bytes]], bool]:
+    """The results kept, as compact JSON with their place in ``placed`` (in that order),
+    and whether any was left out. Results are built most important first and measured (their ``ruleIndex``
+    0: the index is known only once it is known whether the left-out rule joins the
+    rules); a run keeps at most ``max_results`` results and ``max_bytes`` of them
+    (GitHub: 25,000 results, 10 MB gzipped). Only what may be kept is held, never more
+    than ``max_bytes`` and one result; once a cut is certain, what is past it is not built.
+    """
+    encoded: list[bytes] = []
+    total = 0
+    cut = len(ranked) > max_results
+    kept: int | None = None  # how many of the ranked results a cut keeps
+    for n, i in enumerate(ranked):
+        if cut and kept is not None:
+            break  # everything from here on is left out
+        result = msgspec.json.encode(builder.result(*placed[i]))
+        if kept is None and (n == max_results - 1 or total + len(result) > max_bytes - 10_000):
+            kept = n
+        total += len(result)
+        cut = cut or total > max_bytes
+        encoded.append(result)
+    if cut:
+        assert kept is not None  # a cut by count reaches max_results - 1; by bytes, the budget
+        encoded = encoded[:kept]
+    return sorted(zip(ranked, encoded, strict=False)), cut
+
+
+def _with_index(result: bytes, rule_id: str, index: int) -> bytes:
+    """A measured result (``ruleIndex`` 0, its second key) with its rule's final index."""
+    measured = b'{"ruleId":' + msgspec.json.encode(rule_id) + b',"ruleIndex":0,'
+    assert result.startswith(measured)
+    return measured[:-2] + str(index).encode() + b"," + result[len(measured) :]
+
+
+def _document(report: Report, *, max_results: int, max_bytes: int) -> dict[str, Any]:
+    """The document, its results kept as compact JSON (:class:`jsonout.Items` of
+    :class:`msgspec.Raw`), to be formatted while it is written."""
     docs = _rule_docs(report)
     groups = _groups(report.findings)
     builder = _Builder(report, {})  # the index is filled once the rule list is known
@@ -437,41 +495,34 @@ def report_to_sarif(
             unplaced.append(group)
         else:
             placed.append((group, where))
-    # Every result is built once, most important first, and measured: a run keeps at most
-    # max_results results and max_bytes of them (GitHub: 25,000 results, 10 MB gzipped).
     ranked = sorted(range(len(placed)), key=lambda i: (_priority(placed[i][0], docs), i))
-    builder.index = dict.fromkeys(docs, 0)  # the final index is set below
-    built = {i: builder.result(*placed[i]) for i in ranked}
-    sizes = {i: len(msgspec.json.encode(built[i])) for i in ranked}
-    left_out: list[_Group] = []
-    if len(ranked) > max_results or sum(sizes.values()) > max_bytes:
-        keep: set[int] = set()
-        total = 0
-        for i in ranked:
-            if len(keep) == max_results - 1 or total + sizes[i] > max_bytes - 10_000:
-                break
-            keep.add(i)
-            total += sizes[i]
-        left_out = [placed[i][0] for i in ranked if i not in keep]
-        placed_kept = [i for i in range(len(placed)) if i in keep]
+    builder.index = dict.fromkeys(docs, 0)  # measured with 0; the final index is set below
+    kept, cut = _measured(builder, placed, ranked, max_results, max_bytes)
+    taken = {i for i, _ in kept}
+    left_out = [placed[i][0] for i in ranked if i not in taken] if cut else []
+    if cut:
         docs[LEFT_OUT_RULE] = _LEFT_OUT_DOC
-    else:
-        placed_kept = list(range(len(placed)))
     ordered = dict(sorted(docs.items()))
     index = {rule_id: i for i, rule_id in enumerate(ordered)}
     builder.index = index
     names = _names(ordered)
-    results = []
-    for i in placed_kept:
-        result = built[i]
-        result["ruleIndex"] = index[result["ruleId"]]
-        results.append(result)
+
+    def results(pending: list[tuple[int, bytes]], last: dict[str, Any] | None) -> Iterator[Any]:
+        """The kept results in order, each let go once it is written."""
+        pending.reverse()
+        while pending:
+            i, result = pending.pop()
+            rule_id = placed[i][0].first.rule_id
+            yield msgspec.Raw(_with_index(result, rule_id, index[rule_id]))
+        if last is not None:
+            yield last
+
     notifications = [
         _notification(group, index, "no file of the repository to place it on")
         for group in unplaced
     ]
+    last = _left_out_result(builder, left_out, index) if left_out else None
     if left_out:
-        results.append(_left_out_result(builder, left_out, index))
         notifications.append(
             {
                 "descriptor": {"id": LEFT_OUT_RULE},
@@ -503,7 +554,7 @@ def report_to_sarif(
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": results,
+        "results": jsonout.Items(results(kept, last)),
         "properties": {
             "catalog": report.catalog_version,
             "policies": list(report.policies),
@@ -547,5 +598,11 @@ def _left_out_result(
     }
 
 
+def stream(report: Report, *, color: bool = False) -> Iterator[str]:
+    """The document's text in pieces, as :func:`render` writes it whole: the results are
+    formatted a batch at a time while they are written."""
+    return jsonout.chunks(_document(report, max_results=MAX_RESULTS, max_bytes=MAX_BYTES))
+
+
 def render(report: Report, *, color: bool = False) -> str:
-    return jsonout.dumps(report_to_sarif(report))
+    return "".join(stream(report, color=color))
