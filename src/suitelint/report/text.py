@@ -1,6 +1,11 @@
-"""Plain text: ``path:line:col: severity rule-id message``, the chain under it, a summary."""
+"""Plain text: ``path:line:col: severity rule-id message``, the chain under it, a summary.
+
+Written as a stream (:func:`stream`): findings are turned into text a batch at a time.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from suitelint import sanitize
 from suitelint.findings import Finding, Link, Report, Severity
@@ -86,9 +91,20 @@ def summary_line(report: Report) -> str:
     return f"{verdict}: {text}; failing at {report.fail_on.label} or above"
 
 
-def render(report: Report, *, color: bool = False) -> str:
+#: findings turned into text at a time by :func:`stream`
+BATCH = 1024
+
+
+def stream(report: Report, *, color: bool = False) -> Iterator[str]:
+    """The report's text in pieces, as :func:`render` writes it whole: each piece is a
+    batch of findings' blocks, each block ending in a newline."""
     formatter = _Formatter(color, {})
-    blocks = [formatter.finding(f) for f in report.active]
+    blocks: list[str] = []
+    for finding in report.active:
+        blocks.append(formatter.finding(finding))
+        if len(blocks) == BATCH:
+            yield "\n".join(blocks) + "\n"
+            blocks.clear()
     suppressed = report.suppressed
     if suppressed:
         lines = ["suppressed:"]
@@ -102,5 +118,8 @@ def render(report: Report, *, color: bool = False) -> str:
         blocks.append("\n".join(lines))
     verdict = summary_line(report)
     blocks.append(_paint(verdict, "1;31" if report.failing else "1;32", color))
-    blocks.append("")  # the final newline, without copying megabytes of text to add it
-    return "\n".join(blocks)
+    yield "\n".join(blocks) + "\n"
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    return "".join(stream(report, color=color))
