@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal, cast
+
+import msgspec
+import msgspec.json
 
 from suitelint.model import LEVEL_BY_NAME, Level
 from suitelint.sdfref import (
@@ -108,8 +109,7 @@ def _normalise_name(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(msgspec.Struct, frozen=True):
     """A citation: an Oracle help page or a repository file at a commit."""
 
     id: str
@@ -117,8 +117,7 @@ class Source:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class PermissionInfo:
+class PermissionInfo(msgspec.Struct, frozen=True):
     permkey: str
     name: str | None
     category: Category
@@ -141,8 +140,7 @@ class PermissionInfo:
         return f"{self.name} ({self.permkey})" if self.name else self.permkey
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(msgspec.Struct, frozen=True):
     """Holding any of ``permkeys``, or any permission of ``categories``, at ``level`` or
     above confers the capability."""
 
@@ -153,8 +151,7 @@ class Grant:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Capability:
+class Capability(msgspec.Struct, frozen=True):
     tag: str
     title: str
     description: str
@@ -167,8 +164,7 @@ class Capability:
         return all(grant.inferred for grant in self.grants)
 
 
-@dataclass(frozen=True, slots=True)
-class StandardRole:
+class StandardRole(msgspec.Struct, frozen=True):
     name: str
     scriptid: str
     #: internal id; None where no source gives it
@@ -181,8 +177,7 @@ class StandardRole:
     sources: tuple[Source, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class LoginFlow:
+class LoginFlow(msgspec.Struct, frozen=True):
     """What a token's role needs to log in with one auth flow: at least one permission of
     ``login_any`` and at least one of ``api_any`` at its level."""
 
@@ -195,8 +190,7 @@ class LoginFlow:
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LoginRefusal:
+class LoginRefusal(msgspec.Struct, frozen=True):
     """Roles NetSuite does not let take some permissions (a specialized role)."""
 
     title: str
@@ -208,8 +202,7 @@ class LoginRefusal:
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LoginKnowledge:
+class LoginKnowledge(msgspec.Struct, frozen=True):
     flows: Mapping[str, LoginFlow]
     #: CloudExtend-style roles: people log in and their app makes tokens for them
     user_token_holds: tuple[str, ...]
@@ -501,7 +494,7 @@ def _lower(thresholds: dict[str, Level], tag: str, level: Level) -> None:
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog shipped with the package (parsed once per process)."""
-    return Catalog(json.loads(package_text(__file__, "catalog.json", __package__)))
+    return Catalog(msgspec.json.decode(package_text(__file__, "catalog.json", __package__)))
 
 
 def package_text(module_file: str, name: str, package: str) -> str:
