@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from suitelint.errors import ConfigError, Problem, SuitelintError, did_you_mean
 from suitelint.fsutil import confine, read_input, reading
@@ -90,8 +91,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(msgspec.Struct, frozen=True):
     """Settings from a config file; paths already made relative to the working folder."""
 
     path: str = ""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+import msgspec
 
 
 def did_you_mean(
@@ -27,8 +28,7 @@ def did_you_mean(
     return f"; did you mean {' or '.join(repr(h) for h in found)}?" if found else ""
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One located complaint about an input."""
 
     path: str
@@ -166,8 +166,7 @@ class Problems:
         raise kind("", problems=capped(self.problems))
 
 
-@dataclass(frozen=True, slots=True)
-class Omitted(Problem):
+class Omitted(Problem, frozen=True):
     """The last line of a capped list: how many problems were not shown."""
 
     count: int = 0

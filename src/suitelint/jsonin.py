@@ -20,7 +20,6 @@ in two steps:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import msgspec
 
@@ -29,8 +28,7 @@ from suitelint.errors import SuitelintError
 _TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"(\s*:)?|[{}\[\]]', re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
-class DuplicateKey:
+class DuplicateKey(msgspec.Struct, frozen=True):
     key: str
     line: int
     column: int

@@ -14,7 +14,8 @@ the role's permissions plus the user's global permissions).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+import msgspec
 
 from suitelint.catalog import Catalog, LoginFlow, LoginRefusal
 from suitelint.model import Level, Role
@@ -22,8 +23,7 @@ from suitelint.model import Level, Role
 LevelOf = Callable[[str], Level]
 
 
-@dataclass(frozen=True, slots=True)
-class LoginCheck:
+class LoginCheck(msgspec.Struct, frozen=True):
     """The verdict for one token: can its role log in with the token's auth flow?"""
 
     flow: LoginFlow | None

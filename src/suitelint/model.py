@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 import msgspec
@@ -249,16 +248,15 @@ def subject_names(subject: Subject) -> tuple[str | None, ...]:
     return (subject.name, subject.id, subject.scriptid)
 
 
-@dataclass(frozen=True, slots=True)
-class Index:
+class Index(msgspec.Struct, frozen=True):
     """Lookups by id, built once per snapshot."""
 
     snapshot: Snapshot
-    roles: Mapping[str, Role] = field(default_factory=dict)
-    users: Mapping[str, User] = field(default_factory=dict)
-    integrations: Mapping[str, Integration] = field(default_factory=dict)
-    tokens_by_role: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
-    tokens_by_integration: Mapping[str, tuple[Token, ...]] = field(default_factory=dict)
+    roles: Mapping[str, Role] = msgspec.field(default_factory=dict)
+    users: Mapping[str, User] = msgspec.field(default_factory=dict)
+    integrations: Mapping[str, Integration] = msgspec.field(default_factory=dict)
+    tokens_by_role: Mapping[str, tuple[Token, ...]] = msgspec.field(default_factory=dict)
+    tokens_by_integration: Mapping[str, tuple[Token, ...]] = msgspec.field(default_factory=dict)
 
 
 def build_index(snapshot: Snapshot) -> Index:

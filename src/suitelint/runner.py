@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -32,8 +31,7 @@ DEFAULT_POLICY = "builtin:baseline"
 _SECTION = {"role": "roles", "token": "tokens", "user": "users", "integration": "integrations"}
 
 
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
+class CheckOptions(msgspec.Struct, frozen=True):
     sources: tuple[str, ...]
     policies: tuple[str, ...] = (DEFAULT_POLICY,)
     fail_on: Severity = Severity.ERROR
@@ -319,7 +317,7 @@ def run_check(options: CheckOptions) -> Report:
     if options.select or options.ignore:
         # Rules not chosen do not run, and their waivers are not reported as unused.
         kept = tuple(rule for rule in policy.rules if chosen(rule.id))
-        policy = dataclasses.replace(
+        policy = msgspec.structs.replace(
             policy,
             rules=kept,
             waivers=tuple(w for w in policy.waivers if _waiver_kept(w.rule, policy, kept)),

@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 __all__ = [
     "CUSTOM_PREFIXES",
@@ -99,8 +100,7 @@ class SdfReferenceError(ValueError):
     """A text that is no SDF reference suitelint knows; the message lists the forms."""
 
 
-@dataclass(frozen=True, slots=True)
-class SdfReference:
+class SdfReference(msgspec.Struct, frozen=True):
     """One parsed reference. Every value is lower-case."""
 
     scriptid: str

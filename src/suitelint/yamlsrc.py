@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -30,12 +30,11 @@ MAX_ALIAS_VALUES = 100_000
 MAX_DEPTH = 200
 
 
-@dataclass(frozen=True, slots=True)
-class Positions:
+class Positions(msgspec.Struct, frozen=True):
     """Where each value of a YAML document stands: path → (line, column), 1-based."""
 
-    by_path: Mapping[PathKey, tuple[int, int]] = field(default_factory=dict)
-    key_by_path: Mapping[PathKey, tuple[int, int]] = field(default_factory=dict)
+    by_path: Mapping[PathKey, tuple[int, int]] = msgspec.field(default_factory=dict)
+    key_by_path: Mapping[PathKey, tuple[int, int]] = msgspec.field(default_factory=dict)
 
     def of(self, path: PathKey, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of the value at ``path`` (or of its key), falling back to the

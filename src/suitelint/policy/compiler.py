@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from suitelint.catalog import Catalog
 from suitelint.errors import PolicyError, Problem, did_you_mean
@@ -41,8 +42,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
+class CompiledRule(msgspec.Struct, frozen=True):
     id: str
     title: str
     applies_to: SubjectKind
@@ -54,7 +54,7 @@ class CompiledRule:
     fix: str = ""
     aliases: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
-    examples: Mapping[str, str] = field(default_factory=dict)
+    examples: Mapping[str, str] = msgspec.field(default_factory=dict)
     pack: str = ""
     location: Location | None = None
     #: ``security_severity`` of the policy: the rule's own risk (GitHub code scanning)
@@ -78,8 +78,7 @@ class CompiledRule:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Waiver:
+class Waiver(msgspec.Struct, frozen=True):
     rule: str
     subject: str
     reason: str
@@ -88,8 +87,7 @@ class Waiver:
     location: Location | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(msgspec.Struct, frozen=True):
     """All rules and waivers of the policies a run uses."""
 
     rules: tuple[CompiledRule, ...]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from suitelint.errors import PolicyError, Problem, did_you_mean
 from suitelint.fsutil import read_input, reading
@@ -21,8 +22,7 @@ BUILTIN_PREFIX = "builtin:"
 MAX_POLICY_BYTES = 8 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyDocument:
+class PolicyDocument(msgspec.Struct, frozen=True):
     """A policy file as data, with the position of every value."""
 
     path: str

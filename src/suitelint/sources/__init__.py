@@ -8,9 +8,10 @@ sources merge into one snapshot (an SDF project's roles with an account's tokens
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, Problems, SourceError
@@ -33,8 +34,7 @@ class Locates(Protocol):
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(msgspec.Struct, frozen=True):
     """The merged, validated snapshot, and how to find its subjects in their files."""
 
     snapshot: Snapshot

@@ -25,9 +25,11 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from suitelint.errors import Problem, Problems, SourceError
 from suitelint.fsutil import read_input, reading
@@ -165,7 +167,7 @@ def read_sdf(path: Path) -> SdfProject:
         if own_appid is not None and key.startswith("["):
             reference = parse_reference(key)
             if reference.appid == own_appid:
-                key = replace(reference, appid=None).key
+                key = msgspec.structs.replace(reference, appid=None).key
         return key
 
     for file in files:
