@@ -235,6 +235,7 @@ class _Tables:
                 "isinactive": _tf(role.inactive),
                 "centertype": role.center_type,
                 "subsidiaryoption": role.subsidiary_option,
+                "employeerestriction": role.employee_restriction,
                 "coreadminpermission": _tf(role.core_admin),
                 "iswebserviceonlyrole": _tf(role.web_services_only),
                 "tfarequired": _tf(role.two_factor_required),

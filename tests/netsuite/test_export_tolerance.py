@@ -140,3 +140,30 @@ def test_probe_with_wrong_credentials_fails(
         result = run_cli("export", "--probe", "--account", "1234567", "--base-url", server.base_url)
     assert result.exit_code == 2
     assert "credentials" in result.stdout + result.stderr
+
+
+def test_role_restrictions_are_exported_in_sdf_values_and_unknown_ones_kept(
+    server: FakeNetSuite, tmp_path: Path
+) -> None:
+    """subsidiaryoption as SDF writes it or as the role page labels it; employeerestriction
+    when the account returns the column; a value suitelint does not know is kept and named
+    in a warning (never an error, never a restriction)."""
+    roles = server.tables.roles
+    roles[0]["subsidiaryoption"] = "User Subsidiary"
+    roles[0]["employeerestriction"] = "ownonly"
+    roles[1]["subsidiaryoption"] = "OWN_AND_CHILDREN"
+    roles[2]["subsidiaryoption"] = "SELECTED"
+    result = export(server, tmp_path / "s.json")
+    by_id = {r.id: r for r in result.snapshot.roles}
+    first, second = by_id[roles[0]["id"]], by_id[roles[1]["id"]]
+    assert (first.subsidiary_option, first.employee_restriction) == ("OWN", "OWNONLY")
+    assert second.subsidiary_option == "OWN_AND_CHILDREN"
+    notes = "\n".join(result.notes)
+    assert (
+        f"column subsidiaryoption has the unexpected value 'OWN_AND_CHILDREN' (role {second.id}); "
+        "kept as written and treated as no restriction" in notes
+    )
+    assert f"roles {roles[2]['id']} reach SELECTED subsidiaries" in notes
+    assert "department, class and location restrictions of roles are not exported" in notes
+    written = load_snapshot(tmp_path / "s.json").snapshot
+    assert {r.id: r.subsidiary_option for r in written.roles}[second.id] == "OWN_AND_CHILDREN"

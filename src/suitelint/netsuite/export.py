@@ -62,6 +62,7 @@ from suitelint.netsuite.client import (
     host_of,
     pages_of,
 )
+from suitelint.restrictions import canonical
 
 log = logging.getLogger(__name__)
 
@@ -630,6 +631,10 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
             attr: unverified.flag(row, column, where, attr) if column else False
             for attr, column in flag_columns.items()
         }
+        options = {
+            column: _restriction_option(row, column, aspect, where, unverified)
+            for column, aspect in _ROLE_OPTIONS.items()
+        }
         roles.append(
             Role(
                 id=role_id,
@@ -637,7 +642,8 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
                 scriptid=(row.get("scriptid") or "").strip() or None,
                 inactive=_flag(row, "isinactive", where) if "isinactive" in row else False,
                 center_type=(row.get("centertype") or "").strip() or None,
-                subsidiary_option=(row.get("subsidiaryoption") or "").strip() or None,
+                subsidiary_option=options["subsidiaryoption"],
+                employee_restriction=options["employeerestriction"],
                 permissions=tuple(sorted(permissions.pop(role_id, ()), key=_PERMKEY)),
                 web_services_only=flags["web_services_only"],
                 two_factor_required=flags["two_factor_required"],
@@ -645,10 +651,49 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
             )
         )
     unverified.flush()
+    selected = [r.id for r in roles if r.subsidiary_option == "SELECTED"]
+    if selected:
+        shown = ", ".join(sorted(selected, key=id_order)[:5])
+        more = f" and {len(selected) - 5} more" if len(selected) > 5 else ""
+        notes.append(
+            f"roles {shown}{more} reach SELECTED subsidiaries; which ones is not exported (no "
+            "SuiteQL table for it is confirmed): add them as the role's subsidiaries in the "
+            "snapshot if a policy needs them"
+        )
+    if rows:
+        notes.append(
+            "department, class and location restrictions of roles are not exported (no "
+            "SuiteQL table for them is confirmed): every role is exported without them, so "
+            "restricted_to on departments, classes or locations fails it; read them from "
+            "the SDF project (suitelint check <project> <snapshot>) or add them to the snapshot"
+        )
     if permissions:
         unknown = ", ".join(sorted(permissions, key=id_order)[:5])
         raise SourceError(f"rolepermissions name roles the role query did not return: {unknown}")
     return roles
+
+
+#: role columns holding a restriction (§3.1: ``subsidiaryoption`` is a CData-listed column,
+#: ``employeerestriction`` unverified) → the aspect of suitelint.restrictions
+_ROLE_OPTIONS = {"subsidiaryoption": "subsidiaries", "employeerestriction": "employees"}
+
+
+def _restriction_option(
+    row: Row, column: str, aspect: str, where: str, unverified: Unverified
+) -> str | None:
+    """A role's restriction column: its SDF value when the account writes it as SDF does or
+    as the role page labels it (any case); a value suitelint does not know is kept as
+    written (shown in findings and reports, never a restriction) and named in a warning."""
+    text = (row.get(column) or "").strip()
+    if not text:
+        return None
+    found = canonical(aspect, text)
+    if found is not None:
+        return found
+    unverified.unexpected(
+        column, text, where, "kept as written and treated as no restriction (unknown to suitelint)"
+    )
+    return text
 
 
 def _build_users(
