@@ -7,7 +7,10 @@ default); ``recordrestriction/restriction`` DEFAULTTOOWN, OWNONLY, UNASSIGNED pe
 DEPARTMENT, CLASS, LOCATION; ``employeerestriction`` NONE, DEFAULTTOOWN, OWNONLY,
 UNASSIGNED (absent = NONE). The role page's labels for the subsidiary options (Oracle help
 "Restricting Role Access to Subsidiaries", ``bridgehead_N286421.html``: All, Active, User
-Subsidiary, Selected) are accepted as the same values, in policies and CSV exports.
+Subsidiary, Selected) and for the employee restriction ("Setting Employee Restrictions",
+``bridgehead_4637690919.html``: none - no default, none - default to own, own, subordinate,
+and unassigned, own and subordinates only) are accepted as the same values, in policies,
+CSV exports and the live export.
 
 A value NetSuite writes that suitelint does not know (a newer option, a code an API
 returns) is kept as written and shown, never an error: "unknown to us" is not "malformed".
@@ -70,10 +73,21 @@ SUBSIDIARY_LABELS = {
     "user subsidiary": "OWN",
     "selected": "SELECTED",
 }
+#: the role page's Employee Restrictions labels (Oracle help "Setting Employee
+#: Restrictions", ``bridgehead_4637690919.html``) → SDF values, punctuation ignored
+EMPLOYEE_LABELS = {
+    "none no default": "NONE",
+    "none default to own": "DEFAULTTOOWN",
+    "own subordinate and unassigned": "UNASSIGNED",
+    "own subordinates and unassigned": "UNASSIGNED",
+    "own and subordinates only": "OWNONLY",
+    "own and subordinate only": "OWNONLY",
+}
 #: what an SDF-style value looks like: an upper-case token (a value suitelint does not know
 #: yet is kept when it has this shape; anything else in SDF XML is malformed)
 VALUE_SHAPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SPACES = re.compile(r"[\s_-]+")
+_PUNCTUATION = re.compile(r"[^a-z0-9]+")
 
 
 def canonical(aspect: str, text: str) -> str | None:
@@ -84,6 +98,8 @@ def canonical(aspect: str, text: str) -> str | None:
         return value
     if aspect == "subsidiaries":
         return SUBSIDIARY_LABELS.get(_SPACES.sub(" ", text.strip().lower()))
+    if aspect == "employees":
+        return EMPLOYEE_LABELS.get(_PUNCTUATION.sub(" ", text.lower()).strip())
     return None
 
 
@@ -92,6 +108,9 @@ def known_forms(aspect: str) -> str:
     forms = list(VALUES[aspect])
     if aspect == "subsidiaries":
         forms += ["All", "Active", "User Subsidiary", "Selected"]
+    if aspect == "employees":
+        forms += ["none - no default", "none - default to own", "own, subordinate, and unassigned"]
+        forms += ["own and subordinates only"]
     return ", ".join(forms)
 
 

@@ -248,3 +248,28 @@ def test_a_role_search_conflicting_with_a_snapshot_names_its_row(tmp_path: Path)
     (problem,) = caught.value.problems
     assert (problem.path, problem.line) == (roles, 2)
     assert "defined differently" in problem.message
+
+
+def test_a_role_search_carries_subsidiary_and_employee_restrictions(tmp_path: Path) -> None:
+    """The role page's labels (All / Active / User Subsidiary / Selected; none - no default
+    ... own and subordinates only) read as SDF values; a value suitelint does not know is
+    kept as written (shown, never a restriction), not an error."""
+    path = write(
+        tmp_path,
+        "r.csv",
+        "Name,Permission,Level,Subsidiary Restrictions,Employee Restrictions\n"
+        'AP Clerk,Bills,Edit,User Subsidiary,"own and subordinates only"\n'
+        "Controller,Bills,Full,All,none -no default\n"
+        'Regional,Bills,View,Own Region,"own, subordinate, and unassigned"\n',
+    )
+    roles = {r.name: r for r in read_csv_export(Path(path)).snapshot.roles}
+    assert (roles["AP Clerk"].subsidiary_option, roles["AP Clerk"].employee_restriction) == (
+        "OWN",
+        "OWNONLY",
+    )
+    assert (roles["Controller"].subsidiary_option, roles["Controller"].employee_restriction) == (
+        "ALL",
+        "NONE",
+    )
+    assert roles["Regional"].subsidiary_option == "Own Region"
+    assert roles["Regional"].employee_restriction == "UNASSIGNED"

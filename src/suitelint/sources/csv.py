@@ -56,6 +56,7 @@ from suitelint.model import (
     parse_level,
     sort_snapshot,
 )
+from suitelint.restrictions import canonical
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +237,12 @@ LAYOUTS: tuple[Layout, ...] = (
                 "two factor authentication",
             ),
             "center_type": ("center type", "centre type"),
+            "subsidiary_option": (
+                "subsidiary restrictions",
+                "subsidiary restriction",
+                "subsidiary option",
+            ),
+            "employee_restriction": ("employee restrictions", "employee restriction"),
         },
         frozenset({"role_name", "permission", "level"}),
     ),
@@ -779,6 +786,15 @@ def _role_permissions(table: Table, problems: Problems) -> CsvExport:
                 attrs[column] = _yes(row.values[column], label)
         if row.values.get("center_type"):
             attrs["center_type"] = row.values["center_type"]
+        for column, aspect in (
+            ("subsidiary_option", "subsidiaries"),
+            ("employee_restriction", "employees"),
+        ):
+            text = row.values.get(column, "").strip()
+            if text:
+                # as SDF writes it or as the role page labels it; a value suitelint does
+                # not know is kept as written: shown, never a restriction, never an error
+                attrs[column] = canonical(aspect, text) or text
         known = roles.setdefault(role_id, attrs)
         first_line.setdefault(role_id, row.line)
         if known != attrs:
