@@ -205,6 +205,8 @@ def _merge(tables: Sequence[Table], prefixes: Sequence[tuple[Link, ...]] = ()) -
 
 
 EMPTY_GRANT = Grant(())
+#: each level's name, by its value (``Level.name`` is a property: slower, per finding)
+LEVEL_NAMES: tuple[str, ...] = tuple(level.name for level in sorted(Level))
 #: the chain's last link for Administrator and Full Access: they hold every permission
 EVERY_PERMISSION = Link("permission", "*", "every permission", "FULL")
 
@@ -425,7 +427,7 @@ class Effective:
         key = (kind, permkey, level)
         link = self._links.get(key)
         if link is None:  # links are values: one per (kind, permkey, level) is enough
-            link = self._links[key] = Link(kind, permkey, self.display(permkey), level.name)
+            link = self._links[key] = Link(kind, permkey, self.display(permkey), LEVEL_NAMES[level])
         return link
 
     def memo(self, name: str, key: object, compute: Callable[[], T]) -> T:

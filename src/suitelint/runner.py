@@ -328,13 +328,15 @@ def run_check(options: CheckOptions) -> Report:
         findings, changes = compare_with_base(
             options.base, options.sources, findings, policy, catalog, today, loaded.snapshot
         )
-    findings = tuple(f for f in findings if chosen(f.rule_id))
+    if options.select or options.ignore:
+        findings = tuple(f for f in findings if chosen(f.rule_id))
     docs = {k: v for k, v in engine_rule_docs().items() if chosen(k)}
     docs.update(rule_docs(policy.rules))
     if options.rules:
         findings, docs = configure_rules(findings, docs, configured, options)
     # what is reported, by the severity a finding ends up with
-    findings = tuple(f for f in findings if f.severity >= options.min_severity)
+    if options.min_severity > min(Severity):
+        findings = tuple(f for f in findings if f.severity >= options.min_severity)
     snapshot = loaded.snapshot
     return Report(
         findings=findings,

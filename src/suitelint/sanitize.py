@@ -75,7 +75,8 @@ def line(text: str) -> str:
     """``text`` as part of one line of a terminal or CI log: printable characters only,
     no workflow command in either GitHub syntax nor Azure's."""
     text = _printable(text)
-    if ":" in text or "#" in text:
+    # a command needs "::" or "##": most messages hold a colon, few hold either pair
+    if "::" in text or "##" in text:
         text = _COMMAND.sub(lambda m: _DEFUSED[m.group()], text)
     return text
 

@@ -60,6 +60,8 @@ class Locator:
     #: is often, the offset of each permkey literal in it
     _permkey_asks: dict[int, int] = field(default_factory=dict)
     _permkey_index: dict[int, dict[bytes, int]] = field(default_factory=dict)
+    #: each subject's own place (by offset), worked out once however many findings ask
+    _subject_places: dict[int, Location] = field(default_factory=dict)
     #: at every _LINE_CHUNK bytes: the newlines before it, and the characters between the
     #: last of them and it (its column, less one)
     _line_marks: tuple[list[int], list[int]] | None = None
@@ -188,9 +190,13 @@ class Locator:
                 literal = self._literals[permkey] = msgspec.json.encode(permkey)
             found = self._permkey_offset(literal, offset, end)
             if found is not None:
-                offset = found
-        line, column = self._line_column(offset)
-        return Location(self.path, line, column)
+                line, column = self._line_column(found)
+                return Location(self.path, line, column)
+        place = self._subject_places.get(offset)
+        if place is None:
+            line, column = self._line_column(offset)
+            place = self._subject_places[offset] = Location(self.path, line, column)
+        return place
 
     def _permkey_offset(self, literal: bytes, start: int, end: int) -> int | None:
         """Offset of the first ``"permkey": LITERAL`` in the subject at ``text[start:end]``.

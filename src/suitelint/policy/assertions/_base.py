@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from suitelint.catalog import Catalog
-from suitelint.effective import Effective, Grant, Table, role_link
+from suitelint.effective import ByIdentity, Effective, Grant, Table, role_link
 from suitelint.findings import Finding, Link, Location, Severity
 from suitelint.model import Index, Level, Role, Snapshot, Subject, subject_kind, subject_label
 from suitelint.policy.compiling import Compiler
@@ -36,9 +36,36 @@ class Context(Effective):
         super().__init__(snapshot, catalog, index)
         self.today = today
         self.covered: Callable[[Subject], bool] = lambda subject: False
+        self._heads: ByIdentity[Subject, _Head] = ByIdentity()
 
     def days_since(self, day: dt.date) -> int:
         return (self.today - day).days
+
+    def head(self, subject: Subject) -> _Head:
+        """What every finding on ``subject`` shares, worked out once per subject (not per
+        rule and finding): a large account has hundreds of thousands of findings on a few
+        thousand subjects."""
+        return self._heads.get(subject, self._head)
+
+    def _head(self, subject: Subject) -> _Head:
+        prefix = self.prefix(subject)
+        fallback = prefix
+        if not prefix and isinstance(subject, Role):
+            fallback = (role_link(subject),)  # every finding names at least its subject
+        return (
+            subject_kind(subject),
+            subject.id,
+            subject_label(subject),
+            getattr(subject, "scriptid", None),
+            prefix,
+            fallback,
+            _subject_location(subject),
+        )
+
+
+#: a subject's kind, id, label, scriptid, chain prefix, chain when a finding adds nothing to
+#: it, and place in its file (when the model knows it)
+_Head = tuple[str, str, str, str | None, tuple[Link, ...], tuple[Link, ...], Location | None]
 
 
 @dataclass(slots=True)
@@ -54,6 +81,7 @@ class Emitter:
     #: every permission through that role" findings of the same rule would only repeat it
     role_forbidden: bool = False
     _described: str | None = None
+    _head: _Head | None = None
 
     def emit(
         self,
@@ -65,30 +93,31 @@ class Emitter:
         qualifier: str = "",
         location: Location | None = None,
     ) -> None:
-        ctx, subject = self.ctx, self.subject
-        chain = ctx.prefix(subject)
+        head = self._head
+        if head is None:
+            head = self._head = self.ctx.head(self.subject)
+        kind, subject_id, label, scriptid, chain, fallback, place = head
         if grant is not None:
             chain += grant.via
-        chain += chain_tail
-        if not chain and isinstance(subject, Role):
-            chain = (role_link(subject),)  # every finding names at least its subject
-        if location is None and grant is not None:
-            location = grant.location(permkey)
-        if location is None:
-            location = _subject_location(subject)
+            if location is None:
+                location = grant.location(permkey)
+        if chain_tail:
+            chain += chain_tail
+        if not chain:
+            chain = fallback
         self.out.append(
             Finding(
                 rule_id=self.rule_id,
                 severity=self.severity,
                 message=message,
-                subject_kind=subject_kind(subject),
-                subject_id=subject.id,
-                subject_name=subject_label(subject),
-                subject_scriptid=getattr(subject, "scriptid", None),
+                subject_kind=kind,
+                subject_id=subject_id,
+                subject_name=label,
+                subject_scriptid=scriptid,
                 permkey=permkey,
                 qualifier=qualifier,
                 chain=chain,
-                location=location,
+                location=location if location is not None else place,
             )
         )
 
@@ -98,7 +127,10 @@ class Emitter:
     def describe(self) -> str:
         """``kind 'name'`` of the subject, as messages start."""
         if self._described is None:  # once per subject and rule, not per finding
-            self._described = f"{subject_kind(self.subject)} {subject_label(self.subject)!r}"
+            head = self._head
+            if head is None:
+                head = self._head = self.ctx.head(self.subject)
+            self._described = f"{head[0]} {head[2]!r}"
         return self._described
 
 

@@ -24,7 +24,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from suitelint.effective import EVERY_PERMISSION, ByIdentity, Table, role_link, subject_roles
+from suitelint.effective import (
+    EVERY_PERMISSION,
+    LEVEL_NAMES,
+    ByIdentity,
+    Table,
+    role_link,
+    subject_roles,
+)
 from suitelint.errors import PolicyError, Problem, did_you_mean
 from suitelint.findings import Link
 from suitelint.model import Role, subject_names
@@ -138,14 +145,26 @@ class ForbidPermissions:
             )
             return
         ctx = em.ctx
-        for permkey, level, selector in ctx.matches(table, self.selectors):
-            grant = table.grant_of(permkey)
-            em.emit(
-                f"{em.describe()} holds {ctx.display(permkey)} at {level.name}; "
-                f"forbidden: {selector.describe()}",
+        found = ctx.matches(table, self.selectors)
+        if not found:
+            return
+        # A token-capable admin-like role holds hundreds of forbidden permissions: what
+        # the loop needs is looked up once, not once per finding.
+        subject, display, perm_link, grant_of, emit = (
+            em.describe(),
+            ctx.display,
+            ctx.perm_link,
+            table.grant_of,
+            em.emit,
+        )
+        for permkey, level, selector in found:
+            grant = grant_of(permkey)
+            emit(
+                f"{subject} holds {display(permkey)} at {LEVEL_NAMES[level]}; "
+                f"forbidden: {selector.described}",
                 permkey=permkey,
                 grant=grant,
-                chain_tail=(em.perm_link(permkey, level, grant),),
+                chain_tail=(perm_link(permkey, level, grant),),
             )
 
 
