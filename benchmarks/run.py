@@ -9,8 +9,8 @@ in a fresh process and repeated (min and median reported):
 * ``floor script``: ``benchmarks/floor_rules.py``, four baseline rules written by hand
   (the reference row), and ``check`` of the same four rules (``benchmarks/four-rules.yaml``);
 * ``check``: ``suitelint check SNAPSHOT --policy builtin:baseline`` (text to /dev/null),
-  the same written as SARIF (what a code-scanning upload reads), of the same account
-  minified and (small, medium) as YAML;
+  the same written as SARIF (what a code-scanning upload reads) and as JSON, of the same
+  account minified and (small, medium) as YAML;
 * ``blast-radius``: ``suitelint blast-radius SNAPSHOT`` and ``diff``: ``suitelint diff
   SNAPSHOT SNAPSHOT-v2`` when this suitelint has those commands (skipped with a note if not);
 * ``large2x``: twice large (floor, check, SARIF), for the growth figure;
@@ -330,6 +330,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             "check": ([*tool, *check_args], (0, 1), True),
             # what a code-scanning upload reads: the same check, written as SARIF
             "check-sarif": ([*tool, *check_args, "--format", "sarif"], (0, 1), False),
+            # every finding, as the JSON report
+            "check-json": ([*tool, *check_args, "--format", "json"], (0, 1), False),
         }
         if spec.full:
             # the reference row: four rules by hand, and by suitelint
@@ -536,6 +538,11 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     if check.get("peak_rss_mib") and sarif.get("peak_rss_mib"):
         sarif_memory = round(sarif["peak_rss_mib"] / check["peak_rss_mib"], 2)
     add("SARIF peak RSS / check's, large", sarif_memory, TARGET_SARIF_RSS, TARGET_SARIF_RSS, "x")
+    as_json = large.get("check-json", {})
+    json_memory = None
+    if check.get("peak_rss_mib") and as_json.get("peak_rss_mib"):
+        json_memory = round(as_json["peak_rss_mib"] / check["peak_rss_mib"], 2)
+    add("JSON peak RSS / check's, large", json_memory, TARGET_SARIF_RSS, TARGET_SARIF_RSS, "x")
     add(
         "minified / indented check, large",
         _ratio(large.get("check-minified"), check),
@@ -626,11 +633,12 @@ def render(results: dict[str, Any]) -> str:
                 _cell(row.get("diff")),
                 _rss(row["check"]),
                 _rss(row.get("check-sarif")),
+                _rss(row.get("check-json")),
             )
         )
     header = ("size", "MiB", "floor json.loads", "check baseline", "findings", "check as SARIF")
     lines += _table(
-        (*header, "blast-radius", "diff", "RSS MiB", "SARIF RSS"),
+        (*header, "blast-radius", "diff", "RSS MiB", "SARIF RSS", "JSON RSS"),
         rows,
     )
     lines.append("")

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,27 @@ def test_a_fifo_gets_the_pieces_written_through(tmp_path: Path):
     finally:
         os.close(reader)
     assert stat.S_ISFIFO(fifo.stat().st_mode)  # written through, never replaced
+
+
+def test_a_run_killed_halfway_through_a_report_leaves_the_previous_file_whole(tmp_path: Path):
+    target = tmp_path / "report.sarif"
+    target.write_text("previous\n")
+    script = textwrap.dedent(
+        f"""
+        import time
+        from suitelint import fsutil
+        def pieces():
+            yield "{{\\n" * 100000
+            print("halfway", flush=True)
+            time.sleep(60)
+            yield "}}\\n"
+        fsutil.atomic_write_chunks({str(target)!r}, pieces())
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "halfway"
+        child.kill()
+    finally:
+        child.wait(timeout=30)
+    assert target.read_text() == "previous\n"
