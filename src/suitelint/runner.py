@@ -123,18 +123,24 @@ def engine_rule_docs() -> dict[str, RuleDoc]:
 
 def place_findings(findings: Sequence[Finding], loaded: Loaded) -> list[Finding]:
     """Give findings that have no file of their own a place in the snapshot file (the
-    engine sorts them afterwards, once, by place)."""
+    engine sorts them afterwards, once, by place). Each subject is found once, however
+    many findings it has; each of its permissions once, however many rules name it."""
     result = []
+    subjects: dict[tuple[str, str], Callable[[str | None], Location | None]] = {}
     places: dict[tuple[str, str, str | None], Location | None] = {}  # many share a place
+    replace = msgspec.structs.replace
     for finding in findings:
         if finding.location is None and finding.subject_kind in _SECTION:
             where = (_SECTION[finding.subject_kind], finding.subject_id, finding.permkey)
             if where in places:
                 location = places[where]
             else:
-                location = places[where] = loaded.locate(*where)
+                subject = subjects.get(where[:2])
+                if subject is None:
+                    subject = subjects[where[:2]] = loaded.subject(where[0], where[1])
+                location = places[where] = subject(where[2])
             if location is not None:
-                finding = msgspec.structs.replace(finding, location=location)
+                finding = replace(finding, location=location)
         result.append(finding)
     return result
 

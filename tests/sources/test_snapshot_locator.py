@@ -180,9 +180,13 @@ def test_each_subject_and_permission_is_located_at_its_key(
                 subject,
                 permkey,
             )
+            # one subject's finder (how findings are placed) answers the same
+            assert locator.subject(section, subject)(permkey) == expected(text, offset)
 
 
 def test_an_unknown_subject_is_located_at_the_file_only() -> None:
     locator = Locator("s.json", data=b'{"roles": [{"id": "1", "name": "R"}]}')
     assert locator.locate("roles", "2") == Location("s.json")
     assert locator.locate("tokens", "1") == Location("s.json")
+    assert locator.subject("roles", "2")("ADMI_ROLES") == Location("s.json")
+    assert locator.subject("tokens", "1")(None) == Location("s.json")

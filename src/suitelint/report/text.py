@@ -45,9 +45,10 @@ class _Formatter:
         rule = finding.rule_id
         if self.color:
             rule = _paint(rule, "1", True)
-        head = (
-            f"{where}: {self.severities[finding.severity]} {rule} {sanitize.line(finding.message)}"
-        )
+        message = finding.message
+        if not message.isprintable() or "::" in message or "##" in message:
+            message = sanitize.line(message)  # else it is its own sanitised form
+        head = f"{where}: {self.severities[finding.severity]} {rule} {message}"
         if not finding.chain:
             return head
         shown = self.shown

@@ -7,7 +7,8 @@ sources merge into one snapshot (an SDF project's roles with an account's tokens
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -54,6 +55,26 @@ class Loaded(msgspec.Struct, frozen=True):
             if location.line is not None:
                 return location
         return Location(self.locators[0].path) if self.locators else None
+
+    def subject(self, section: str, subject_id: str) -> Callable[[str | None], Location | None]:
+        """``locate(section, subject_id, permkey)`` for one subject, any ``permkey`` (what
+        is the same for all of them is worked out once)."""
+        finders = [
+            finder(section, subject_id)
+            if (finder := getattr(locator, "subject", None)) is not None
+            else functools.partial(locator.locate, section, subject_id)
+            for locator in self.locators
+        ]
+        fallback = Location(self.locators[0].path) if self.locators else None
+
+        def locate(permkey: str | None) -> Location | None:
+            for find in finders:
+                location = find(permkey)
+                if location.line is not None:
+                    return location
+            return fallback
+
+        return locate
 
 
 def load_one(path: Path) -> tuple[Snapshot, Locator | None]:

@@ -12,7 +12,7 @@ import bisect
 import codecs
 import inspect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -75,6 +75,35 @@ class Locator:
         if self.data is not None:
             return self._locate_json(section, subject_id, permkey)
         return Location(self.path)
+
+    def subject(self, section: str, subject_id: str) -> Callable[[str | None], Location]:
+        """``locate(section, subject_id, permkey)`` for one subject, any ``permkey``: a
+        subject with hundreds of findings finds itself once, not once per finding."""
+        if (self.positions is not None and self.snapshot is not None) or self.data is None:
+            return lambda permkey: self.locate(section, subject_id, permkey)
+        ids, offsets = self._ids(section)
+        offset = ids.get(subject_id)
+        if offset is None:
+            nowhere = Location(self.path)
+            return lambda permkey: nowhere
+        after = bisect.bisect_right(offsets, offset)
+        end = offsets[after] if after < len(offsets) else self._section_span(section)[1]
+        place = self._subject_place(offset)
+        literals, path = self._literals, self.path
+
+        def locate(permkey: str | None) -> Location:
+            if permkey is None:
+                return place
+            literal = literals.get(permkey)
+            if literal is None:
+                literal = literals[permkey] = msgspec.json.encode(permkey)
+            found = self._permkey_offset(literal, offset, end)
+            if found is None:
+                return place
+            line, column = self._line_column(found)
+            return Location(path, line, column)
+
+        return locate
 
     def _locate_yaml(self, section: str, subject_id: str, permkey: str | None) -> Location:
         assert self.positions is not None and self.snapshot is not None
@@ -192,6 +221,9 @@ class Locator:
             if found is not None:
                 line, column = self._line_column(found)
                 return Location(self.path, line, column)
+        return self._subject_place(offset)
+
+    def _subject_place(self, offset: int) -> Location:
         place = self._subject_places.get(offset)
         if place is None:
             line, column = self._line_column(offset)
