@@ -21,17 +21,17 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-WRONG = f"""\
+WRONG = """\
 suitelint_test: 1
 policies: [builtin:baseline]
 as_of: 2026-11-25
 cases:
   - name: expects the token of the wrong user
-    sources: [{RISKY}]
+    sources: [risky.json]
     rules: [token-user-active, token-rotation]
     expect:
-      - {{rule: token-user-active, subject: T-402}}
-      - {{rule: token-rotation, subject: T-403}}
+      - {rule: token-user-active, subject: T-402}
+      - {rule: token-rotation, subject: T-403}
 """
 
 
@@ -53,6 +53,7 @@ def test_every_baseline_rule_has_a_case_that_fails_on_purpose() -> None:
 
 def test_a_wrong_expectation_fails_with_a_readable_diff(run_cli, tmp_path: Path) -> None:
     write(tmp_path, "wrong.test.yaml", WRONG)
+    (tmp_path / "risky.json").write_bytes(RISKY.read_bytes())  # its fixture, in its project
     result = run_cli("test", tmp_path)
     assert result.exit_code == 1
     assert result.stdout == (

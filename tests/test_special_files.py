@@ -59,14 +59,20 @@ def test_every_other_input_is_refused_the_same_way(run_cli, tmp_path: Path, opti
     assert "internal error" not in result.stderr
 
 
-def test_special_inputs_reads_a_device_but_only_up_to_the_limit(
-    run_cli, monkeypatch: pytest.MonkeyPatch
-):
-    from suitelint import fsutil
-
-    monkeypatch.setattr(fsutil, "allow_special_inputs", False)  # restored after the run
+def test_special_inputs_reads_a_device_but_only_up_to_the_limit(run_cli):
     result = run_cli("--special-inputs", "check", ACCOUNT, "--policy", "/dev/zero")
     _one_line_error(result, "/dev/zero", "larger than the limit of")
+
+
+def test_special_inputs_holds_for_its_own_run_only(run_cli):
+    """The flag is the run's, not the process's: the next in-process run (a test, an
+    editor plugin) reads regular files only again."""
+    from suitelint import fsutil
+
+    run_cli("--special-inputs", "check", ACCOUNT, "--policy", "/dev/zero")
+    result = run_cli("check", ACCOUNT, "--policy", "/dev/zero")
+    _one_line_error(result, "/dev/zero", "found a character device")
+    assert fsutil.current_rules() == fsutil.InputRules()
 
 
 def test_special_inputs_reads_a_pipe():
@@ -140,6 +146,110 @@ def test_a_configured_sdf_project_that_is_a_symlink_out_is_refused(
     (project / ".suitelint.yaml").write_text("sources: [sdf]\n", encoding="utf-8")
     monkeypatch.chdir(project)
     _one_line_error(run_cli("check"), "sdf", "leading outside the project folder")
+
+
+def test_a_configured_source_is_confined_for_its_run_only(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The config's confinement belongs to the run that read the config: the same path
+    named on the command line of the next run in the process is the user's choice."""
+    from suitelint import fsutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (tmp_path / "elsewhere.json").write_bytes(ACCOUNT.read_bytes())
+    (project / "account.json").symlink_to(tmp_path / "elsewhere.json")
+    (project / ".suitelint.yaml").write_text("sources: [account.json]\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    _one_line_error(run_cli("check"), "account.json", "symlink leading outside the project")
+    assert run_cli("check", "account.json").exit_code == 1  # read: findings, no error
+    assert fsutil.current_rules() == fsutil.InputRules()
+
+
+def test_a_configured_source_is_not_confined_when_the_command_line_names_others(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Only the config's paths a run uses are confined: sources on the command line
+    replace the config's, so the config's are not checked (nor read)."""
+    project, _ = _project(tmp_path, b"AWS_SECRET=hunter2")
+    monkeypatch.chdir(project)
+    assert run_cli("check", ACCOUNT).exit_code == 1
+
+
+# -- policy tests: their fixture files stay inside the project ---------------------------------
+POLICY_TEST = """\
+suitelint_test: 1
+policies: [POLICY]
+as_of: 2026-11-25
+cases:
+  - name: the example account has findings
+    sources: [SOURCE]
+    rules: [token-not-administrator]
+    expect: []
+"""
+
+
+def _policy_test(folder: Path, source: str, policy: str = "builtin:baseline") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "p.test.yaml"
+    path.write_text(POLICY_TEST.replace("SOURCE", source).replace("POLICY", policy), "utf-8")
+    return path
+
+
+def test_a_policy_test_reads_its_fixture_inside_the_project(run_cli, tmp_path: Path):
+    project = tmp_path / "project"
+    _policy_test(project, "account.json")
+    (project / "account.json").write_bytes(ACCOUNT.read_bytes())
+    result = run_cli("test", project)
+    assert result.exit_code in (0, 1), result  # ran: no input error
+    assert "cases" in result.stdout
+
+
+def test_a_policy_test_fixture_symlinked_out_of_the_project_is_refused(run_cli, tmp_path: Path):
+    """A test file from a pull request must not make the runner read (and echo) its files:
+    a fixture that a symlink leads out of the project is refused, and nothing of it shown."""
+    project, _ = _project(tmp_path, b"AWS_SECRET=hunter2")
+    _policy_test(project, "roles.csv")
+    result = run_cli("test", project)
+    _one_line_error(result, project / "roles.csv", "symlink leading outside the project folder")
+    assert "must stay inside its project" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("where", ["dotdot", "absolute"])
+def test_a_policy_test_fixture_path_outside_the_project_is_refused(
+    run_cli, tmp_path: Path, where: str
+):
+    outside = tmp_path / "outside.json"
+    outside.write_bytes(ACCOUNT.read_bytes())
+    project = tmp_path / "project"
+    _policy_test(project, "../outside.json" if where == "dotdot" else str(outside))
+    result = run_cli("test", project)
+    assert result.exit_code == 2, result
+    assert "is outside the project folder" in result.stderr, result.stderr
+    assert "outside.json: " in result.stderr
+
+
+def test_a_policy_test_policy_outside_the_project_is_refused(run_cli, tmp_path: Path):
+    (tmp_path / "policy.yaml").write_bytes((EXAMPLES / "policies.yaml").read_bytes())
+    project = tmp_path / "project"
+    _policy_test(project, "account.json", policy="../policy.yaml")
+    (project / "account.json").write_bytes(ACCOUNT.read_bytes())
+    result = run_cli("test", project)
+    assert result.exit_code == 2, result
+    assert "is outside the project folder" in result.stderr, result.stderr
+
+
+def test_a_policy_test_found_under_a_named_folder_may_use_that_whole_folder(
+    run_cli, tmp_path: Path
+):
+    """The project is the folder named on the command line (default: the working folder):
+    tests/ may name ../account.json when the repository root is what was named."""
+    (tmp_path / "account.json").write_bytes(ACCOUNT.read_bytes())
+    _policy_test(tmp_path / "tests", "../account.json")
+    assert run_cli("test", tmp_path).exit_code in (0, 1)
+    refused = run_cli("test", tmp_path / "tests")
+    assert refused.exit_code == 2 and "is outside the project folder" in refused.stderr
 
 
 # -- outputs ---------------------------------------------------------------------------------

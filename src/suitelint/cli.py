@@ -144,6 +144,12 @@ ReportFormats = Annotated[
 ]
 
 
+def for_this_run(ctx: typer.Context, scope: contextlib.AbstractContextManager[object]) -> None:
+    """Enter ``scope`` until the command (or, from the group's callback, the whole
+    invocation) ends: per-run settings, undone after, never left in the process."""
+    ctx.with_resource(scope)
+
+
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:
     """Print text that may hold names, paths or input (every message but a report, which
     its renderer makes safe): no escape, control character or CI-log command survives."""
@@ -315,6 +321,7 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Print the version."
     ),
@@ -331,7 +338,7 @@ def main_options(
     """Policy-as-code linter for NetSuite roles, access tokens and integrations."""
     from suitelint import fsutil
 
-    fsutil.allow_special_inputs = special_inputs
+    for_this_run(ctx, fsutil.input_rules(special_inputs=special_inputs))
     if debug:
         os.environ["SUITELINT_DEBUG"] = "1"
         import logging  # only here: importing it costs every other run 15 ms
@@ -341,6 +348,7 @@ def main_options(
 
 @app.command()
 def check(
+    ctx: typer.Context,
     sources: list[str] = typer.Argument(
         None,
         help="Account data: snapshot files (.json/.yaml), SDF projects (folders) or CSV "
@@ -462,6 +470,13 @@ def check(
     from suitelint.runner import DEFAULT_POLICY, CheckOptions, run_check
 
     settings = resolve_config(config, discover=not no_config)
+    from pathlib import Path
+
+    from suitelint import fsutil
+
+    # the config's paths this run uses stay inside its folder; the command line's need not
+    used = settings.confined(sources=not sources, policies=not policy, baseline=not baseline)
+    for_this_run(ctx, fsutil.input_rules(confine=used, project=Path(settings.folder)))
     formats = list(format or settings.formats or ["text"]) + list(add_format or ())
     options = CheckOptions(
         sources=tuple(sources or settings.sources),

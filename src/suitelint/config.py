@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 
 from suitelint.errors import ConfigError, Problem, SuitelintError, did_you_mean
-from suitelint.fsutil import confine, read_input, reading
+from suitelint.fsutil import read_input, reading
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
 CONFIG_NAMES = (".suitelint.yaml", ".suitelint.yml")
@@ -106,6 +106,18 @@ class Config(msgspec.Struct, frozen=True):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     min_severity: str | None = None
+    #: the project folder: the config file's own (its paths must stay inside it)
+    folder: str = ""
+
+    def confined(self, *, sources: bool, policies: bool, baseline: bool) -> tuple[str, ...]:
+        """The paths of this config a run uses (``sources`` when the command line names
+        none, and so on): they, and symlinks on the way, must stay inside :attr:`folder`
+        (``fsutil.input_rules``). A path from the command line is the user's choice."""
+        return (
+            *(self.sources if sources else ()),
+            *(p for p in (self.policies if policies else ()) if not p.startswith(BUILTIN_PREFIX)),
+            *((self.baseline,) if baseline and self.baseline else ()),
+        )
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -240,15 +252,10 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         formats.append(f"{name}={_relocate(target, base)}" if sep else name)
     baseline = data.get("baseline")
     # the config file's paths are not the user's command line: they (and symlinks on the
-    # way) must stay inside the project, the config file's folder
+    # way) must stay inside the project, the config file's folder (Config.confined)
     sources = tuple(_relocate(s, base) for s in data.get("sources", ()))
     policies = tuple(_relocate(p, base) for p in data.get("policies", ()))
     baseline_path = _relocate(baseline, base) if baseline else None
-    confine(
-        [*sources, *(p for p in policies if not p.startswith(BUILTIN_PREFIX))]
-        + ([baseline_path] if baseline_path else []),
-        base if str(base) else Path(),
-    )
     return Config(
         path=path,
         sources=sources,
@@ -263,6 +270,7 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         select=tuple(data.get("select", ())),
         ignore=tuple(data.get("ignore", ())),
         min_severity=data.get("min-severity"),
+        folder=str(base),
     )
 
 

@@ -15,7 +15,9 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from suitelint.errors import SourceError, SuitelintError
@@ -149,14 +151,58 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 _CHUNK = 1 << 20
 
-#: Read FIFOs and character devices given as inputs (``--special-inputs``: process
-#: substitution, ``/dev/stdin``); off by default, so nothing can make a run hang or read
-#: ``/dev/zero`` until memory runs out.
-allow_special_inputs = False
+#: what a refused path may do instead (a path from a config file)
+NAME_IT = "name it on the command line to read it"
 
-#: Paths that did not come from the command line (a config file's ``sources``,
-#: ``policies`` and ``baseline``), each with the project folder it must stay inside.
-_confined: dict[str, Path] = {}
+
+@dataclass(frozen=True, slots=True)
+class InputRules:
+    """How one run reads its inputs: set for the run by :func:`input_rules`, never global."""
+
+    #: read FIFOs and character devices given as inputs (``--special-inputs``: process
+    #: substitution, ``/dev/stdin``); off by default, so nothing can make a run hang or
+    #: read ``/dev/zero`` until memory runs out
+    special_inputs: bool = False
+    #: paths that did not come from the command line (a config file's ``sources``,
+    #: ``policies`` and ``baseline``, a policy test's files), by normalised path: the
+    #: project folder each must stay inside, and what to do instead
+    confined: Mapping[str, tuple[Path, str]] = field(default_factory=dict)
+
+
+_RULES: ContextVar[InputRules | None] = ContextVar("suitelint_input_rules", default=None)
+#: outside any run: regular files only, nothing confined
+_OUTSIDE_A_RUN = InputRules()
+
+
+def current_rules() -> InputRules:
+    """The input rules in force."""
+    return _RULES.get() or _OUTSIDE_A_RUN
+
+
+@contextlib.contextmanager
+def input_rules(
+    *,
+    special_inputs: bool | None = None,
+    confine: Iterable[str] = (),
+    project: Path | None = None,
+    remedy: str = NAME_IT,
+) -> Iterator[InputRules]:
+    """Within the block, the rules in force plus these: ``special_inputs`` if given, and
+    ``confine``'s paths refused when they (through a symlink, anywhere on the way) lead
+    outside ``project``. Paths named on the command line are the user's choice: never
+    pass them here. On leaving the block the previous rules are back, so one run (or
+    one test of an in-process CLI) leaves nothing behind for the next."""
+    current = current_rules()
+    confined = dict(current.confined)
+    if project is not None:
+        confined.update({os.path.normpath(path): (project, remedy) for path in confine})
+    token = _RULES.set(
+        InputRules(current.special_inputs if special_inputs is None else special_inputs, confined)
+    )
+    try:
+        yield current_rules()
+    finally:
+        _RULES.reset(token)
 
 
 @contextlib.contextmanager
@@ -174,18 +220,12 @@ def reading(path: str | os.PathLike[str]) -> Iterator[None]:
         raise
 
 
-def confine(paths: Iterable[str], project: Path) -> None:
-    """Refuse ``paths`` if they (through a symlink, anywhere on the way) lead outside
-    ``project``. Paths named on the command line are the user's choice and not confined."""
-    for path in paths:
-        _confined[os.path.normpath(path)] = project
-
-
 def check_confined(path: Path, what: str) -> None:
-    """If ``path`` came from a config file, refuse it when it leads outside the project."""
-    project = _confined.get(os.path.normpath(path))
-    if project is not None:
-        check_inside(path, project, str(path), what)
+    """If the run confines ``path`` (:func:`input_rules`), refuse it when it leads
+    outside its project."""
+    rule = current_rules().confined.get(os.path.normpath(path))
+    if rule is not None:
+        check_inside(path, rule[0], str(path), what, rule[1])
 
 
 def _kind(mode: int) -> str:
@@ -202,7 +242,7 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def check_inside(path: Path, project: Path, shown: str, what: str) -> None:
+def check_inside(path: Path, project: Path, shown: str, what: str, remedy: str = NAME_IT) -> None:
     """``path``, with every symlink resolved, is inside ``project``; else a ``SourceError``
     that names neither the target nor anything in it."""
     try:
@@ -212,11 +252,11 @@ def check_inside(path: Path, project: Path, shown: str, what: str) -> None:
         reason = getattr(exc, "strerror", None) or "symlink loop"
         raise SourceError(f"cannot read {what}: {reason}", shown) from None
     if not target.is_relative_to(inside):
-        raise SourceError(
-            f"{what} is a symlink leading outside the project folder {str(project)!r}; "
-            "name it on the command line to read it",
-            shown,
+        lexical = Path(os.path.normpath(path.absolute())).is_relative_to(
+            os.path.normpath(project.absolute())
         )
+        how = "is a symlink leading outside" if lexical else "is outside"
+        raise SourceError(f"{what} {how} the project folder {str(project)!r}; {remedy}", shown)
 
 
 def read_input(
@@ -230,20 +270,23 @@ def read_input(
     """Every input file is read here (snapshots, CSV exports, SDF objects, policies,
     baselines, configs, policy tests): one located ``SourceError`` for every failure.
 
-    * only a regular file, unless :data:`allow_special_inputs`: a FIFO, a device or a
+    * only a regular file, unless the run allows special inputs (:func:`input_rules`,
+      ``--special-inputs``): a FIFO, a device or a
       socket is refused from its ``fstat``, before anything is read; the file is opened
       non-blocking, so a FIFO without a writer never hangs;
     * ``within``: the project folder a discovered or configured path must stay inside
-      after resolving symlinks (see :func:`confine`); a path named on the command line
-      may lead anywhere;
+      after resolving symlinks (else the run's :func:`input_rules` say); a path named on
+      the command line may lead anywhere;
     * the size limit is checked before reading and enforced while reading (a file may
       grow, a special file has no size);
     * no error repeats anything of the file's content.
     """
     shown = str(path) if shown is None else shown
-    project = within if within is not None else _confined.get(os.path.normpath(path))
-    if project is not None:
-        check_inside(path, project, shown, what)
+    rules = current_rules()
+    if within is not None:
+        check_inside(path, within, shown, what)
+    elif (rule := rules.confined.get(os.path.normpath(path))) is not None:
+        check_inside(path, rule[0], shown, what, rule[1])
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
@@ -255,7 +298,7 @@ def read_input(
     try:
         info = os.fstat(fd)
         regular = stat.S_ISREG(info.st_mode)
-        if not regular and (stat.S_ISDIR(info.st_mode) or not allow_special_inputs):
+        if not regular and (stat.S_ISDIR(info.st_mode) or not rules.special_inputs):
             if stat.S_ISDIR(info.st_mode):
                 raise SourceError(f"expected a {what}, found a directory", shown)
             raise SourceError(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from suitelint.errors import PolicyError, Problem
 from suitelint.findings import Finding
-from suitelint.fsutil import read_input, reading
+from suitelint.fsutil import input_rules, read_input, reading
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
 if TYPE_CHECKING:
@@ -336,16 +336,22 @@ def load_test_file(path: Path) -> tuple[Case, ...]:
 
 def find_test_files(paths: Sequence[str]) -> tuple[Path, ...]:
     """``*.test.yaml`` files named or found under the named folders (hidden folders skipped)."""
-    found: list[Path] = []
+    return tuple(_test_files(paths))
+
+
+def _test_files(paths: Sequence[str]) -> dict[Path, Path]:
+    """Each test file, with its project: the folder named on the command line it was
+    found under (default: the working folder), or a named file's own folder."""
+    found: dict[Path, Path] = {}
     for raw in paths or (".",):
         path = Path(raw)
         if path.is_dir():
             for candidate in sorted(path.rglob(f"*{TEST_SUFFIX}")):
                 parts = candidate.relative_to(path).parts[:-1]
                 if not any(p.startswith(".") or p in _SKIP_DIRS for p in parts):
-                    found.append(candidate)
+                    found.setdefault(candidate, path)
         elif path.is_file():
-            found.append(path)
+            found.setdefault(path, path.parent)
         else:
             from suitelint.errors import UsageError
 
@@ -355,7 +361,7 @@ def find_test_files(paths: Sequence[str]) -> tuple[Path, ...]:
 
         where = ", ".join(paths) if paths else "the working folder"
         raise UsageError(f"no policy test files (*{TEST_SUFFIX}) found in {where}")
-    return tuple(dict.fromkeys(found))
+    return found
 
 
 @functools.cache
@@ -365,18 +371,28 @@ def _catalog() -> Any:
     return load_catalog()
 
 
-def run_case(case: Case) -> Outcome:
+#: what a policy test's file that leaves its project should do instead
+STAY_INSIDE = "a policy test's sources and policies must stay inside its project"
+
+
+def run_case(case: Case, project: Path | None = None) -> Outcome:
+    """Run one case. Its sources and policies (and symlinks on the way) must stay inside
+    ``project`` (default: the test file's folder), as a config file's paths must stay
+    inside its folder: a test file from a pull request must not read the runner's files."""
     from suitelint.ruledocs import engine_rule_text
     from suitelint.runner import evaluate_loaded, load_checked
 
     catalog = _catalog()
-    loaded, policy = load_checked(
-        case.sources,
-        case.policies,
-        catalog,
-        inline=(case.account,) if case.account is not None else (),
-        inline_policies=case.inline_policies,
-    )
+    files = [*case.sources, *(p for p in case.policies if not p.startswith("builtin:"))]
+    within = project if project is not None else Path(case.file).parent
+    with input_rules(confine=files, project=within, remedy=STAY_INSIDE):
+        loaded, policy = load_checked(
+            case.sources,
+            case.policies,
+            catalog,
+            inline=(case.account,) if case.account is not None else (),
+            inline_policies=case.inline_policies,
+        )
     for rule_id, line in case.rule_lines:
         # a misspelt filter would compare nothing and pass vacuously
         if policy.rule(rule_id) is None and engine_rule_text(rule_id) is None:
@@ -398,8 +414,12 @@ def run_case(case: Case) -> Outcome:
 
 def run_tests(paths: Sequence[str]) -> tuple[Outcome, ...]:
     """Load every test file first (a bad file is an error before any case runs), then run."""
-    cases = [case for path in find_test_files(paths) for case in load_test_file(path)]
-    return tuple(run_case(case) for case in cases)
+    cases = [
+        (case, project)
+        for path, project in _test_files(paths).items()
+        for case in load_test_file(path)
+    ]
+    return tuple(run_case(case, project) for case, project in cases)
 
 
 def render_outcomes(outcomes: Sequence[Outcome], *, verbose: bool = False) -> str:
