@@ -34,14 +34,15 @@ def test_a_second_role_reusing_a_scriptid_is_a_located_error(run_cli, tmp_path: 
 
 
 def test_a_policy_test_filtering_on_an_unknown_rule_is_an_error(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "risky.json").write_bytes(RISKY.read_bytes())  # its fixture, in its project
     (tmp_path / "typo.test.yaml").write_text(
-        f"""\
+        """\
 suitelint_test: 1
 policies: [builtin:baseline]
 as_of: 2026-11-25
 cases:
   - name: a misspelt rule id compares nothing
-    sources: [{RISKY}]
+    sources: [risky.json]
     rules: [token-rotation, token-rotaton]
     expect: []
 """,
@@ -54,14 +55,15 @@ cases:
 
 
 def test_an_engine_rule_may_be_filtered_on(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "risky.json").write_bytes(RISKY.read_bytes())
     (tmp_path / "engine.test.yaml").write_text(
-        f"""\
+        """\
 suitelint_test: 1
 policies: [builtin:baseline]
 as_of: 2026-11-25
 cases:
   - name: engine rules are rules too
-    sources: [{RISKY}]
+    sources: [risky.json]
     rules: [suitelint/rule-selected-nothing]
     expect: []
 """,
