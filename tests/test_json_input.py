@@ -137,3 +137,84 @@ def test_a_wrong_type_at_the_end_of_a_snapshot_is_located_without_rereading_it(
         parse_snapshot(text.encode("utf-8"), "big.json")
     expected = text.rindex('"created": 20260101')
     assert caught.value.line == text.count("\n", 0, expected) + 1
+
+
+# -- the cheaper pass for a document of known shape (a snapshot) ---------------------------
+NAMES = st.sampled_from(["Sync", 'q":"', "\\", "é", '"\\u0022:', 'a":1', "::x"])
+LEVELS = st.sampled_from(["VIEW", "CREATE", "EDIT", "FULL"])
+PERMISSION = st.fixed_dictionaries(
+    {"permkey": st.sampled_from(["TRAN_CUSTINVC", "ADMI_ACCOUNTING"]), "level": LEVELS},
+    optional={"line": st.integers(1, 9)},
+)
+ROLE = st.fixed_dictionaries(
+    {"id": st.sampled_from(["1001", "1002"]), "name": NAMES},
+    optional={
+        "inactive": st.booleans(),  # an explicit default is a key like any other
+        "permissions": st.lists(PERMISSION, max_size=3),
+        "subsidiaries": st.lists(NAMES, max_size=2),
+    },
+)
+SNAPSHOT = st.fixed_dictionaries(
+    {"roles": st.lists(ROLE, max_size=3)},
+    optional={"account": st.fixed_dictionaries({"id": NAMES}), "suitelint_snapshot": st.just(1)},
+)
+
+
+def _objects(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Paths of every object (dict) in ``node``."""
+    found: list[tuple[object, ...]] = []
+    if isinstance(node, dict):
+        found.append(path)
+        for key, value in node.items():
+            found += _objects(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _objects(value, (*path, i))
+    return found
+
+
+def _as_pairs(
+    node: object, dup: tuple[object, ...] | None, path: tuple[object, ...] = ()
+) -> object:
+    """``node`` in the pairs form of ``_write``; the object at ``dup`` repeats its first key."""
+    if isinstance(node, dict):
+        pairs = [(k, _as_pairs(v, dup, (*path, k))) for k, v in node.items()]
+        if path == dup and pairs:
+            pairs.append(pairs[0])
+        return ("object", pairs)
+    if isinstance(node, list):
+        return ("list", [_as_pairs(v, dup, (*path, i)) for i, v in enumerate(node)])
+    return node
+
+
+@given(SNAPSHOT, st.booleans(), st.data())
+def test_the_shaped_pass_finds_a_duplicate_at_any_depth_however_strings_are_spelt(
+    document, escape, data
+) -> None:
+    """Every object of a snapshot (the top, the account, a role, a permission row) may be
+    given a repeated key; with strings written raw or as \\u escapes, holding quotes,
+    colons and '":', the shaped pass says so exactly when a key repeats."""
+    from suitelint.model import Snapshot
+
+    objects = _objects(document)
+    dup = data.draw(st.sampled_from([None, *objects]))
+    node = _as_pairs(document, dup)
+    text = _write(node, escape).encode("utf-8")
+    assert jsonin.has_duplicate_keys(text, Snapshot) == _has_duplicates(node)
+
+
+def test_the_shaped_pass_refuses_a_second_role_list_with_its_line() -> None:
+    from suitelint.errors import SnapshotError
+    from suitelint.model import Snapshot
+
+    data = b'{"roles": [],\n "roles": [{"id": "3", "name": "Administrator"}]}'
+    with pytest.raises(SnapshotError) as caught:
+        jsonin.refuse_duplicate_keys(data, "s.json", SnapshotError, Snapshot)
+    assert caught.value.problems[0].line == 2
+
+
+def test_a_document_not_of_the_shape_falls_back_to_the_general_pass() -> None:
+    from suitelint.model import Snapshot
+
+    assert jsonin.has_duplicate_keys(b'{"x": 1, "x": 2}', Snapshot)
+    assert not jsonin.has_duplicate_keys(b'{"x": 1, "y": {"x": 2}}', Snapshot)

@@ -8,18 +8,26 @@ msgspec does not report duplicates, and a 57 MB snapshot must stay fast, so the 
 in two steps:
 
 * :func:`has_duplicate_keys`, cheap, in C: ``msgspec.json.format`` rewrites the document
-  compactly token by token (duplicates kept), ``encode(decode(...))`` rewrites it through
-  Python objects (duplicates dropped). Without ``\\u`` escapes both spell every string the
-  same way, so the number of ``":`` byte pairs (one per key, plus the same ones inside
-  strings) is equal exactly when no key was dropped. A document with ``\\u`` escapes
-  (which could spell a quote two ways) goes to the exact scan instead.
+  compactly token by token (duplicates kept, every string spelt as in the input), and a
+  second pass rewrites it with each object's keys once (duplicates dropped). The number
+  of ``":`` byte pairs (one per key, plus those inside strings) is then equal exactly
+  when no key was dropped. For a document of a known shape (a snapshot: ``shape``), the
+  second pass decodes into a mirror of the shape whose leaves stay raw bytes
+  (:func:`key_mirror`): objects become structs, not dicts, no leaf value is built, and
+  strings keep their spelling, so no ``\\u`` escape can make the counts differ. For any
+  other document it is ``encode(decode(...))`` through Python objects, which respells
+  strings: a document with ``\\u`` escapes goes to the exact scan instead.
 * :func:`find_duplicate_key`, exact and slower (a regular-expression tokenizer), runs only
   when the cheap check fires or cannot decide, and says where the second key stands.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import types
+import typing
+from typing import Any
 
 import msgspec
 
@@ -35,8 +43,51 @@ class DuplicateKey(msgspec.Struct, frozen=True):
     first_line: int
 
 
-def has_duplicate_keys(data: bytes) -> bool:
-    """True if a JSON object in ``data`` (valid JSON) may hold a key twice."""
+@functools.cache
+def key_mirror(shape: type[msgspec.Struct]) -> type[msgspec.Struct]:
+    """A struct type that decodes what ``shape`` decodes, keeping only which keys each
+    object holds: nested structs are mirrored, every other value stays its raw bytes
+    (``msgspec.Raw``), and a field absent from the input stays absent when encoded."""
+    fields = msgspec.structs.fields(shape)
+    return msgspec.defstruct(
+        f"KeysOf{shape.__name__}",
+        [(f.name, _mirror_type(f.type) | msgspec.UnsetType, msgspec.UNSET) for f in fields],
+        rename={f.name: f.encode_name for f in fields},
+        forbid_unknown_fields=True,
+        omit_defaults=True,
+    )
+
+
+def _mirror_type(hint: Any) -> Any:
+    """What a field decodes into in :func:`key_mirror`: structs (and lists and optionals
+    of them) mirrored, anything else raw."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        return _mirror_type(typing.get_args(hint)[0])
+    if isinstance(hint, type) and issubclass(hint, msgspec.Struct):
+        return key_mirror(hint)
+    args = typing.get_args(hint)
+    if origin in (tuple, list) and (origin is list or (len(args) == 2 and args[1] is ...)):
+        inner = _mirror_type(args[0])
+        return msgspec.Raw if inner is msgspec.Raw else list[inner]  # type: ignore[valid-type]
+    if origin in (typing.Union, types.UnionType):
+        mirrored = [m for m in map(_mirror_type, args) if m is not msgspec.Raw]
+        if mirrored:
+            return typing.Union[(*mirrored, *(a for a in args if a is type(None)))]
+    return msgspec.Raw
+
+
+def has_duplicate_keys(data: bytes, shape: type[msgspec.Struct] | None = None) -> bool:
+    """True if a JSON object in ``data`` (valid JSON) may hold a key twice. ``shape``:
+    a struct type ``data`` decodes into, for the cheaper second pass."""
+    if shape is not None:
+        compact = msgspec.json.format(data, indent=-1)
+        try:
+            mirrored = msgspec.json.decode(compact, type=key_mirror(shape))
+        except msgspec.DecodeError:  # not of that shape after all: the general pass
+            pass
+        else:
+            return compact.count(b'":') != msgspec.json.encode(mirrored).count(b'":')
     if b"\\u" in data:
         return find_duplicate_key(data) is not None
     compact = msgspec.json.format(data, indent=-1)
@@ -126,10 +177,17 @@ def locate_path(data: bytes, key: tuple[str | int, ...]) -> tuple[int, int]:
     return position(data, offset)
 
 
-def refuse_duplicate_keys(data: bytes, path: str, error: type[SuitelintError]) -> None:
-    """Raise ``error`` at the second of two equal keys of one object in ``data``."""
+def refuse_duplicate_keys(
+    data: bytes,
+    path: str,
+    error: type[SuitelintError],
+    shape: type[msgspec.Struct] | None = None,
+) -> None:
+    """Raise ``error`` at the second of two equal keys of one object in ``data``.
+    ``shape``: a struct type ``data`` decoded into (a snapshot's), which makes the check
+    cheaper (:func:`has_duplicate_keys`)."""
     try:
-        suspect = has_duplicate_keys(data)
+        suspect = has_duplicate_keys(data, shape)
     except msgspec.DecodeError:
         return  # not well-formed: the decoder's own error says where
     except RecursionError:  # deep nesting under a key the typed decoder skipped

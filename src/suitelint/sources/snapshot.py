@@ -394,7 +394,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
         except (msgspec.DecodeError, UnicodeDecodeError):
             pass
         else:
-            refuse_duplicate_keys(body, path, SnapshotError)
+            refuse_duplicate_keys(body, path, SnapshotError, Snapshot)
             return LoadedSnapshot(snapshot, Locator(path, data=body))
     text = decode_text(data, path, SnapshotError)
     if not text.strip():
@@ -438,7 +438,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         message = re.sub(r"\s*\(byte \d+\)", "", str(exc))
         raise SnapshotError(f"invalid JSON: {message}", path, line, col) from None
-    refuse_duplicate_keys(raw, path, SnapshotError)
+    refuse_duplicate_keys(raw, path, SnapshotError, Snapshot)
     return LoadedSnapshot(snapshot, Locator(path, data=raw))
 
 
