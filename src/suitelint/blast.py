@@ -37,6 +37,7 @@ from suitelint.model import Index, Integration, Level, Role, Snapshot, Subject, 
 from suitelint.policy.assertions import allow_lists
 from suitelint.policy.compiler import CompiledRule, Policy
 from suitelint.policy.select import select
+from suitelint.restrictions import describe, reaches_all_subsidiaries
 from suitelint.sdfrole import ProposedPermission, render_customrole
 
 # -- the risk model ----------------------------------------------------------------------
@@ -207,6 +208,9 @@ class Exposure:
     proposal: str | None
     flags: tuple[str, ...]
     rank: int = 0
+    #: per role the subject acts in (by name): what records it reaches
+    #: (suitelint.restrictions.describe), sorted by role name
+    restrictions: tuple[tuple[str, str], ...] = ()
 
     @property
     def score(self) -> int:
@@ -710,6 +714,7 @@ def _token_exposure(
         excess_everything=everything_excess,
         proposal=proposal,
         flags=flags,
+        restrictions=_restrictions(ctx, [role]),
     )
 
 
@@ -734,6 +739,7 @@ def _integration_exposure(
         role, _, _ = ctx.token_parts(token)
         chains.append((*subject_prefix(ctx, token), role_link(role)))
     flags = _flags(facts, "integration") if tokens else ("no active tokens",)
+    roles = [ctx.token_parts(t)[0] for t in tokens]
     parts = score_parts(caps, facts, environment, today) if tokens else ()
     return Exposure(
         kind="integration",
@@ -749,6 +755,15 @@ def _integration_exposure(
         excess_everything=everything_excess,
         proposal=proposal,
         flags=flags,
+        restrictions=_restrictions(ctx, roles),
+    )
+
+
+def _restrictions(ctx: Effective, roles: Iterable[Role]) -> tuple[tuple[str, str], ...]:
+    unique = {(r.name, r.scriptid or r.id): r for r in roles}
+    return tuple(
+        (name, describe(role, ctx.everything_role(role)))
+        for (name, _), role in sorted(unique.items())
     )
 
 
@@ -768,9 +783,10 @@ def _flags(facts: _Facts, kind: str) -> tuple[str, ...]:
 
 
 def _all_subsidiaries(role: Role) -> bool:
-    """The role reaches every subsidiary, as far as the data says: ALL or ALLACTIVE, or an
-    SDF role without ``subsidiaryoption`` (SDF's default is ALL; sdf-customrole.md §2). A
-    snapshot that does not record the option says nothing, and is not flagged."""
+    """The role reaches every subsidiary, as far as the data says: ALL or ALLACTIVE (or a
+    value suitelint does not know: never a restriction), or an SDF role without
+    ``subsidiaryoption`` (SDF's default is ALL; sdf-customrole.md §2). A snapshot that does
+    not record the option says nothing, and is not flagged."""
     if role.subsidiary_option is not None:
-        return role.subsidiary_option in ("ALL", "ALLACTIVE")
+        return reaches_all_subsidiaries(role)
     return role.path is not None

@@ -103,6 +103,36 @@ def test_blast_radius_flags_tokens_whose_role_reaches_all_subsidiaries(run_cli, 
     exposures = {e["name"]: e for e in json.loads(result.stdout)["tokens"]}
     assert "all subsidiaries" in exposures["AP sync"]["flags"]
     assert "all subsidiaries" not in exposures["AP scoped"]["flags"]
+    assert exposures["AP scoped"]["restrictions"] == [
+        {
+            "role": "AP Scoped",
+            "text": "unrestricted: all classes, all locations; subsidiaries SELECTED; "
+            "departments OWNONLY; employees OWNONLY",
+        }
+    ]
+    text = run_cli("blast-radius", PROJECT, snapshot, "--as-of", "2026-11-25").stdout
+    assert (
+        "  restrictions of role 'AP Everywhere': unrestricted: all subsidiaries, all "
+        "departments, all classes, all locations, all employees\n" in text
+    )
+
+
+def test_blast_radius_flags_a_subsidiary_option_it_does_not_know(run_cli, tmp_path):
+    """A value suitelint does not know is never a restriction: flagged, and shown."""
+    account = {
+        "suitelint_snapshot": 1,
+        "roles": [{"id": "5", "name": "Newer", "subsidiary_option": "OWNANDCHILDREN"}],
+        "users": [{"id": "1", "name": "Sync User", "roles": ["5"]}],
+        "tokens": [{"id": "T-1", "name": "sync", "user": "1", "role": "5"}],
+    }
+    snapshot = tmp_path / "account.json"
+    snapshot.write_text(json.dumps(account))
+    result = run_cli("blast-radius", snapshot, "--as-of", "2026-11-25", "-f", "json")
+    (exposure,) = json.loads(result.stdout)["tokens"]
+    assert "all subsidiaries" in exposure["flags"]
+    assert exposure["restrictions"][0]["text"].startswith(
+        "unrestricted: all subsidiaries (subsidiaryoption 'OWNANDCHILDREN', unknown to suitelint)"
+    )
 
 
 def _project(tmp_path: Path, option: str) -> Path:

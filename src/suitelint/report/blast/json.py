@@ -43,6 +43,7 @@ def _exposure_data(e: Exposure) -> dict[str, Any]:
         "score": e.score,
         "score_parts": [{"name": p.name, "points": p.points, "reason": p.reason} for p in e.parts],
         "flags": list(e.flags),
+        "restrictions": [{"role": role, "text": text} for role, text in e.restrictions],
         "chains": [[_link_data(link) for link in chain] for chain in e.chains],
         "everything": e.everything,
         "capabilities": [_capability_data(c) for c in e.capabilities],

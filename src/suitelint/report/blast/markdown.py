@@ -120,6 +120,8 @@ def _token_details(e: Exposure, report: BlastReport) -> list[str]:
     out = ["", f"#### {e.rank}\\. {md(e.name)}: score {e.score}", ""]
     for chain in e.chains:
         out.append(f"- Chain: {md(chain_text(chain))}")
+    for role, text in e.restrictions:
+        out.append(f"- Restrictions of role {md(role)}: {md(text)}")
     out.append(f"- Can: {md(', '.join(e.tags)) or 'nothing the catalog tags'}")
     out.append(f"- Score: {md(compact_sum(e.parts))}")
     for part in e.parts:

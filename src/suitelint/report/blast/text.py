@@ -75,6 +75,8 @@ def _detail_lines(e: Exposure, report: BlastReport) -> list[str]:
         lines.append(f"  chain: {chain_text(chain)}")
     if not e.chains:
         lines.append("  chain: no active tokens")
+    for role, text in e.restrictions:
+        lines.append(f"  restrictions of role {sanitize.line(role)!r}: {sanitize.line(text)}")
     lines.append(f"  can: {', '.join(e.tags) or 'nothing the catalog tags'}")
     if e.everything and e.capabilities:
         via = e.capabilities[0].conferred_by[0].via
