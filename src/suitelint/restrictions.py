@@ -154,12 +154,13 @@ def reaches_all_subsidiaries(role: Role) -> bool:
 
 def subsidiary_access(role: Role, everything: bool = False) -> str:
     """The short form reports put next to a role: ``unrestricted: all subsidiaries`` or
-    ``subsidiaries OWN`` (an unknown value is shown, and counts as unrestricted)."""
+    ``restricted: subsidiaries OWN`` (an unknown value is shown, and counts as
+    unrestricted)."""
     if everything:
         return "unrestricted: all subsidiaries"
     value = value_of(role, "subsidiaries")
     if restricts("subsidiaries", value):
-        return f"subsidiaries {value}"
+        return f"restricted: subsidiaries {value}"
     if is_unknown("subsidiaries", value):
         return f"unrestricted: all subsidiaries ({shown('subsidiaries', value)})"
     return "unrestricted: all subsidiaries"

@@ -183,3 +183,43 @@ def test_restricted_to_takes_the_role_page_labels(run_cli, tmp_path):
         run_cli, tmp_path, "    restricted_to: {subsidiaries: [User Subsidiary, Selected]}\n"
     )
     assert {f["subject"]["scriptid"] for f in findings(result)} == {"customrole_everywhere"}
+
+
+def _forbid_messages(run_cli, tmp_path: Path, roles: list[dict[str, object]]) -> list[str]:  # type: ignore[no-untyped-def]
+    account = tmp_path / "account.json"
+    account.write_text(json.dumps({"suitelint_snapshot": 1, "roles": roles}))
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "suitelint: 1\nrules:\n  - id: no-journals\n    applies_to: roles\n"
+        "    forbid: {permissions: [Make Journal Entry]}\n"
+    )
+    result = run_cli("check", account, "-p", policy, "--as-of", "2026-11-25", "-f", "json")
+    return sorted(f["message"] for f in json.loads(result.stdout)["findings"])
+
+
+JOURNALS = [{"permkey": "TRAN_JOURNAL", "level": "FULL"}]
+
+
+def test_forbid_findings_say_how_far_the_role_reaches_in_a_oneworld_account(run_cli, tmp_path):
+    roles = [
+        {"id": "1", "name": "Wide", "subsidiary_option": "ALL", "permissions": JOURNALS},
+        {"id": "2", "name": "Own", "subsidiary_option": "OWN", "permissions": JOURNALS},
+        {"id": "4", "name": "Unsaid", "permissions": JOURNALS},
+    ]
+    assert _forbid_messages(run_cli, tmp_path, roles) == [
+        "role 'Own' holds Make Journal Entry (TRAN_JOURNAL) at FULL; forbidden: Make Journal "
+        "Entry (TRAN_JOURNAL); restricted: subsidiaries OWN",
+        "role 'Unsaid' holds Make Journal Entry (TRAN_JOURNAL) at FULL; forbidden: Make "
+        "Journal Entry (TRAN_JOURNAL); unrestricted: all subsidiaries",
+        "role 'Wide' holds Make Journal Entry (TRAN_JOURNAL) at FULL; forbidden: Make Journal "
+        "Entry (TRAN_JOURNAL); unrestricted: all subsidiaries",
+    ]
+
+
+def test_without_subsidiary_data_forbid_findings_say_nothing_of_subsidiaries(run_cli, tmp_path):
+    """No role records subsidiary access: not a OneWorld account, nothing to restrict to."""
+    roles = [{"id": "4", "name": "Unsaid", "permissions": JOURNALS}]
+    assert _forbid_messages(run_cli, tmp_path, roles) == [
+        "role 'Unsaid' holds Make Journal Entry (TRAN_JOURNAL) at FULL; forbidden: Make "
+        "Journal Entry (TRAN_JOURNAL)"
+    ]

@@ -36,6 +36,7 @@ from suitelint.errors import PolicyError, Problem, did_you_mean
 from suitelint.findings import Link
 from suitelint.model import Role, subject_names
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
+from suitelint.policy.assertions.restricted_to import knows_subsidiaries, subsidiary_note
 from suitelint.policy.compiling import Compiler
 from suitelint.policy.selectors import NameRef, PermSelector
 from suitelint.yamlsrc import PathKey
@@ -128,17 +129,22 @@ class ForbidPermissions:
         return "forbids permissions: " + "; ".join(s.describe() for s in self.selectors)
 
     def bind(self, ctx: Context, rule_id: str) -> Check:
+        if knows_subsidiaries(ctx):
+            # OneWorld data: a finding says how far the role reaches
+            return lambda em, table: self.check(em, table, reach=True)
         return self.check
 
-    def check(self, em: Emitter, table: Table) -> None:
+    def check(self, em: Emitter, table: Table, reach: bool = False) -> None:
         if table.everything is not None:
             if em.role_forbidden:
                 return
+            note = subsidiary_note(em) if reach else ""
             # One finding per rule: "every permission" is one fact, however many selectors.
             em.emit(
                 f"{em.describe()} holds every permission through "
                 f"{table.everything.via[-1].name!r}, including "
-                + "; ".join(s.describe() for s in self.selectors),
+                + "; ".join(s.describe() for s in self.selectors)
+                + note,
                 grant=table.everything,
                 chain_tail=(EVERY_PERMISSION,),
                 qualifier="everything",
@@ -148,6 +154,7 @@ class ForbidPermissions:
         found = ctx.matches(table, self.selectors)
         if not found:
             return
+        note = subsidiary_note(em) if reach else ""  # once per subject, not per finding
         # A token-capable admin-like role holds hundreds of forbidden permissions: what
         # the loop needs is looked up once, not once per finding.
         subject, display, perm_link, grant_of, emit = (
@@ -161,7 +168,7 @@ class ForbidPermissions:
             grant = grant_of(permkey)
             emit(
                 f"{subject} holds {display(permkey)} at {LEVEL_NAMES[level]}; "
-                f"forbidden: {selector.described}",
+                f"forbidden: {selector.described}{note}",
                 permkey=permkey,
                 grant=grant,
                 chain_tail=(perm_link(permkey, level, grant),),

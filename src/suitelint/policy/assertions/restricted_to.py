@@ -47,12 +47,30 @@ from suitelint.restrictions import (
     known_forms,
     restricts,
     shown,
+    subsidiary_access,
     value_of,
 )
 from suitelint.yamlsrc import PathKey
 
 #: the report line for a role (kept here for callers of the assertion's module)
 describe_restrictions = describe
+
+
+def knows_subsidiaries(ctx: Context) -> bool:
+    """The account's data records subsidiary access (some role has a subsidiary option or
+    accessible subsidiaries): a OneWorld account, where "all subsidiaries" is a risk worth
+    saying in findings. Without OneWorld there is nothing to restrict to."""
+    return any(r.subsidiary_option or r.subsidiaries for r in ctx.snapshot.roles)
+
+
+def subsidiary_note(em: Emitter) -> str:
+    """``; unrestricted: all subsidiaries`` (or ``; subsidiaries OWN``) for a finding on a
+    subject that acts in one role; empty when it acts in several (a user, an integration)."""
+    roles = subject_roles(em.ctx, em.subject)
+    if len(roles) != 1:
+        return ""
+    role = roles[0][1]
+    return f"; {subsidiary_access(role, em.ctx.everything_role(role))}"
 
 
 @dataclass(frozen=True, slots=True)
