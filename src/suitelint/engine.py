@@ -245,17 +245,24 @@ def _coverage(ctx: Context, rules: Sequence[CompiledRule]) -> Callable[[Subject]
 def data_findings(ctx: Context) -> Iterator[Finding]:
     """Findings about the data itself, whatever the policy says."""
     severity, _, _ = ENGINE_RULES["suitelint/undocumented-level"]
-    # Per level, the permkeys already accepted at it: a large account has 100,000s of rows
-    # and a few hundred distinct (permkey, level) pairs.
-    accepted: dict[str, set[str]] = {name: set() for name in LEVEL_BY_NAME}
+    # A large account has 100,000s of rows and a few hundred distinct (permkey, level)
+    # pairs: each role's pairs are collected in one comprehension, each pair is judged
+    # once, and only a role holding a pair the catalog does not accept is walked row by row.
+    accepted: set[tuple[str, str]] = set()
+    rejected: set[tuple[str, str]] = set()
     for role in ctx.snapshot.roles:
+        held = {(perm.permkey, perm.level) for perm in role.permissions}
+        held -= accepted
+        if not held:
+            continue
+        for pair in held - rejected:
+            permkey, level = pair
+            ok = ctx.catalog.accepts(permkey, LEVEL_BY_NAME[level])
+            (accepted if ok else rejected).add(pair)
+        if held.isdisjoint(rejected):
+            continue
         for perm in role.permissions:
-            ok = accepted[perm.level]
-            if perm.permkey in ok:
-                continue
-            if ctx.catalog.accepts(perm.permkey, perm.lvl):
-                ok.add(perm.permkey)
-            else:
+            if (perm.permkey, perm.level) in rejected:
                 info = ctx.catalog.get(perm.permkey)
                 documented = ", ".join(lv.name for lv in info.levels) if info else ""
                 location = Location(role.path, perm.line) if role.path else None

@@ -196,13 +196,32 @@ class Report:
     #: :class:`suitelint.diff.SnapshotDiff`), shown by the Markdown report
     changes: Any = None
 
+    #: (active, suppressed), split once on first use: reporters ask for both several times
+    _split: tuple[tuple[Finding, ...], tuple[Finding, ...]] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
+
+    def _parts(self) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+        split = self._split
+        if split is None:
+            findings = self.findings
+            if all(f.suppression is None for f in findings):
+                split = (tuple(findings), ())  # no copy of a tuple
+            else:
+                split = (
+                    tuple(f for f in findings if f.suppression is None),
+                    tuple(f for f in findings if f.suppression is not None),
+                )
+            object.__setattr__(self, "_split", split)  # a cache of a frozen value
+        return split
+
     @property
     def active(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.suppression is None)
+        return self._parts()[0]
 
     @property
     def suppressed(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.suppression is not None)
+        return self._parts()[1]
 
     @property
     def failing(self) -> tuple[Finding, ...]:
