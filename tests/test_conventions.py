@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -121,6 +122,56 @@ def test_completion_completes_commands_and_options() -> None:
         check=False,
     )
     assert "--min-severity" in done.stdout.split()
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="needs bash")
+def test_the_printed_bash_script_completes_through_the_installed_command(tmp_path: Path) -> None:
+    """What a user installs (the script `completion bash` prints) and what answers it (the
+    command reading _SUITELINT_COMPLETE) must agree: a typer upgrade that changes one side
+    breaks this test, not the user's shell."""
+    import subprocess
+    import sys
+
+    bindir = str(Path(sys.executable).parent)
+    script = (
+        "source <(suitelint completion bash)\n"
+        "COMP_WORDS=(suitelint check --min); COMP_CWORD=2\n"
+        "_suitelint_completion suitelint\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    done = subprocess.run(
+        ["bash", "-c", script],
+        env={**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.stdout.split() == ["--min-severity"], done.stderr
+
+
+def test_completion_uses_no_private_typer_module() -> None:
+    """typer's underscore modules may change in any release of the allowed range; the
+    completion command and the completer use only public ones (typer.completion)."""
+    import ast
+
+    import suitelint
+
+    private = []
+    for path in Path(suitelint.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            private += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.split(".")[0] in ("typer", "click")
+                and any(part.startswith("_") for part in n.split("."))
+            ]
+    assert private == []
 
 
 def test_new_files_get_the_umasks_mode_and_replaced_files_keep_theirs(tmp_path: Path) -> None:

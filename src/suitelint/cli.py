@@ -1004,7 +1004,7 @@ def completion(
     shell: Shell = typer.Argument(..., help="bash, zsh, fish or powershell."),
 ) -> None:
     """Print the shell completion script, e.g. `suitelint completion bash > ~/.local/share/bash-completion/completions/suitelint`."""
-    from typer._completion_shared import get_completion_script
+    from typer.completion import get_completion_script  # public module, not typer._*
 
     name = "pwsh" if shell is Shell.powershell else shell.value
     typer.echo(get_completion_script(prog_name="suitelint", complete_var=COMPLETE_VAR, shell=name))
@@ -1026,7 +1026,7 @@ def main() -> None:
     with contextlib.suppress(ValueError):  # not in the main thread (embedded use)
         signal.signal(signal.SIGINT, interrupted)
     if COMPLETE_VAR in os.environ:  # a shell asks for completions: typer's shell classes
-        from typer._completion_classes import completion_init
+        from typer.completion import completion_init  # public module, not typer._*
 
         completion_init()
     try:
