@@ -200,6 +200,8 @@ def parse_format(spec: str, known: Collection[str] | None = None) -> tuple[str, 
         )
     if sep and not path:
         raise UsageError(f"--format {spec!r}: expected a file path after '='")
+    if "\x00" in path:  # from a config file's text ("\0" in YAML): no file has one
+        raise UsageError(f"--format {spec!r}: a file name cannot hold a NUL byte")
     return name, (path or None)
 
 
@@ -1004,7 +1006,9 @@ def completion(
     shell: Shell = typer.Argument(..., help="bash, zsh, fish or powershell."),
 ) -> None:
     """Print the shell completion script, e.g. `suitelint completion bash > ~/.local/share/bash-completion/completions/suitelint`."""
-    from typer.completion import get_completion_script  # public module, not typer._*
+    # typer.completion is typer's public completion module (typer._* may change in any
+    # release); it names these without an __all__, hence the ignore
+    from typer.completion import get_completion_script  # type: ignore[attr-defined]
 
     name = "pwsh" if shell is Shell.powershell else shell.value
     typer.echo(get_completion_script(prog_name="suitelint", complete_var=COMPLETE_VAR, shell=name))
@@ -1026,7 +1030,7 @@ def main() -> None:
     with contextlib.suppress(ValueError):  # not in the main thread (embedded use)
         signal.signal(signal.SIGINT, interrupted)
     if COMPLETE_VAR in os.environ:  # a shell asks for completions: typer's shell classes
-        from typer.completion import completion_init  # public module, not typer._*
+        from typer.completion import completion_init  # type: ignore[attr-defined]
 
         completion_init()
     try:

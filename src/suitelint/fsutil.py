@@ -282,6 +282,8 @@ def read_input(
     * no error repeats anything of the file's content.
     """
     shown = str(path) if shown is None else shown
+    if "\x00" in os.fspath(path):  # from a config's or snapshot's text: no file has one
+        raise SourceError(f"cannot read {what}: a file name cannot hold a NUL byte", shown)
     rules = current_rules()
     if within is not None:
         check_inside(path, within, shown, what)

@@ -34,6 +34,7 @@ while they are written, so a large account's SARIF never exists whole in memory.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -106,7 +107,12 @@ def _under(root: Path, path: str) -> str | None:
     """``path`` relative to ``root`` with forward slashes, or None outside it (or the root
     itself: an empty URI is no location)."""
     absolute = Path(os.path.normpath(Path.cwd() / path))  # as given, symlinks kept
-    for candidate in (absolute, absolute.resolve()):
+    candidates = [absolute]
+    # a path no file system can hold (a NUL byte from a snapshot's text) cannot be
+    # resolved: it is placed as given, and its URI percent-encodes it (%00)
+    with contextlib.suppress(ValueError, OSError):
+        candidates.append(absolute.resolve())
+    for candidate in candidates:
         try:
             relative = PurePath(candidate).relative_to(root).as_posix()
         except ValueError:
