@@ -56,15 +56,15 @@ def test_a_configured_output_path_with_a_nul_byte_is_a_usage_error_and_nothing_i
     from conftest import FIXTURES
 
     monkeypatch.chdir(tmp_path)
-    Path("account.json").write_bytes((FIXTURES / "ci" / "account.json").read_bytes())
+    Path("nul-account.json").write_bytes((FIXTURES / "ci" / "account.json").read_bytes())
     Path(".suitelint.yaml").write_text(
-        'sources: [account.json]\nformats: ["json=ok.json", "sarif=bad\\0.sarif"]\n',
+        'sources: [nul-account.json]\nformats: ["json=ok.json", "sarif=bad\\0.sarif"]\n',
         encoding="utf-8",
     )
     result = run_cli("check", "--as-of", "2026-11-25")
     assert result.exit_code == 2
     assert "cannot hold a NUL byte" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".suitelint.yaml", "account.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".suitelint.yaml", "nul-account.json"]
 
 
 @pytest.mark.parametrize("key", ["policies: ['pol\\0.yaml']", "baseline: 'b\\0.json'"])
@@ -74,9 +74,9 @@ def test_a_configured_input_path_with_a_nul_byte_is_a_located_source_error(
     from conftest import FIXTURES
 
     monkeypatch.chdir(tmp_path)
-    Path("account.json").write_bytes((FIXTURES / "ci" / "account.json").read_bytes())
+    Path("nul-account.json").write_bytes((FIXTURES / "ci" / "account.json").read_bytes())
     Path(".suitelint.yaml").write_text(
-        f"sources: [account.json]\n{key.replace(chr(39), chr(34))}\n", encoding="utf-8"
+        f"sources: [nul-account.json]\n{key.replace(chr(39), chr(34))}\n", encoding="utf-8"
     )
     result = run_cli("check", "--as-of", "2026-11-25")
     assert result.exit_code == 2
