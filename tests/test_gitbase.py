@@ -104,6 +104,15 @@ def test_check_base_reports_exactly_the_raised_permission_at_its_line(run_cli, r
     assert "1 suppressed (1 by base)" in result.stdout.splitlines()[-1]
 
 
+def test_check_base_of_the_repository_top_itself_compares_with_the_base(run_cli, repo):
+    """`check . --base main` run at the top of the work tree: the journal finding that
+    was already there is suppressed by the base, not reported again as new."""
+    result = run_cli("check", ".", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 1, result
+    assert sum(" error no-delete " in line for line in result.stdout.splitlines()) == 1
+    assert "1 by base" in result.stdout.splitlines()[-1]
+
+
 def test_without_base_both_findings_count(run_cli, repo):
     result = run_cli("check", "src", "--policy", "policy.yaml")
     assert result.exit_code == 1

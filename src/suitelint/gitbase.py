@@ -110,9 +110,10 @@ def resolve_ref(top: Path, ref: str) -> str:
 def _relative(path: Path, top: Path) -> str:
     absolute = Path(os.path.realpath(path.absolute()))
     try:
-        return absolute.relative_to(Path(os.path.realpath(top))).as_posix()
+        rel = absolute.relative_to(Path(os.path.realpath(top))).as_posix()
     except ValueError:
         raise SourceError(f"{path} is not inside the git work tree {top}") from None
+    return "" if rel == "." else rel  # the top itself ("<commit>:." names nothing in git)
 
 
 def _exists_at(repo: Repo, rel: str) -> bool:
