@@ -62,8 +62,12 @@ class Baseline:
 
 
 def baselinable(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """What a new baseline records: every finding not waived (waivers expire on their own)."""
-    return tuple(f for f in findings if f.suppression is None or f.suppression.kind != "waiver")
+    """What a new baseline records: every finding not waived, by a policy's waiver or an
+    inline suppression (both expire on their own)."""
+    return tuple(f for f in findings if f.suppression is None or f.suppression.kind not in _WAIVED)
+
+
+_WAIVED = frozenset({"waiver", "inline"})
 
 
 def _entry(finding: Finding) -> dict[str, str]:

@@ -289,6 +289,7 @@ def _show_config(
         "formats": formats,
         "baseline": baseline,
         "allow-empty": options.allow_empty,
+        "ignore-inline": options.ignore_inline,
         "as-of": options.today.isoformat() if options.today else None,
         "base": options.base,
     }
@@ -459,6 +460,12 @@ def check(
         help="Report only findings at this severity or above (default: note, everything).",
         show_default=False,
     ),
+    ignore_inline: bool = typer.Option(
+        False,
+        "--ignore-inline",
+        help="Disregard the suitelint-disable comments of SDF object files (audits: anyone "
+        "who edits a file can add one). Malformed ones are still errors.",
+    ),
     show_config: bool = typer.Option(
         False,
         "--show-config",
@@ -495,6 +502,7 @@ def check(
         min_severity=Severity.parse(
             min_severity.value if min_severity else settings.min_severity or "note"
         ),
+        ignore_inline=ignore_inline or bool(settings.ignore_inline),
     )
     if date_format is not None:
         from suitelint.sources.csv import parse_date_format

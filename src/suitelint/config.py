@@ -3,7 +3,7 @@
 Found from the working folder upward (the first folder holding ``.suitelint.yaml``, or a
 ``pyproject.toml`` with a ``[tool.suitelint]`` table, wins), or named with ``--config``.
 Keys: ``policies``, ``sources``, ``fail-on``, ``formats``, ``baseline``, ``allow-empty``,
-``select``, ``ignore``, ``min-severity``.
+``select``, ``ignore``, ``min-severity``, ``ignore-inline``.
 Relative paths in a config file are relative to the folder of that file, so a check
 gives the same answer from any subfolder. Command-line flags override the file.
 
@@ -87,6 +87,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "enum": ["error", "warning", "note"],
             "description": "Report only findings at this severity or above.",
         },
+        "ignore-inline": {
+            "type": "boolean",
+            "description": "Disregard the suitelint-disable comments of SDF object files "
+            "(an audit's view: anyone who edits a file can add one).",
+        },
     },
 }
 
@@ -106,6 +111,7 @@ class Config(msgspec.Struct, frozen=True):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     min_severity: str | None = None
+    ignore_inline: bool | None = None
     #: the project folder: the config file's own (its paths must stay inside it)
     folder: str = ""
 
@@ -271,6 +277,7 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         ignore=tuple(data.get("ignore", ())),
         min_severity=data.get("min-severity"),
         folder=str(base),
+        ignore_inline=data.get("ignore-inline"),
     )
 
 

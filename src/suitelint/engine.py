@@ -39,6 +39,7 @@ from suitelint.policy.assertions import (
     reads_user_state,
 )
 from suitelint.policy.compiler import CompiledRule, Policy
+from suitelint.policy.inline import INLINE_RULES
 from suitelint.policy.select import names_subjects, select
 from suitelint.policy.waivers import WAIVER_RULES, apply_waivers
 
@@ -89,6 +90,7 @@ ENGINE_RULES = {
         "rename is the usual cause.",
     ),
     **WAIVER_RULES,
+    **INLINE_RULES,
 }
 
 

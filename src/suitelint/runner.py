@@ -20,12 +20,14 @@ from suitelint.errors import ConfigError, PolicyError, Problem, Problems, did_yo
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sort_findings
 from suitelint.model import CustomObject, Snapshot
 from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, rule_docs
+from suitelint.policy.inline import InlineRun, check_inline, new_suppressions, rule_names
 from suitelint.policy.loader import PolicyDocument, load_policy
 from suitelint.sources import Loaded, load_sources
 from suitelint.sources.snapshot import LoadedSnapshot
 
 if TYPE_CHECKING:
     from suitelint.diff import SnapshotDiff
+    from suitelint.sources.inline import InlineSuppression
 
 DEFAULT_POLICY = "builtin:baseline"
 _SECTION = {"role": "roles", "token": "tokens", "user": "users", "integration": "integrations"}
@@ -49,6 +51,8 @@ class CheckOptions(msgspec.Struct, frozen=True):
     ignore: tuple[str, ...] = ()
     #: findings below this severity are not reported (--min-severity)
     min_severity: Severity = Severity.NOTE
+    #: disregard the sources' inline suppressions (--ignore-inline): an audit's view
+    ignore_inline: bool = False
 
 
 def _matches(rule_ids: Sequence[str], pattern: str) -> bool:
@@ -203,9 +207,15 @@ def compare_with_base(
     catalog: Catalog,
     today: dt.date,
     after: Snapshot | None = None,
+    *,
+    inline: InlineRun | None = None,
+    suppressions: Sequence[InlineSuppression] = (),
 ) -> tuple[tuple[Finding, ...], SnapshotDiff | None]:
     """:func:`against_base`, and what rose and fell from the base to ``after`` (the
-    sources as checked), for the report."""
+    sources as checked), for the report. With ``inline``, the base's own inline
+    suppressions are applied to its findings as they are to ``findings``, and each of
+    ``suppressions`` (the work tree's) that the base lacks is reported
+    (``suitelint/new-suppression``): a reviewer sees every comment a change adds."""
     from suitelint.diff import diff_snapshots
     from suitelint.errors import SuitelintError
     from suitelint.gitbase import checkout, mark_base
@@ -222,6 +232,8 @@ def compare_with_base(
             except SuitelintError as error:
                 raise base.rename(error) from None
             old = loaded
+            if inline is not None:
+                before = tuple(inline.apply(before, loaded.suppressions))
     changes = None
     if after is not None:
         changes = diff_snapshots(
@@ -232,7 +244,10 @@ def compare_with_base(
             new_label="work tree",
             old_index=old.index if old is not None else None,
         )
-    return sort_findings(mark_base(findings, before, ref)), changes
+    added: list[Finding] = []
+    if inline is not None:
+        added = new_suppressions(suppressions, old.suppressions if old else (), ref)
+    return sort_findings([*mark_base(findings, before, ref), *added]), changes
 
 
 def load_checked(
@@ -320,6 +335,9 @@ def run_check(options: CheckOptions) -> Report:
     )
     chosen = rule_filter(policy, options.select, options.ignore)
     configured = policy  # the config's `rules:` may name a rule --select leaves out
+    names = rule_names(configured, ENGINE_RULES)
+    check_inline(loaded.suppressions, names)  # an unknown rule id: an error, ignored or not
+    inline = InlineRun(today, names, chosen, ignore=options.ignore_inline)
     if options.select or options.ignore:
         # Rules not chosen do not run, and their waivers are not reported as unused.
         kept = tuple(rule for rule in policy.rules if chosen(rule.id))
@@ -329,10 +347,19 @@ def run_check(options: CheckOptions) -> Report:
             waivers=tuple(w for w in policy.waivers if _waiver_kept(w.rule, policy, kept)),
         )
     findings = evaluate_loaded(loaded, policy, catalog, today)
+    findings = tuple(inline.apply(findings, loaded.suppressions))
     changes = None
     if options.base is not None:
         findings, changes = compare_with_base(
-            options.base, options.sources, findings, policy, catalog, today, loaded.snapshot
+            options.base,
+            options.sources,
+            findings,
+            policy,
+            catalog,
+            today,
+            loaded.snapshot,
+            inline=inline,
+            suppressions=loaded.suppressions,
         )
     if options.select or options.ignore:
         findings = tuple(f for f in findings if chosen(f.rule_id))

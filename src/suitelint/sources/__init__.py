@@ -19,6 +19,7 @@ from suitelint.errors import Problem, Problems, SourceError
 from suitelint.findings import Location
 from suitelint.fsutil import check_confined, reading
 from suitelint.model import Index, Snapshot, build_index
+from suitelint.sources.inline import InlineSuppression
 from suitelint.sources.snapshot import LoadedSnapshot, Locator, is_snapshot_path, load_snapshot
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
 
@@ -48,6 +49,8 @@ class Loaded(msgspec.Struct, frozen=True):
     notices: tuple[Problem, ...] = ()
     #: warnings about the sources (e.g. what a CSV export could not tell)
     notes: tuple[str, ...] = ()
+    #: the ``suitelint-disable`` comments of SDF object files, in file and line order
+    suppressions: tuple[InlineSuppression, ...] = ()
 
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location | None:
         for locator in self.locators:
@@ -78,12 +81,16 @@ class Loaded(msgspec.Struct, frozen=True):
 
 
 def load_one(path: Path) -> tuple[Snapshot, Locator | None]:
-    snapshot, locator, _ = read_one(path)
+    snapshot, locator, _, _ = read_one(path)
     return snapshot, locator
 
 
-def read_one(path: Path) -> tuple[Snapshot, Locator | None, tuple[Problem, ...]]:
-    """One source: its snapshot, its locator (snapshot files) and its notices."""
+_Read = tuple[Snapshot, Locator | None, tuple[Problem, ...], tuple[InlineSuppression, ...]]
+
+
+def read_one(path: Path) -> _Read:
+    """One source: its snapshot, its locator (snapshot files), its notices and its inline
+    suppressions (SDF object files)."""
     if not path.exists() and not path.is_symlink():
         raise SourceError("no such file or folder", str(path))
     check_confined(path, "source")
@@ -91,19 +98,19 @@ def read_one(path: Path) -> tuple[Snapshot, Locator | None, tuple[Problem, ...]]
         return _read_one(path)
 
 
-def _read_one(path: Path) -> tuple[Snapshot, Locator | None, tuple[Problem, ...]]:
+def _read_one(path: Path) -> _Read:
     if path.is_dir() or path.suffix.lower() == ".xml":
         from suitelint.sources.sdf import read_sdf
 
         project = read_sdf(path)
-        return project.snapshot, None, project.notices
+        return project.snapshot, None, project.notices, project.suppressions
     if path.suffix.lower() == ".csv":
         from suitelint.sources.csv import load_csv
 
-        return load_csv(path), None, ()
+        return load_csv(path), None, (), ()
     if is_snapshot_path(path):
         loaded = load_snapshot(path)
-        return loaded.snapshot, loaded.locator, ()
+        return loaded.snapshot, loaded.locator, (), ()
     raise SourceError(
         "unknown kind of source; expected an SDF project folder, a .xml object, "
         "a .csv export, or a .json/.yaml snapshot",
@@ -138,6 +145,7 @@ def load_sources(
     parts: list[tuple[str, Snapshot]] = []
     locators: list[Locates] = []
     notices: list[Problem] = []
+    suppressions: list[InlineSuppression] = []
     notes: tuple[str, ...] = ()
     problems = Problems()  # sources are independent: every broken one is reported at once
     csv_paths = [raw for raw in paths if _is_csv(raw)]
@@ -161,9 +169,10 @@ def load_sources(
                 parts.append((raw, exports[raw].snapshot))
             continue
         with problems.collect():
-            snapshot, locator, read_notes = read_one(Path(raw))
+            snapshot, locator, read_notes, read_suppressions = read_one(Path(raw))
             parts.append((raw, snapshot))
             notices.extend(read_notes)
+            suppressions.extend(read_suppressions)
             if locator is not None:
                 locators.append(locator)
     problems.raise_if_any(SourceError)
@@ -188,7 +197,9 @@ def load_sources(
     merged = add_standard_roles(merged, catalog)
     labels = (*paths, *(extra.locator.path for extra in inline))
     index = build_index(merged)  # built once: validation, then the engine, use it
-    loaded = Loaded(merged, index, tuple(locators), labels, tuple(notices), notes)
+    loaded = Loaded(
+        merged, index, tuple(locators), labels, tuple(notices), notes, tuple(suppressions)
+    )
     validate_snapshot(merged, catalog, loaded.locate, index)
     if merged.is_empty and not allow_empty:
         raise SourceError(

@@ -51,6 +51,7 @@ from suitelint.restrictions import (
     VALUE_SHAPE,
 )
 from suitelint.sdfref import parse_reference
+from suitelint.sources.inline import InlineSuppression, read_inline
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -96,6 +97,8 @@ class SdfProject:
 
     snapshot: Snapshot
     notices: tuple[Problem, ...] = ()
+    #: the ``suitelint-disable`` comments of the object files read (:mod:`.inline`)
+    suppressions: tuple[InlineSuppression, ...] = ()
 
 
 def load_sdf(path: Path) -> Snapshot:
@@ -170,6 +173,14 @@ def read_sdf(path: Path) -> SdfProject:
                 key = msgspec.structs.replace(reference, appid=None).key
         return key
 
+    def permkey_of(permission: etree._Element) -> str | None:
+        text = _text(permission.find("permkey"))
+        try:
+            return canonical(text) if text else None
+        except ValueError:
+            return None  # the <permission> is reported as broken on its own
+
+    suppressions: list[InlineSuppression] = []
     for file in files:
         shown = str(file)
         with problems.collect(), reading(file):  # a bug in what follows names the file
@@ -200,6 +211,10 @@ def read_sdf(path: Path) -> SdfProject:
                     _line(root),
                 )
             seen[key] = shown
+            found, broken = read_inline(root, scriptid, shown, permkey_of, _line)
+            suppressions.extend(found)
+            for problem in broken:  # beside the object's own problems, all at once
+                problems.add(problem, SourceError)
             if tag == "role":
                 roles.append(_role(root, scriptid, shown, canonical))
             elif tag == "integration":
@@ -230,7 +245,7 @@ def read_sdf(path: Path) -> SdfProject:
         integrations=tuple(integrations),
         custom_objects=tuple(custom_objects),
     )
-    return SdfProject(snapshot, tuple(notices))
+    return SdfProject(snapshot, tuple(notices), tuple(suppressions))
 
 
 # --- files --------------------------------------------------------------------------------
