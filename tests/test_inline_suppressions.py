@@ -151,6 +151,21 @@ def test_every_malformed_comment_of_a_project_is_a_located_error_at_once(
     assert "customrole_ap_clerk.xml:13:" in lines[2] and "not a valid date" in lines[2]
 
 
+def test_a_comment_after_the_last_permission_is_an_error_not_a_role_wide_waiver(
+    run_cli, tmp_path: Path
+) -> None:
+    proj = project(tmp_path)
+    role = proj / "src" / "Objects" / "customrole_ap_clerk.xml"
+    text = role.read_text(encoding="utf-8").replace(
+        "  </permissions>", "    " + disable("segregation-of-duties").strip() + "\n  </permissions>"
+    )
+    role.write_text(text, encoding="utf-8")
+    result = run_cli("check", proj, *AS_OF)
+    assert result.exit_code == 2
+    assert "customrole_ap_clerk.xml:22:" in result.stderr
+    assert "must stand right before a <permission>" in result.stderr
+
+
 def test_an_unknown_rule_id_is_an_error_with_a_suggestion(run_cli, tmp_path: Path) -> None:
     result = run_cli("check", project(tmp_path, disable("role-escalation-manage-user")), *AS_OF)
     assert result.exit_code == 2

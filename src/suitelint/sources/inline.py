@@ -15,8 +15,8 @@ Syntax: ``suitelint-disable`` first in the comment, then one or more rule ids or
 ``reason="..."`` (required, not empty) and ``expires=YYYY-MM-DD`` (required; active
 through that day), in either order. Scope: a comment inside a ``<permission>`` or right
 before one (only comments and white space between) covers that permission's findings;
-any other comment in the file covers every finding of the object (the role or the
-integration). A comment that starts with ``suitelint`` but is not a well-formed
+elsewhere inside ``<permissions>`` it is an error (which permission is meant?); any other
+comment in the file covers every finding of the object (the role or the integration). A comment that starts with ``suitelint`` but is not a well-formed
 ``suitelint-disable`` is an error, never ignored: a typo must not silently leave a
 finding active or look like a suppression that works. Every problem of every file is
 reported at once, each at its comment's line.
@@ -176,6 +176,19 @@ def read_inline(
         rules, reason, expires = parsed
         permkey = None
         target = _permission_of(comment)
+        parent = comment.getparent()
+        if target is None and parent is not None and parent.tag == "permissions":
+            # between or after permissions: which one was meant is a guess, and the whole
+            # role is more than anyone asked for
+            problems.append(
+                Problem(
+                    shown,
+                    f"inline suppression: a {DIRECTIVE} inside <permissions> must stand "
+                    "right before a <permission> or inside one (before the role: the whole role)",
+                    line,
+                )
+            )
+            continue
         if target is not None:
             permkey = permkey_of(target)
             if permkey is None:
