@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from suitelint.sources.inline import parse_directive
@@ -315,3 +317,20 @@ def test_a_well_formed_directive_and_comments_not_meant_for_suitelint() -> None:
     ) == (("a", "b/*"), "why it is ok", dt.date(2027, 3, 31))
     assert parse_directive(" reviewed by suitelint-disable fans ") is None
     assert parse_directive("suitelint checks this role") is None
+
+
+@given(
+    st.text(alphabet=st.sampled_from('suitelint-disable reason=expires"20-1, *\n\tx'), max_size=60)
+)
+@example('suitelint-disable x reason="y" expires=2020-10-12')
+def test_any_comment_text_is_a_directive_none_or_a_value_error(text: str) -> None:
+    """Comment text is hostile input: it is read, ignored or refused with a message, never
+    anything else (no other exception, no directive without a rule, reason and expiry)."""
+    try:
+        parsed = parse_directive(text)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    if parsed is not None:
+        rules, reason, expires = parsed
+        assert rules and reason.strip() and isinstance(expires, dt.date)
