@@ -76,9 +76,10 @@ class Link(msgspec.Struct, frozen=True, gc=False):
 
 
 class Suppression(msgspec.Struct, frozen=True, gc=False):
-    """Why a finding does not count: an active waiver or a baseline entry."""
+    """Why a finding does not count: an active waiver, an inline suppression (a
+    ``suitelint-disable`` comment), a baseline entry, or presence at ``--base``."""
 
-    kind: str  # "waiver" | "baseline"
+    kind: str  # "waiver" | "inline" | "baseline" | "base"
     reason: str
     expires: str | None = None
 
