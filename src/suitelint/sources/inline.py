@@ -45,6 +45,7 @@ DIRECTIVE = "suitelint-disable"
 _RULE = re.compile(r"[A-Za-z0-9_*?\[\]/.:-]+")
 _FIELD = re.compile(r'(reason|expires)=("[^"]*"?|\S*)')
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WORD = re.compile(r"\S+")
 #: a comment meant for suitelint, well formed or not: ``suitelint-disable``, and near misses
 #: (``suitelint:disable``, ``SuiteLint ignore``, ``suitelint-disable-next-line``)
 _FOR_SUITELINT = re.compile(
@@ -113,7 +114,7 @@ def parse_directive(text: str) -> tuple[tuple[str, ...], str, dt.date] | None:
             fields[name] = value
             position = field.end()
             continue
-        word = re.compile(r"\S+").match(rest, position)
+        word = _WORD.match(rest, position)
         assert word is not None
         token = word.group(0).rstrip(",")
         if "=" in token:
