@@ -14,11 +14,23 @@ line and column) is the one reported: the same error whichever reader PyYAML has
 from __future__ import annotations
 
 import gc
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import msgspec
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from suitelint.errors import SuitelintError
@@ -72,20 +84,14 @@ _PLAIN_TAGS: dict[str, Any] = {
 
 _COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _FLOW_ENDS = frozenset({",", "}", "]"})
-_STR_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
+_STR_TAG = "tag:yaml.org,2002:str"
+_STR_TAGS = frozenset({_STR_TAG, "tag:yaml.org,2002:timestamp"})
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def _fast_loader() -> type[Any] | None:
-    """A loader on libyaml that resolves tags as PyYAML's SafeLoader does, in fewer steps
-    (the resolver runs once per scalar: it was a third of the load), or None without
-    libyaml. libyaml before 0.2.5 does not bound nesting (its composer recurses in C):
-    such builds are not used."""
-    if not yaml.__with_libyaml__:
-        return None
-    from yaml import _yaml
-
-    if tuple(_yaml.get_version()) < (0, 2, 5):
-        return None
+def _plain_resolver() -> Callable[[str], str]:
+    """The tag PyYAML's SafeLoader gives a plain scalar, in fewer steps than its resolver
+    (which ran once per scalar and was a third of the load)."""
     resolvers: dict[str | None, list[tuple[str, Any]]] = (
         yaml.resolver.Resolver.yaml_implicit_resolvers
     )
@@ -93,7 +99,30 @@ def _fast_loader() -> type[Any] | None:
     by_first = {first: tuple(found + wildcard) for first, found in resolvers.items() if first}
     none = tuple(wildcard)
     empty = tuple(resolvers.get("", []) + wildcard)
-    scalar = yaml.resolver.Resolver.DEFAULT_SCALAR_TAG
+    scalar = str(yaml.resolver.Resolver.DEFAULT_SCALAR_TAG)
+
+    def resolve(value: str) -> str:
+        for tag, regexp in by_first.get(value[0], none) if value else empty:
+            if regexp.match(value):
+                return str(tag)
+        return scalar
+
+    return resolve
+
+
+_resolve_scalar = _plain_resolver()
+
+
+def _fast_loader() -> type[Any] | None:
+    """A loader on libyaml that resolves tags as PyYAML's SafeLoader does, in fewer steps,
+    or None without libyaml. libyaml before 0.2.5 does not bound nesting (its composer
+    recurses in C): such builds are not used."""
+    if not yaml.__with_libyaml__:
+        return None
+    from yaml import _yaml
+
+    if tuple(_yaml.get_version()) < (0, 2, 5):
+        return None
     sequence = yaml.resolver.Resolver.DEFAULT_SEQUENCE_TAG
     mapping = yaml.resolver.Resolver.DEFAULT_MAPPING_TAG
 
@@ -108,12 +137,7 @@ def _fast_loader() -> type[Any] | None:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             if kind is ScalarNode:
-                if implicit[0]:
-                    candidates = by_first.get(value[0], none) if value else empty
-                    for tag, regexp in candidates:
-                        if regexp.match(value):
-                            return str(tag)
-                return str(scalar)
+                return _resolve_scalar(value) if implicit[0] else _STR_TAG
             return str(sequence if kind is SequenceNode else mapping)
 
     if FastLoader.yaml_path_resolvers:  # pragma: no cover - nothing registers them
@@ -147,6 +171,11 @@ def load_yaml(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if loader is _FAST_LOADER and "&" not in text:
+            keep = MAX_DEPTH + 1 if positions_depth is None else positions_depth
+            loaded = _load_from_events(text, loader, keep)
+            if loaded is not None:
+                return loaded
         return _load(text, path, error, loader, positions_depth)
     finally:
         if collecting:
@@ -316,6 +345,158 @@ def _load(
     except _ReadAgain:
         return _load(text, path, error, yaml.SafeLoader, positions_depth)
     return data, Positions(by_path, key_by_path)
+
+
+def _load_from_events(text: str, loader: Any, keep: int) -> tuple[Any, Positions] | None:
+    """The fast path of a document without anchors (``&``): values and positions built
+    straight from libyaml's events, in one loop, without a node tree, a resolver call per
+    scalar or a call per value. None when the document is anything but plainly valid (a
+    syntax error, several documents, an alias, a duplicate or merge key, a tag or value
+    not supported, too deep, too big): the node path then reads it and reports exactly
+    what it always has."""
+    parser = loader(text)
+    try:
+        return _events(parser.get_event, text, keep)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
+def _events(get: Any, text: str, keep: int) -> tuple[Any, Positions] | None:
+    if type(get()) is not StreamStartEvent:
+        return None  # pragma: no cover - libyaml always starts a stream
+    event = get()
+    if type(event) is StreamEndEvent:
+        return None, Positions()
+    if type(event) is not DocumentStartEvent:
+        return None  # pragma: no cover
+    end = len(text)
+    by_path: dict[PathKey, tuple[int, int]] = {}
+    key_by_path: dict[PathKey, tuple[int, int]] = {}
+    remaining = MAX_NODES
+    resolved: dict[str, str] = {}
+    # One frame per open collection: its value, whether it is a mapping, its path, its
+    # depth, whether its children's paths are kept, and (mappings) the key whose value
+    # comes next, None while a key is expected.
+    stack: list[list[Any]] = []
+    root: Any = None
+    container: Any = None
+    is_map = False
+    frame_at: PathKey = ()
+    depth = -1
+    deeper = True
+    key: Any = None  # str once a key is read
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop()
+            if not stack:
+                break
+            container, is_map, frame_at, depth, deeper, key = stack[-1]
+            continue
+        if is_map and key is None:
+            # a key: a plain scalar, not "<<", not seen before in this mapping
+            if kind is not ScalarEvent:
+                return None
+            tag = event.tag
+            value = event.value
+            if tag is None or tag == "!":
+                if event.implicit[0] and value[:1] == "<" and _resolve_scalar(value) == _MERGE_TAG:
+                    return None
+            elif tag == _MERGE_TAG:
+                return None
+            if value in container:
+                return None
+            key = value
+            stack[-1][5] = key
+            if deeper:
+                mark = event.start_mark
+                key_by_path[(*frame_at, key)] = (
+                    _end_position(text) if mark.index == end else (mark.line + 1, mark.column + 1)
+                )
+            continue
+        # a value, at the path and depth build() gives it
+        if kind is AliasEvent or event.anchor is not None:
+            return None
+        remaining -= 1
+        if remaining < 0:
+            return None
+        inner = depth + 1
+        if stack:
+            if deeper:
+                at: PathKey = (*frame_at, key) if is_map else (*frame_at, len(container))
+            else:
+                at = frame_at
+        else:
+            at = ()
+        mark = event.start_mark
+        if inner <= keep and at not in by_path:
+            by_path[at] = (
+                _end_position(text) if mark.index == end else (mark.line + 1, mark.column + 1)
+            )
+        tag = event.tag
+        if kind is ScalarEvent:
+            value = event.value
+            if tag is None or tag == "!":
+                if event.implicit[0]:
+                    # a snapshot repeats few plain values (keys, levels): resolve each once
+                    tag = resolved.get(value)
+                    if tag is None:
+                        tag = _resolve_scalar(value)
+                        if len(resolved) < 10_000:
+                            resolved[value] = tag
+                else:
+                    tag = _STR_TAG
+            if not value and not event.style and text[mark.index : mark.index + 1] in _FLOW_ENDS:
+                return None
+            if tag in _STR_TAGS:
+                built: Any = value
+            elif tag in _PLAIN_TAGS:
+                try:
+                    built = _PLAIN_TAGS[tag](ScalarNode(tag, value, mark, mark, event.style))
+                except (ValueError, OverflowError, yaml.YAMLError):
+                    return None
+            else:
+                return None
+            if not stack:
+                root = built
+                break
+            if is_map:
+                container[key] = built
+                key = stack[-1][5] = None
+            else:
+                container.append(built)
+            continue
+        if kind is MappingStartEvent:
+            opened: Any = {}
+        elif kind is SequenceStartEvent:
+            opened = []
+        else:
+            return None  # pragma: no cover - nothing else comes inside a document
+        if inner >= MAX_DEPTH or not (tag is None or tag == "!" or tag in _COLLECTION_TAGS):
+            return None
+        if stack:
+            if is_map:
+                container[key] = opened
+                stack[-1][5] = None
+            else:
+                container.append(opened)
+        else:
+            root = opened
+        container, is_map, frame_at, depth, deeper, key = (
+            opened,
+            kind is MappingStartEvent,
+            at,
+            inner,
+            inner + 1 <= keep,
+            None,
+        )
+        stack.append([container, is_map, frame_at, depth, deeper, key])
+    if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+        return None  # another document follows: yaml.compose refuses that
+    return root, Positions(by_path, key_by_path)
 
 
 class _ReadAgain(Exception):
