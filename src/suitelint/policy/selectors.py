@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+
+import msgspec
 
 from suitelint.catalog import Catalog
 from suitelint.findings import Location
@@ -23,8 +24,7 @@ def is_glob(text: str) -> bool:
     return bool(_GLOB.search(text))
 
 
-@dataclass(frozen=True, slots=True)
-class PermSelector:
+class PermSelector(msgspec.Struct, frozen=True):
     """Permissions picked by key/name/glob, category or capability, at or above ``level``."""
 
     text: str
@@ -39,11 +39,11 @@ class PermSelector:
     #: custom object references as the policy wrote them: a held permkey matches when one
     #: of them covers it (``cseg1`` covers ``[type=customsegment, scriptid=cseg1]``)
     refs: tuple[SdfReference, ...] = ()
-    #: what :meth:`describe` says, worked out once (findings repeat it)
-    described: str = field(init=False, compare=False, repr=False)
+    #: what :meth:`describe` says, worked out once (findings repeat it); never passed in
+    described: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "described", self._describe())
+        msgspec.structs.force_setattr(self, "described", self._describe())
 
     def describe(self) -> str:
         """What the selector picks, as findings and ``explain`` say it."""
@@ -104,16 +104,14 @@ class PermSelector:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class LevelEntry:
+class LevelEntry(msgspec.Struct, frozen=True):
     """``permission: level`` in ``allow_only``, ``max_level`` or ``require.permissions``."""
 
     selector: PermSelector
     level: Level
 
 
-@dataclass(frozen=True, slots=True)
-class NameRef:
+class NameRef(msgspec.Struct, frozen=True):
     """A name, id, scriptid or glob that the engine binds to subjects of an account."""
 
     text: str
@@ -136,8 +134,7 @@ class NameRef:
         return False
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(msgspec.Struct, frozen=True):
     name: tuple[NameRef, ...] = ()
     id: tuple[NameRef, ...] = ()
     scriptid: tuple[NameRef, ...] = ()

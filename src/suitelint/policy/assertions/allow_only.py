@@ -16,8 +16,9 @@ allow_only}`` and ``blast-radius`` (excess, proposed roles) read it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import EVERY_PERMISSION, Table
 from suitelint.model import Level
@@ -27,8 +28,7 @@ from suitelint.policy.selectors import LevelEntry
 from suitelint.yamlsrc import PathKey
 
 
-@dataclass(frozen=True, slots=True)
-class AllowOnly:
+class AllowOnly(msgspec.Struct, frozen=True):
     entries: tuple[LevelEntry, ...]
     uses_table: ClassVar[bool] = True
 

@@ -21,8 +21,9 @@ says so (naming every selector), unless the same rule already forbids that role.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import (
     EVERY_PERMISSION,
@@ -42,8 +43,7 @@ from suitelint.policy.selectors import NameRef, PermSelector
 from suitelint.yamlsrc import PathKey
 
 
-@dataclass(frozen=True, slots=True)
-class ForbidRoles:
+class ForbidRoles(msgspec.Struct, frozen=True):
     """``forbid.roles``."""
 
     roles: tuple[NameRef, ...]
@@ -118,8 +118,7 @@ def _bind_role_refs(
     return lambda role: seen.get(role, matches)
 
 
-@dataclass(frozen=True, slots=True)
-class ForbidPermissions:
+class ForbidPermissions(msgspec.Struct, frozen=True):
     """``forbid.permissions``."""
 
     selectors: tuple[PermSelector, ...]

@@ -14,8 +14,9 @@ the first match (by permkey) of each selector. A subject that holds every permis
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import EVERY_PERMISSION, Table
 from suitelint.model import Level
@@ -25,18 +26,16 @@ from suitelint.policy.selectors import PermSelector
 from suitelint.yamlsrc import PathKey
 
 
-@dataclass(frozen=True, slots=True)
-class ForbidTogether:
+class ForbidTogether(msgspec.Struct, frozen=True):
     groups: tuple[tuple[PermSelector, ...], ...]
     uses_table: ClassVar[bool] = True
     #: each selector of each group alone: the selector sequences matched against tables
-    _alone: tuple[tuple[tuple[PermSelector], ...], ...] = field(
-        init=False, compare=False, repr=False
-    )
+    #: (worked out from ``groups``; never passed in)
+    _alone: tuple[tuple[tuple[PermSelector], ...], ...] = ()
 
     def __post_init__(self) -> None:
         alone = tuple(tuple((s,) for s in group) for group in self.groups)
-        object.__setattr__(self, "_alone", alone)
+        msgspec.structs.force_setattr(self, "_alone", alone)
 
     def describe(self) -> str:
         groups = [" + ".join(s.describe() for s in group) for group in self.groups]

@@ -13,8 +13,9 @@ checked, and an unknown age never passes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import Table
 from suitelint.model import Token
@@ -23,8 +24,7 @@ from suitelint.policy.compiling import Compiler
 from suitelint.yamlsrc import PathKey
 
 
-@dataclass(frozen=True, slots=True)
-class MaxAgeDays:
+class MaxAgeDays(msgspec.Struct, frozen=True):
     days: int
     uses_table: ClassVar[bool] = False
 

@@ -15,8 +15,9 @@ never: the rule says so once (``suitelint/no-login-data``) instead of once per t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import Table
 from suitelint.model import Token
@@ -26,8 +27,7 @@ from suitelint.policy.compiling import Compiler
 from suitelint.yamlsrc import PathKey
 
 
-@dataclass(frozen=True, slots=True)
-class MaxIdleDays:
+class MaxIdleDays(msgspec.Struct, frozen=True):
     days: int
     uses_table: ClassVar[bool] = False
 

@@ -15,8 +15,9 @@ finding, unless the same rule forbids that role.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import Table
 from suitelint.model import Level, parse_level
@@ -27,8 +28,7 @@ from suitelint.policy.selectors import LevelEntry
 from suitelint.yamlsrc import PathKey
 
 
-@dataclass(frozen=True, slots=True)
-class MaxLevel:
+class MaxLevel(msgspec.Struct, frozen=True):
     entries: tuple[LevelEntry, ...]
     #: the cap of every permission no entry names (None: not capped)
     default: Level | None = None

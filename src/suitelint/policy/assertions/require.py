@@ -24,8 +24,9 @@ the level the subject holds instead (``holds NONE``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import Table, role_link, subject_roles
 from suitelint.login import check_login
@@ -56,9 +57,8 @@ _ROLE_ATTRIBUTES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Require:
-    attributes: Mapping[str, Any] = field(default_factory=dict)
+class Require(msgspec.Struct, frozen=True):
+    attributes: Mapping[str, Any] = msgspec.field(default_factory=dict)
     permissions: tuple[LevelEntry, ...] = ()
     covered_by_allow_only: bool = False
     uses_table: ClassVar[bool] = True

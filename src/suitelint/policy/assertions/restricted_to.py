@@ -31,8 +31,9 @@ Subjects: roles, tokens, users, integrations. Cases: ``tests/policy/test_restric
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
+
+import msgspec
 
 from suitelint.effective import Table, role_link, subject_roles
 from suitelint.model import Role
@@ -73,8 +74,7 @@ def subsidiary_note(em: Emitter) -> str:
     return f"; {subsidiary_access(role, em.ctx.everything_role(role))}"
 
 
-@dataclass(frozen=True, slots=True)
-class RestrictedTo:
+class RestrictedTo(msgspec.Struct, frozen=True):
     #: aspect → the values that satisfy it
     wanted: tuple[tuple[str, tuple[str, ...]], ...]
     uses_table: ClassVar[bool] = False
