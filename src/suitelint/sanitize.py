@@ -27,6 +27,7 @@ and the JSON data keep the account's text exactly.
 
 from __future__ import annotations
 
+import functools
 import re
 
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
@@ -38,7 +39,9 @@ _COMMAND = re.compile(r"(?<=:):|#(?=#(?:\[|vso\[))", re.IGNORECASE)
 _DEFUSED = {":": "\N{FULLWIDTH COLON}", "#": "\N{FULLWIDTH NUMBER SIGN}"}
 
 #: Characters outside the XML 1.0 Char production (https://www.w3.org/TR/xml/#charsets).
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The patterns over wide character ranges are compiled where they are used (``re`` keeps
+#: them): compiling them at import cost every command ~1 ms, and most never use them.
+NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 # What a terminal may act on or hide although JSON and XML carry it raw: DEL and the C1
 # controls (CSI is U+009B), and every format character, line and paragraph separator of
@@ -50,9 +53,9 @@ _INVISIBLE = (
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
-_INVISIBLE_ONLY = re.compile(f"[{_INVISIBLE}]")
-_JSON_UNSAFE = re.compile(f"#(?=#(?:\\[|vso\\[))|[{_INVISIBLE}]", re.IGNORECASE)
-_XML_UNSAFE = re.compile(f"(?<=:):|#(?=#(?:\\[|vso\\[))|[{_INVISIBLE}]", re.IGNORECASE)
+_INVISIBLE_ONLY = f"[{_INVISIBLE}]"
+_JSON_UNSAFE = f"#(?=#(?:\\[|vso\\[))|[{_INVISIBLE}]"
+_XML_UNSAFE = f"(?<=:):|#(?=#(?:\\[|vso\\[))|[{_INVISIBLE}]"
 
 _MARKDOWN = str.maketrans(
     {
@@ -97,7 +100,12 @@ def markdown(text: str) -> str:
 
 def xml_chars(text: str, replacement: str = REPLACEMENT) -> str:
     """``text`` without the characters an XML document cannot contain."""
-    return NOT_XML.sub(replacement, text)
+    return _not_xml().sub(replacement, text)
+
+
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    return re.compile(NOT_XML)
 
 
 def sarif_message(text: str) -> str:
@@ -115,9 +123,9 @@ def json_document(document: str) -> str:
     if "##" not in document:  # the common case: checked in C, or one character class
         if document.isascii() and "\x7f" not in document:
             return document
-        if _INVISIBLE_ONLY.search(document) is None:
+        if re.search(_INVISIBLE_ONLY, document) is None:
             return document
-    return _JSON_UNSAFE.sub(_json_escape, document)
+    return re.sub(_JSON_UNSAFE, _json_escape, document, flags=re.IGNORECASE)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -135,7 +143,7 @@ def xml_document(document: str) -> str:
     clean = "##" not in document and "::" not in document
     if clean and document.isascii() and "\x7f" not in document:
         return document
-    return _XML_UNSAFE.sub(lambda m: f"&#{ord(m.group())};", document)
+    return re.sub(_XML_UNSAFE, lambda m: f"&#{ord(m.group())};", document, flags=re.IGNORECASE)
 
 
 def azure_message(text: str) -> str:
