@@ -14,7 +14,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -97,6 +96,8 @@ def atomic_write_chunks(path: str | os.PathLike[str], chunks: Iterable[bytes | s
         _write_through(target, pieces)
         return
     folder = target.parent if str(target.parent) else Path()
+    import tempfile  # only commands that write a file need it (and random, which it imports)
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

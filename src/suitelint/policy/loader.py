@@ -7,7 +7,6 @@ Every error names file:line:col and what was expected; misspelt keys get a
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ def policy_schema() -> dict[str, Any]:
     from suitelint.catalog import package_text
 
     text = package_text(__file__, "policy.schema.json", __package__)
-    schema: dict[str, Any] = json.loads(text)
+    schema: dict[str, Any] = msgspec.json.decode(text)
     return schema
 
 

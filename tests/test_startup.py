@@ -1,0 +1,80 @@
+"""Start-up of the pull-request case: a check of an SDF project with a policy file imports
+only what that check uses. Timings live in benchmarks/ (no timed tests): these tests hold
+the imports, which decide most of the start-up, by name, in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: needed only by other commands, other formats or the error path
+NOT_ON_THE_COMMON_PATH = (
+    "jinja2",
+    "markupsafe",
+    "requests",
+    "requests_oauthlib",
+    "oauthlib",
+    "jwt",
+    "jsonschema",
+    "referencing",
+    "rich",
+    "http.client",
+    "email",
+    "zipfile",
+    "csv",
+    "tempfile",
+    "json",
+    "suitelint.report.sarif",
+    "suitelint.report.json",
+    "suitelint.report.markdown",
+    "suitelint.report.junit",
+    "suitelint.netsuite",
+    "suitelint.blast",
+    "suitelint.audit",
+    "suitelint.diff",
+    "suitelint.baseline",
+)
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code``."""
+    # the list is taken before json is imported to print it
+    probe = (
+        f"{code}\nimport sys\n_seen = sorted(sys.modules)\nimport json\n"
+        "sys.stderr.write('\\nMODULES ' + json.dumps(_seen))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    marker = done.stderr.rfind("\nMODULES ")
+    assert marker >= 0, done.stderr
+    return set(json.loads(done.stderr[marker + len("\nMODULES ") :]))
+
+
+def test_importing_the_cli_imports_no_optional_machinery() -> None:
+    loaded = _modules_after("import suitelint.cli")
+    assert not loaded & set(NOT_ON_THE_COMMON_PATH)
+
+
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_a_check_of_an_sdf_project_with_a_policy_file_imports_only_what_it_uses(
+    output: str,
+) -> None:
+    project = ROOT / "tests" / "fixtures" / "sdf" / "project"
+    code = (
+        "import sys\n"
+        "from suitelint.cli import main\n"
+        f"sys.argv = ['suitelint', 'check', {str(project)!r}, '-p', 'examples/policies.yaml',"
+        f" '--format', {output!r}, '--as-of', '2026-11-01']\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\n"
+        "assert code in (0, 1), code\n"
+    )
+    loaded = _modules_after(code)
+    assert "suitelint.sources.sdf" in loaded  # the check did run
+    assert not loaded & set(NOT_ON_THE_COMMON_PATH)
