@@ -223,6 +223,11 @@ def parse_reference(text: str) -> SdfReference:
 
 def reference_or_none(text: str) -> SdfReference | None:
     """:func:`parse_reference`, or None instead of an error."""
+    stripped = text.strip()
+    if not looks_like_reference(stripped) and not _CUSTOM_SCRIPTID.fullmatch(stripped):
+        # what parse_reference refuses first (every standard permkey): without building
+        # and raising its error, which listed the known forms for each such key
+        return None
     try:
         return parse_reference(text)
     except SdfReferenceError:
