@@ -260,27 +260,15 @@ class Catalog:
     version: str
     capabilities: Mapping[str, Capability]
     standard_roles: tuple[StandardRole, ...]
-    permissions: Mapping[str, PermissionInfo]
     login: LoginKnowledge
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.version = str(data["version"])
-        perms: dict[str, PermissionInfo] = {}
-        for key, body in data["permissions"].items():
-            perms[key] = PermissionInfo(
-                permkey=key,
-                name=body.get("name"),
-                category=cast(Category, body["category"]),
-                levels=tuple(LEVEL_BY_NAME[lv] for lv in body.get("levels", ())),
-                aliases=tuple(body.get("aliases", ())),
-                sources=tuple(body.get("sources", ())),
-                observed=tuple(
-                    (LEVEL_BY_NAME[lv], str(seen["source"]))
-                    for lv, seen in body.get("observed", {}).items()
-                ),
-            )
-        self.permissions = MappingProxyType(perms)
-        self._perms = perms
+        # A run looks up a few hundred of the catalog's permissions: each one's record is
+        # built when first asked for (building all of them was most of loading).
+        self._raw: Mapping[str, Mapping[str, Any]] = data["permissions"]
+        self._built: dict[str, PermissionInfo] = {}
+        self._all: Mapping[str, PermissionInfo] | None = None
         self.login = _login(data)
 
         caps: dict[str, Capability] = {}
@@ -321,14 +309,15 @@ class Catalog:
                 if ref is not None:
                     self._roles.setdefault(ref.casefold(), role)
 
-        # Indexes for lookup/suggest, built once.
-        self._by_upper_key = {key.upper(): key for key in perms}
+        # Indexes for lookup, built once, from the data (no record needed).
+        self._by_upper_key = {key.upper(): key for key in self._raw}
         self._by_name: dict[str, list[str]] = {}
         self._by_alias: dict[str, list[str]] = {}
-        for key, info in perms.items():
-            if info.name:
-                self._by_name.setdefault(_normalise_name(info.name), []).append(key)
-            for alias in info.aliases:
+        for key, body in self._raw.items():
+            name = body.get("name")
+            if name:
+                self._by_name.setdefault(_normalise_name(name), []).append(key)
+            for alias in body.get("aliases", ()):
                 self._by_alias.setdefault(_normalise_name(alias), []).append(key)
 
         # Capability thresholds: per permkey and per category, the lowest level that
@@ -345,22 +334,49 @@ class Catalog:
         self._caps_cache: dict[tuple[str, Level], frozenset[str]] = {}
         self._candidates: dict[str, list[str]] | None = None
 
+    @property
+    def permissions(self) -> Mapping[str, PermissionInfo]:
+        """Every standard permission, by permkey, in the catalog's order."""
+        if self._all is None:
+            self._all = MappingProxyType({key: self._standard(key) for key in self._raw})
+        return self._all
+
+    def _standard(self, key: str) -> PermissionInfo:
+        info = self._built.get(key)
+        if info is None:
+            body = self._raw[key]
+            info = self._built[key] = PermissionInfo(
+                permkey=key,
+                name=body.get("name"),
+                category=cast(Category, body["category"]),
+                levels=tuple(LEVEL_BY_NAME[lv] for lv in body.get("levels", ())),
+                aliases=tuple(body.get("aliases", ())),
+                sources=tuple(body.get("sources", ())),
+                observed=tuple(
+                    (LEVEL_BY_NAME[lv], str(seen["source"]))
+                    for lv, seen in body.get("observed", {}).items()
+                ),
+            )
+        return info
+
     # -- single keys ------------------------------------------------------------------
     def get(self, permkey: str) -> PermissionInfo | None:
         """The permission for a standard key (exact, as NetSuite writes it) or a custom
         reference in any accepted form (synthesised: ``custom=True``, no name, levels
         unknown). None for anything else, including malformed references."""
-        info = self._perms.get(permkey)
+        info = self._built.get(permkey)
         if info is not None:
             return info
+        if permkey in self._raw:
+            return self._standard(permkey)
         try:
             return self._custom[permkey]
         except KeyError:
             pass
         found: PermissionInfo | None = None
         stripped = permkey.strip()
-        if stripped in self._perms:
-            found = self._perms[stripped]
+        if stripped in self._raw:
+            found = self._standard(stripped)
         else:
             reference = reference_or_none(stripped)
             if reference is not None:
@@ -385,7 +401,7 @@ class Catalog:
 
     def category(self, permkey: str) -> Category:
         """The permission's subtab; raises ``KeyError`` for an unknown permkey."""
-        info = self._perms.get(permkey)
+        info = self._built.get(permkey)
         return info.category if info is not None else self._require(permkey).category
 
     def capabilities_of(self, permkey: str, level: Level) -> frozenset[str]:
@@ -441,11 +457,12 @@ class Catalog:
         """Standard permkeys whose key or UI name matches the fnmatch ``pattern``,
         case-insensitive, sorted."""
         needle = pattern.strip().casefold()
+        names = ((key, body.get("name")) for key, body in self._raw.items())
         return tuple(
             key
-            for key, info in self._perms.items()
+            for key, name in names
             if fnmatch.fnmatchcase(key.casefold(), needle)
-            or (info.name is not None and fnmatch.fnmatchcase(info.name.casefold(), needle))
+            or (name is not None and fnmatch.fnmatchcase(name.casefold(), needle))
         )
 
     def suggest(self, text: str, n: int = 3) -> tuple[str, ...]:
@@ -463,14 +480,14 @@ class Catalog:
         return tuple(self._suggestion(key) for key in keys[:n])
 
     def _suggestion(self, key: str) -> str:
-        name = self._perms[key].name
+        name = self._standard(key).name
         return f"{key} ({name})" if name else key
 
     def _suggest_candidates(self) -> dict[str, list[str]]:
         # Built on first use: suggestions only happen on the error path.
         if self._candidates is None:
             candidates: dict[str, list[str]] = {}
-            for key, info in self._perms.items():
+            for key, info in self.permissions.items():
                 for text in (key, info.name, *info.aliases):
                     if text:
                         keys = candidates.setdefault(_normalise_name(text), [])
