@@ -25,7 +25,6 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -91,8 +90,7 @@ _LEVELS = tuple(LEVEL_BY_NAME)
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class SdfProject:
+class SdfProject(msgspec.Struct, frozen=True):
     """What an SDF source gives: the snapshot, and notes for the user (info level)."""
 
     snapshot: Snapshot
@@ -251,8 +249,7 @@ def read_sdf(path: Path) -> SdfProject:
 # --- files --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Layout:
+class _Layout(msgspec.Struct, frozen=True):
     files: list[Path]
     #: the project root that deploy.xml paths start from (``~``), if there is one
     root: Path | None = None

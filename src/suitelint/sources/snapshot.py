@@ -13,7 +13,6 @@ import codecs
 import inspect
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,8 +37,7 @@ _LINE_CHUNK = 1 << 12
 _INDEX_AFTER_ASKS = 4
 
 
-@dataclass(slots=True)
-class Locator:
+class Locator(msgspec.Struct):
     """Finds the line of a subject (and of one of its permissions) in a snapshot file.
 
     For YAML the loader's position map answers; for JSON a scan of the file's bytes
@@ -51,23 +49,23 @@ class Locator:
     data: bytes | None = None
     positions: Positions | None = None
     snapshot: Snapshot | None = None
-    _json_ids: dict[str, dict[str, int]] = field(default_factory=dict)
-    _json_offsets: dict[str, list[int]] = field(default_factory=dict)
+    _json_ids: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    _json_offsets: dict[str, list[int]] = msgspec.field(default_factory=dict)
     _json_spans: dict[str, tuple[int, int]] | None = None
     #: each permkey as a JSON string literal
-    _literals: dict[str, bytes] = field(default_factory=dict)
+    _literals: dict[str, bytes] = msgspec.field(default_factory=dict)
     #: per subject (by offset): how often a permkey in it was asked for, and once that
     #: is often, the offset of each permkey literal in it
-    _permkey_asks: dict[int, int] = field(default_factory=dict)
-    _permkey_index: dict[int, dict[bytes, int]] = field(default_factory=dict)
+    _permkey_asks: dict[int, int] = msgspec.field(default_factory=dict)
+    _permkey_index: dict[int, dict[bytes, int]] = msgspec.field(default_factory=dict)
     #: each subject's own place (by offset), worked out once however many findings ask
-    _subject_places: dict[int, Location] = field(default_factory=dict)
+    _subject_places: dict[int, Location] = msgspec.field(default_factory=dict)
     #: at every _LINE_CHUNK bytes: the newlines before it, and the characters between the
     #: last of them and it (its column, less one)
     _line_marks: tuple[list[int], list[int]] | None = None
     #: YAML: each subject's index in its section, and each permission's path in a subject
-    _yaml_ids: dict[str, dict[str, int]] = field(default_factory=dict)
-    _yaml_rows: dict[PathKey, dict[str, PathKey]] = field(default_factory=dict)
+    _yaml_ids: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    _yaml_rows: dict[PathKey, dict[str, PathKey]] = msgspec.field(default_factory=dict)
 
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location:
         if self.positions is not None and self.snapshot is not None:
@@ -334,8 +332,7 @@ def _find_permkey(text: bytes, literal: bytes, start: int, end: int) -> int | No
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSnapshot:
+class LoadedSnapshot(msgspec.Struct, frozen=True):
     snapshot: Snapshot
     locator: Locator
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+import msgspec
+
 from suitelint.catalog import Catalog
 from suitelint.effective import ByIdentity, Effective, Grant, Table, role_link
 from suitelint.findings import Finding, Link, Location, Severity
@@ -163,8 +165,7 @@ class Assertion(Protocol):
 Compile = Callable[[Compiler, Any, PathKey, str], Sequence[Assertion]]
 
 
-@dataclass(frozen=True, slots=True)
-class Kind:
+class Kind(msgspec.Struct, frozen=True):
     """An assertion kind's entry in the registry."""
 
     #: the YAML key of a rule
