@@ -258,3 +258,20 @@ def test_a_csv_exported_account_gets_the_html_report_too(run_cli, tmp_path: Path
     assert "<td>unknown; user state unknown (add the Employees export)</td>" in html
     assert "<td>never" not in html
     assert html.count("<tr data-action=") == 4  # two integrations, two active tokens
+
+
+def test_audit_names_subsidiary_and_employee_restrictions_and_an_unknown_option() -> None:
+    from suitelint.audit import restrictions
+    from suitelint.effective import Effective
+
+    roles = (
+        Role(id="1", name="Scoped", subsidiary_option="OWN", employee_restriction="OWNONLY"),
+        Role(id="2", name="Wide", subsidiary_option="ALLACTIVE"),
+        Role(id="4", name="Newer", subsidiary_option="OWNANDCHILDREN"),
+    )
+    ctx = Effective(Snapshot(roles=roles), load_catalog())
+    assert [restrictions(ctx, r) for r in roles] == [
+        ("subsidiaries: own", "employees: ownonly"),
+        (),  # ALLACTIVE reaches every active subsidiary: no restriction
+        ("subsidiaries: unrestricted (subsidiaryoption 'OWNANDCHILDREN', unknown to suitelint)",),
+    ]

@@ -217,3 +217,27 @@ def test_diff_errors_are_exit_2(run_cli, tmp_path):
     result = run_cli("diff", tmp_path / "missing.json", FIXTURES / "sdf" / "project")
     assert result.exit_code == 2
     assert "no such file or folder" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "escalation"),
+    [
+        ({"subsidiary_option": "OWN"}, {"subsidiary_option": "ALL"}, True),
+        ({"subsidiary_option": "SELECTED"}, {"subsidiary_option": "OWNANDCHILDREN"}, True),
+        ({"subsidiary_option": "ALL"}, {"subsidiary_option": "OWN"}, False),
+        ({"employee_restriction": "OWNONLY"}, {"employee_restriction": "NONE"}, True),
+        ({}, {"employee_restriction": "UNASSIGNED"}, False),
+    ],
+)
+def test_a_lifted_subsidiary_or_employee_restriction_widens_access(before, after, escalation):
+    """OWN → ALL, or to a value suitelint does not know (never a restriction), widens."""
+
+    def edit(data):  # type: ignore[no-untyped-def]
+        data["roles"][0].update(after)
+
+    def start(data):  # type: ignore[no-untyped-def]
+        data["roles"][0].update(before)
+
+    result = diff_snapshots(changed(start), changed(lambda d: (start(d), edit(d))), load_catalog())
+    (attribute,) = result.by_kind("role")[0].attributes
+    assert attribute.escalation is escalation

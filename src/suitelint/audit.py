@@ -31,6 +31,7 @@ from suitelint.effective import Effective, Table
 from suitelint.login import check_login
 from suitelint.model import Index, Integration, Level, Role, Snapshot, Token
 from suitelint.policy.compiler import Policy
+from suitelint.restrictions import is_unknown, restricts, shown
 
 #: a token not used for this many days is idle: nobody may need it any more
 DEFAULT_IDLE_DAYS = 90
@@ -221,8 +222,14 @@ def restrictions(ctx: Effective, role: Role) -> tuple[str, ...]:
     found = []
     if role.subsidiaries:
         found.append("subsidiaries: " + ", ".join(role.subsidiaries))
-    elif role.subsidiary_option and role.subsidiary_option.upper() not in ("ALL", "NONE"):
-        found.append(f"subsidiaries: {role.subsidiary_option.lower()}")
+    elif restricts("subsidiaries", role.subsidiary_option):
+        found.append(f"subsidiaries: {(role.subsidiary_option or '').lower()}")
+    elif is_unknown("subsidiaries", role.subsidiary_option):
+        found.append(
+            f"subsidiaries: unrestricted ({shown('subsidiaries', role.subsidiary_option)})"
+        )
+    if restricts("employees", role.employee_restriction):
+        found.append(f"employees: {(role.employee_restriction or '').lower()}")
     for r in role.restrictions:
         text = f"{r.segment.lower()}: {r.restriction.lower().replace('_', ' ')}"
         if r.viewing_allowed:

@@ -19,6 +19,7 @@ from suitelint.catalog import Catalog
 from suitelint.effective import Effective, Table
 from suitelint.findings import Location
 from suitelint.model import Index, Integration, Level, Role, Snapshot, Token
+from suitelint.restrictions import restricts, value_of
 
 SubjectKind = Literal["role", "token", "integration"]
 Subject = Role | Token | Integration
@@ -292,10 +293,19 @@ def _role_attributes(was: Subject | None, now: Subject | None) -> tuple[Attribut
         a, b = getattr(was, field), getattr(now, field)
         if a != b:
             changes.append(AttributeChange(label, _flag(a), _flag(b), escalation=b == looser))
-    for field, label in (("subsidiary_option", "subsidiary option"), ("center_type", "center")):
+    for field, label, aspect in (
+        ("subsidiary_option", "subsidiary option", "subsidiaries"),
+        ("employee_restriction", "employee restriction", "employees"),
+        ("center_type", "center", None),
+    ):
         a, b = getattr(was, field) or "-", getattr(now, field) or "-"
         if a != b:
-            changes.append(AttributeChange(label, a, b, escalation=False))
+            # a restriction lifted (OWN → ALL, or to a value suitelint does not know) widens
+            lifted = aspect is not None and (
+                restricts(aspect, value_of(was, aspect))
+                and not restricts(aspect, value_of(now, aspect))
+            )
+            changes.append(AttributeChange(label, a, b, escalation=lifted))
     old_r = {(r.segment, r.restriction) for r in was.restrictions}
     new_r = {(r.segment, r.restriction) for r in now.restrictions}
     if old_r != new_r:
