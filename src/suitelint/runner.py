@@ -294,8 +294,7 @@ def configure_rules(
     """Apply the config's ``rules:``: ``off`` drops a rule's findings, a severity re-grades
     them (engine rules such as ``suitelint/undocumented-level`` like any policy rule). An
     id that names no rule is a config error: a typo must not leave a gate red, or silent."""
-    canonical = {alias: rule.id for rule in policy.rules for alias in (rule.id, *rule.aliases)}
-    canonical.update({rule_id: rule_id for rule_id in ENGINE_RULES})
+    canonical = policy.canonical_ids(ENGINE_RULES)
     settings: dict[str, str] = {}
     problems = Problems()
     for rule_id, setting in options.rules:

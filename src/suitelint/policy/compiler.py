@@ -100,6 +100,13 @@ class Policy(msgspec.Struct, frozen=True):
                 return rule
         return None
 
+    def canonical_ids(self, engine_rules: Iterable[str]) -> dict[str, str]:
+        """Every id a rule answers to (its own and its former ids) → its id, and each of
+        ``engine_rules`` as itself: what a waiver or the config's ``rules:`` may name."""
+        canonical = {alias: rule.id for rule in self.rules for alias in (rule.id, *rule.aliases)}
+        canonical.update({rule_id: rule_id for rule_id in engine_rules})
+        return canonical
+
 
 class _Compiler(Compiler):
     """Compiles the rules and waivers of one document."""

@@ -40,8 +40,7 @@ def apply_waivers(
     a rule by its id or an alias, or an engine rule (``engine_rules``) like any rule."""
     result: list[Finding] = []
     used: set[int] = set()
-    canonical = {alias: rule.id for rule in policy.rules for alias in (rule.id, *rule.aliases)}
-    canonical.update({rule_id: rule_id for rule_id in engine_rules})
+    canonical = policy.canonical_ids(engine_rules)
     active = [(i, w) for i, w in enumerate(policy.waivers) if w.expires >= today]
     for finding in findings:
         for i, waiver in active:
