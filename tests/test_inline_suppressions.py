@@ -230,6 +230,19 @@ def test_text_and_markdown_show_the_suppression_and_keep_its_reason_inert(
     assert "<img" not in markdown
 
 
+def test_junit_lists_the_inline_suppression_as_output_not_a_failure(
+    run_cli, tmp_path: Path
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    proj = project(tmp_path, disable("role-escalation-manage-users"))
+    junit = run_cli("check", proj, *AS_OF, "-f", "junit").stdout
+    assert "suppressed by inline: FIN-123: approved by the CISO (until 2027-03-31)" in junit
+    cases = {c.get("name"): c for c in ET.fromstring(junit).iter("testcase")}
+    (case,) = [c for name, c in cases.items() if name and "role-escalation-manage-users" in name]
+    assert case.find("failure") is None
+
+
 def test_a_reason_cannot_inject_ci_log_commands(run_cli, tmp_path: Path) -> None:
     reason = "x ##vso[task.setvariable variable=gate]open ::error file=a::fake"
     proj = project(tmp_path, disable("role-escalation-manage-users", reason=reason))
