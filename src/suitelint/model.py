@@ -96,10 +96,25 @@ class Role(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_default
     core_admin: bool = False
     center_type: str | None = None
     #: SDF ``subsidiaryoption``: ALL, ALLACTIVE, OWN or SELECTED; absent = ALL (the SDF default)
-    subsidiary_option: str | None = None
+    subsidiary_option: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="Subsidiary access (SDF subsidiaryoption): ALL, ALLACTIVE, OWN or "
+            "SELECTED; absent = ALL. Another value is kept and counts as no restriction."
+        ),
+    ] = None
     #: SDF ``employeerestriction``: NONE, DEFAULTTOOWN, OWNONLY or UNASSIGNED; absent = NONE
-    employee_restriction: str | None = None
-    subsidiaries: tuple[str, ...] = ()
+    employee_restriction: Annotated[
+        str | None,
+        msgspec.Meta(
+            description="Employee restriction (SDF employeerestriction): NONE, DEFAULTTOOWN, "
+            "OWNONLY or UNASSIGNED; absent = NONE. Another value counts as no restriction."
+        ),
+    ] = None
+    subsidiaries: Annotated[
+        tuple[str, ...],
+        msgspec.Meta(description="The subsidiaries a SELECTED role reaches (names or ids)."),
+    ] = ()
     restrictions: tuple[RecordRestriction, ...] = ()
     permissions: tuple[Permission, ...] = ()
     #: where the role was defined (SDF file), set by loaders
