@@ -511,18 +511,19 @@ def _lower(thresholds: dict[str, Level], tag: str, level: Level) -> None:
 @functools.cache
 def load_catalog() -> Catalog:
     """The catalog shipped with the package (parsed once per process)."""
-    return Catalog(msgspec.json.decode(package_text(__file__, "catalog.json", __package__)))
+    # bytes: msgspec checks the UTF-8 as it decodes (a text would be decoded twice)
+    return Catalog(msgspec.json.decode(package_bytes(__file__, "catalog.json", __package__)))
 
 
-def package_text(module_file: str, name: str, package: str) -> str:
+def package_bytes(module_file: str, name: str, package: str) -> bytes:
     """A data file shipped beside ``module_file``: read from disk where the package is
     installed as files (importlib.resources imports zipfile and its readers, a few ms of
     every command), through importlib.resources otherwise (a zip)."""
     from pathlib import Path
 
     try:
-        return Path(module_file).with_name(name).read_text(encoding="utf-8")
+        return Path(module_file).with_name(name).read_bytes()
     except FileNotFoundError:
         from importlib import resources
 
-        return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+        return resources.files(package).joinpath(name).read_bytes()

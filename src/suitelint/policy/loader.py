@@ -39,10 +39,11 @@ class PolicyDocument(msgspec.Struct, frozen=True):
 
 @functools.cache
 def policy_schema() -> dict[str, Any]:
-    from suitelint.catalog import package_text
+    from suitelint.catalog import package_bytes
 
-    text = package_text(__file__, "policy.schema.json", __package__)
-    schema: dict[str, Any] = msgspec.json.decode(text)
+    schema: dict[str, Any] = msgspec.json.decode(
+        package_bytes(__file__, "policy.schema.json", __package__)
+    )
     return schema
 
 
