@@ -618,6 +618,17 @@ def test_an_active_waiver_suppresses_with_its_reason():
     assert finding.suppression.reason == "moving to a scoped role, ticket FIN-123"
 
 
+def test_a_waiver_may_name_a_rule_by_its_former_id():
+    """A rule renamed keeps its old id in ``aliases``: waivers written before the rename
+    still waive it (and are not reported unused)."""
+    text = WAIVED.replace("EXPIRES", "2026-12-31").replace(
+        "  - id: no-admin-tokens\n", "  - id: token-not-admin\n    aliases: [no-admin-tokens]\n"
+    )
+    (finding,) = run_rules(text, account(role="3"))
+    assert finding.rule_id == "token-not-admin"
+    assert finding.suppressed
+
+
 def test_a_waiver_is_active_on_its_expiry_date():
     (finding,) = run_rules(WAIVED.replace("EXPIRES", TODAY.isoformat()), account(role="3"))
     assert finding.suppressed
