@@ -22,7 +22,6 @@ from suitelint.policy.assertions import Assertion, compile_assertions
 from suitelint.policy.compiling import Compiler, custom_names
 from suitelint.policy.loader import PolicyDocument
 from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, Where, is_glob
-from suitelint.restrictions import FIELD, canonical, known_forms
 from suitelint.yamlsrc import PathKey
 
 SubjectKind = SubjectKinds
@@ -184,19 +183,8 @@ class _Compiler(Compiler):
         for aspect, value in raw.items():
             if isinstance(value, str):
                 states.append((aspect, value))
-                continue
-            values: list[str] = []
-            for i, item in enumerate(value):
-                found = canonical(aspect, str(item))
-                if found is None:
-                    self.fail(
-                        f"{item!r} is not a value of {FIELD[aspect]}; expected one of "
-                        f"{known_forms(aspect)}",
-                        (*at, aspect, i),
-                    )
-                    continue
-                values.append(found)
-            states.append((aspect, tuple(values)))
+            else:
+                states.append((aspect, self.restriction_values(aspect, value, (*at, aspect))))
         return tuple(states)
 
     def rule(self, raw: Mapping[str, Any], at: PathKey) -> CompiledRule:

@@ -20,6 +20,7 @@ from suitelint.findings import Location
 from suitelint.model import CustomObject, Level, parse_level
 from suitelint.policy.loader import PolicyDocument
 from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, is_glob
+from suitelint.restrictions import FIELD, canonical, known_forms
 from suitelint.sdfref import (
     SdfReference,
     SdfReferenceError,
@@ -189,3 +190,20 @@ class Compiler:
             NameRef(str(v), self.loc((*at, i) if not isinstance(raw, str) else at))
             for i, v in enumerate(values)
         )
+
+    def restriction_values(self, aspect: str, raw: Iterable[Any], at: PathKey) -> tuple[str, ...]:
+        """A list of restriction values of ``aspect`` in the forms NetSuite writes
+        (:func:`suitelint.restrictions.canonical`), canonical; any other form is an error at
+        its item (``where: {restrictions: ...}`` and ``restricted_to`` both read them)."""
+        values: list[str] = []
+        for i, item in enumerate(raw):
+            found = canonical(aspect, str(item))
+            if found is None:
+                self.fail(
+                    f"{item!r} is not a value of {FIELD[aspect]}; expected one of "
+                    f"{known_forms(aspect)}",
+                    (*at, i),
+                )
+                continue
+            values.append(found)
+        return tuple(values)

@@ -43,9 +43,7 @@ from suitelint.restrictions import (
     FIELD,
     RESTRICTING,
     UNRESTRICTED,
-    canonical,
     describe,
-    known_forms,
     restricts,
     shown,
     subsidiary_access,
@@ -117,18 +115,7 @@ def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Ass
         if value == "restricted":
             wanted.append((aspect, RESTRICTING[aspect]))
             continue
-        values: list[str] = []
-        for i, item in enumerate(value):
-            found = canonical(aspect, str(item))
-            if found is None:
-                c.fail(
-                    f"{item!r} is not a value of {FIELD[aspect]}; expected one of "
-                    f"{known_forms(aspect)}",
-                    (*at, aspect, i),
-                )
-                continue
-            values.append(found)
-        wanted.append((aspect, tuple(values)))
+        wanted.append((aspect, c.restriction_values(aspect, value, (*at, aspect))))
     return [RestrictedTo(tuple(wanted))]
 
 
