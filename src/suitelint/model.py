@@ -76,9 +76,11 @@ class Permission(
 class RecordRestriction(
     msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False
 ):
-    """A department, class or location restriction on a role."""
+    """A record restriction on a role: segment DEPARTMENT, CLASS or LOCATION as SDF writes
+    them (``role_restrictionsegment``). Another upper-case value (a segment NetSuite may add)
+    is kept and shown, never counted as a restriction of a known segment."""
 
-    segment: Literal["DEPARTMENT", "CLASS", "LOCATION"]
+    segment: Annotated[str, msgspec.Meta(pattern=r"^[A-Z][A-Z0-9_]*$")]
     restriction: str
     viewing_allowed: bool = False
     items_restricted: bool = False

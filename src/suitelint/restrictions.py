@@ -183,4 +183,11 @@ def describe(role: Role, everything: bool = False) -> str:
     text = "; ".join(parts)
     if loose:
         text = f"unrestricted: {', '.join(loose)}" + (f"; {text}" if text else "")
+    known = set(SEGMENT.values())
+    for restriction in role.restrictions:
+        if restriction.segment not in known:
+            text += (
+                f"; segment {restriction.segment} {restriction.restriction} "
+                "(a segment unknown to suitelint, not counted)"
+            )
     return text

@@ -249,3 +249,34 @@ def test_doctype_text_inside_cdata_of_another_object_is_not_a_dtd(tmp_path):
         "</emailtemplate>\n"
     )
     assert len(load_sdf(tmp_path).roles) == 1
+
+
+def restriction_on(segment: str) -> str:
+    return (
+        "  <recordrestrictions>\n    <recordrestriction>\n"
+        f"      <segment>{segment}</segment>\n      <restriction>OWNONLY</restriction>\n"
+        "    </recordrestriction>\n  </recordrestrictions>\n"
+    )
+
+
+def test_a_record_restriction_on_a_segment_suitelint_does_not_know_loads_and_is_shown(tmp_path):
+    from suitelint.restrictions import describe, value_of
+
+    write_role(tmp_path, restriction_on("CUSTOMSEGMENT_REGION"))
+    loaded = load_sdf(tmp_path)
+    (only,) = loaded.roles
+    assert only.restrictions == (RecordRestriction("CUSTOMSEGMENT_REGION", "OWNONLY"),)
+    # it restricts none of the segments suitelint knows, and the reports say so
+    assert value_of(only, "departments") is None
+    assert describe(only).endswith(
+        "; segment CUSTOMSEGMENT_REGION OWNONLY (a segment unknown to suitelint, not counted)"
+    )
+
+
+@pytest.mark.parametrize("segment", ["department", "Dept 5", ""])
+def test_a_segment_that_cannot_be_an_sdf_value_is_located(tmp_path, segment):
+    path = write_role(tmp_path, restriction_on(segment))
+    with pytest.raises(SourceError) as caught:
+        load_sdf(tmp_path)
+    assert (caught.value.path, caught.value.line) == (str(path), 5)
+    assert "<segment> must be one of DEPARTMENT, CLASS, LOCATION" in str(caught.value)

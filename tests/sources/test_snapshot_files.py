@@ -113,6 +113,24 @@ def test_a_level_in_the_wrong_case_is_an_error(tmp_path: Path):
     assert caught.value.line == 9
 
 
+def test_a_record_restriction_on_a_segment_suitelint_does_not_know_loads(tmp_path: Path):
+    data = json.loads(json.dumps(MINIMAL))
+    data["roles"][0]["restrictions"] = [
+        {"segment": "CUSTOMSEGMENT_REGION", "restriction": "OWNONLY"}
+    ]
+    (role,) = load(write(tmp_path, data)).roles
+    assert role.restrictions[0].segment == "CUSTOMSEGMENT_REGION"
+
+
+def test_a_segment_that_cannot_be_a_netsuite_value_is_a_located_error(tmp_path: Path):
+    data = json.loads(json.dumps(MINIMAL))
+    data["roles"][0]["restrictions"] = [{"segment": "department", "restriction": "OWNONLY"}]
+    with pytest.raises(SnapshotError) as caught:
+        load(write(tmp_path, data))
+    assert "DEPARTMENT, CLASS, LOCATION or another upper-case NetSuite value" in str(caught.value)
+    assert caught.value.line is not None
+
+
 def test_an_unknown_field_is_an_error_not_ignored(tmp_path: Path):
     data = json.loads(json.dumps(MINIMAL))
     data["tokens"][0]["rol"] = "1001"

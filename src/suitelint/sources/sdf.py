@@ -722,9 +722,8 @@ def _restriction(element: etree._Element, shown: str) -> RecordRestriction:
         raise SourceError("<recordrestriction> has no <segment>", shown, _line(element))
     if restriction_element is None:
         raise SourceError("<recordrestriction> has no <restriction>", shown, _line(element))
-    segment = _enum(segment_element, _SEGMENTS, shown)
     return RecordRestriction(
-        segment=segment,  # type: ignore[arg-type]  # checked against _SEGMENTS
+        segment=_restriction_value(segment_element, _SEGMENTS, shown),
         restriction=_restriction_value(restriction_element, _ROLE_RESTRICTIONS, shown),
         viewing_allowed=_bool(fields, "viewingallowed", shown),
         items_restricted=_bool(fields, "itemsrestricted", shown),

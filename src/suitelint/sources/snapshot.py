@@ -353,7 +353,7 @@ _EXPECTED = {
     "state": "enabled or blocked",
     "auth_flows": "tba, auth_code, client_credentials or user_credentials",
     "environment": "production, sandbox or unknown",
-    "segment": "DEPARTMENT, CLASS or LOCATION",
+    "segment": "DEPARTMENT, CLASS, LOCATION or another upper-case NetSuite value",
     "created": "an ISO date, YYYY-MM-DD",
     "last_used": "an ISO date, YYYY-MM-DD",
     "exported_at": "an ISO date-time, e.g. 2026-11-20T08:00:00Z",
