@@ -58,6 +58,7 @@ RESTRICTING: Mapping[str, tuple[str, ...]] = {
 }
 #: aspect → the SDF ``<segment>`` of its record restriction
 SEGMENT = {"departments": "DEPARTMENT", "classes": "CLASS", "locations": "LOCATION"}
+_KNOWN_SEGMENTS = frozenset(SEGMENT.values())
 UNRESTRICTED = {
     "subsidiaries": "all subsidiaries",
     "departments": "all departments",
@@ -183,9 +184,8 @@ def describe(role: Role, everything: bool = False) -> str:
     text = "; ".join(parts)
     if loose:
         text = f"unrestricted: {', '.join(loose)}" + (f"; {text}" if text else "")
-    known = set(SEGMENT.values())
     for restriction in role.restrictions:
-        if restriction.segment not in known:
+        if restriction.segment not in _KNOWN_SEGMENTS:
             text += (
                 f"; segment {restriction.segment} {restriction.restriction} "
                 "(a segment unknown to suitelint, not counted)"
