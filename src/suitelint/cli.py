@@ -135,6 +135,14 @@ AllowEmpty = Annotated[
         "--allow-empty", help="Accept sources that hold no roles, users, integrations or tokens."
     ),
 ]
+#: ``--date-format`` of the commands that read account sources (CSV exports among them)
+CsvDateFormat = Annotated[
+    str | None,
+    _date_format_option(
+        "How the CSV exports write dates: the exporting user's NetSuite Date Format, "
+        "e.g. M/D/YYYY or D/M/YYYY. Default: inferred from all the CSV files of the run."
+    ),
+]
 #: the formats of the blast-radius and audit reports
 ReportFormats = Annotated[
     list[str] | None,
@@ -167,12 +175,24 @@ def _fail(error: SuitelintError) -> NoReturn:
     raise typer.Exit(EXIT_ERROR)
 
 
-def _warn(notes: Iterable[str]) -> None:
-    """Warnings about the sources, on stderr, one line each (names come from files)."""
+def _tell_sources(notices: Iterable[str], notes: Iterable[str]) -> None:
+    """What reading the sources noticed (``notices``: located lines) and the warnings about
+    them (``notes``: e.g. what a CSV export could not tell), on stderr, one safe line each
+    (names and paths come from files)."""
     from suitelint import sanitize
 
+    for notice in notices:
+        say(sanitize.line(notice), err=True)
     for note in notes:
         typer.echo(f"suitelint: warning: {sanitize.line(note)}", err=True)
+
+
+def check_date_format(date_format: str | None) -> None:
+    """A ``--date-format`` that names no date format is a usage error before any work."""
+    if date_format is not None:
+        from suitelint.sources.csv import parse_date_format
+
+        parse_date_format(date_format)
 
 
 def use_color(mode: ColorMode, stream: object) -> bool:
@@ -420,13 +440,7 @@ def check(
         "holding the working folder, else the working folder.",
         show_default=False,
     ),
-    date_format: Annotated[
-        str | None,
-        _date_format_option(
-            "How the CSV exports write dates: the exporting user's NetSuite Date Format, "
-            "e.g. M/D/YYYY or D/M/YYYY. Default: inferred from all the CSV files of the run."
-        ),
-    ] = None,
+    date_format: CsvDateFormat = None,
     quiet: bool = typer.Option(
         False,
         "--quiet",
@@ -504,10 +518,7 @@ def check(
         ),
         ignore_inline=ignore_inline or bool(settings.ignore_inline),
     )
-    if date_format is not None:
-        from suitelint.sources.csv import parse_date_format
-
-        parse_date_format(date_format)  # a usage error before any work
+    check_date_format(date_format)
     for spec in formats:
         parse_format(spec)  # usage errors before any work
     if show_config:
@@ -527,11 +538,7 @@ def check(
         import dataclasses
 
         report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
-    from suitelint import sanitize
-
-    for notice in report.notices:  # names file paths: one safe line each
-        say(sanitize.line(str(notice)), err=True)
-    _warn(report.notes)
+    _tell_sources(report.notices, report.notes)
     emit_report(report, formats, color, quiet=quiet)
     raise typer.Exit(EXIT_FINDINGS if report.failing else EXIT_OK)
 
@@ -700,6 +707,7 @@ def diff(
     ),
     output: Annotated[str | None, _output_option("Write to this file instead of stdout.")] = None,
     color: ColorOption = ColorMode.auto,
+    date_format: CsvDateFormat = None,
 ) -> None:
     """Permission changes from OLD to NEW per role, token and integration; exit 1 on escalation."""
     from suitelint.catalog import load_catalog
@@ -707,10 +715,16 @@ def diff(
     from suitelint.gitbase import load_spec
     from suitelint.report.diff import RENDERERS
 
+    check_date_format(date_format)
     catalog = load_catalog()
     extra = list(with_sources or ())
-    before = load_spec(old, extra, catalog)
-    after = load_spec(new, extra, catalog)
+    old_side = load_spec(old, extra, catalog, date_format=date_format)
+    new_side = load_spec(new, extra, catalog, date_format=date_format)
+    _tell_sources(
+        dict.fromkeys([*old_side.notices, *new_side.notices]),
+        dict.fromkeys([*old_side.notes, *new_side.notes]),
+    )
+    before, after = old_side.snapshot, new_side.snapshot
     if before.is_empty and after.is_empty:
         from suitelint.errors import SourceError
 
@@ -742,6 +756,7 @@ def blast_radius_command(
         show_default=False,
     ),
     allow_empty: AllowEmpty = False,
+    date_format: CsvDateFormat = None,
 ) -> None:
     """What every token and integration can really do, ranked by risk, with least-privilege roles."""
     from pathlib import Path
@@ -755,10 +770,16 @@ def blast_radius_command(
 
     specs = parse_formats(format or [], BLAST_FORMATS)
     today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    check_date_format(date_format)
     catalog = load_catalog()
     loaded, policies = load_checked(
-        sources, list(policy or [DEFAULT_POLICY]), catalog, allow_empty=allow_empty
+        sources,
+        list(policy or [DEFAULT_POLICY]),
+        catalog,
+        allow_empty=allow_empty,
+        date_format=date_format,
     )
+    _tell_sources(loaded.notice_lines(), loaded.notes)
     report = blast_radius(
         loaded.snapshot,
         policies,
@@ -794,19 +815,27 @@ def audit(
         90, "--idle-days", min=1, help="A token not used for this many days is idle: disable it."
     ),
     allow_empty: AllowEmpty = False,
+    date_format: CsvDateFormat = None,
 ) -> None:
     """The integration audit: for every integration and token, still needed? which role? what does it do? and what to do about it."""
     from suitelint.audit import audit as run_audit
     from suitelint.catalog import load_catalog
     from suitelint.report.audit import AUDIT_FORMATS
-    from suitelint.runner import DEFAULT_POLICY, load_policy_set
-    from suitelint.sources import load_sources
+    from suitelint.runner import DEFAULT_POLICY, load_checked
 
     specs = parse_formats(format or [], AUDIT_FORMATS)
     today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    check_date_format(date_format)
     catalog = load_catalog()
-    policies = load_policy_set(list(policy or [DEFAULT_POLICY]), catalog)
-    loaded = load_sources(sources, catalog, allow_empty=allow_empty)
+    # as check and blast-radius: a policy may name a custom record by its SDF display name
+    loaded, policies = load_checked(
+        sources,
+        list(policy or [DEFAULT_POLICY]),
+        catalog,
+        allow_empty=allow_empty,
+        date_format=date_format,
+    )
+    _tell_sources(loaded.notice_lines(), loaded.notes)
     report = run_audit(
         loaded.snapshot,
         policies,
@@ -841,6 +870,7 @@ def drift(
         "--fail-on-unmanaged",
         help="Exit 1 also when the account has custom roles the repo does not manage.",
     ),
+    date_format: CsvDateFormat = None,
 ) -> None:
     """Hand-made changes in the account to the roles the repo manages (by scriptid), and the account's custom roles the repo does not manage; exit 1 on drift that widens access."""
     from suitelint.catalog import load_catalog
@@ -850,9 +880,15 @@ def drift(
     from suitelint.sources import load_sources
 
     specs = parse_formats(format or [], DRIFT_FORMATS)
+    check_date_format(date_format)
     catalog = load_catalog()
-    repo_snapshot = load_spec(repo, [], catalog)
-    account_snapshot = load_sources(account, catalog).snapshot
+    repo_side = load_spec(repo, [], catalog, date_format=date_format)
+    account_loaded = load_sources(account, catalog, date_format=date_format)
+    _tell_sources(
+        dict.fromkeys([*repo_side.notices, *account_loaded.notice_lines()]),
+        dict.fromkeys([*repo_side.notes, *account_loaded.notes]),
+    )
+    repo_snapshot, account_snapshot = repo_side.snapshot, account_loaded.snapshot
     result = compute_drift(
         repo_snapshot,
         account_snapshot,

@@ -265,25 +265,42 @@ def split_spec(spec: str) -> tuple[str | None, str]:
     return ref, path or "."
 
 
-def load_spec(spec: str, extra: Sequence[str], catalog: Catalog) -> Snapshot:
+class Side(msgspec.Struct, frozen=True):
+    """One side of a comparison (``diff``, ``drift``): its snapshot, and what reading it
+    noticed and warned about (see :class:`suitelint.sources.Loaded`)."""
+
+    snapshot: Snapshot
+    notices: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def load_spec(
+    spec: str, extra: Sequence[str], catalog: Catalog, *, date_format: str | None = None
+) -> Side:
     """The snapshot ``spec`` names (a path, or ``GIT-REF:path`` read through git), merged
     with the ``extra`` sources (as they are in the work tree). Files read from git are
     shown as ``REF:path`` in locations and errors. An empty side is allowed here: the
-    caller decides whether "nothing" is an error."""
+    caller decides whether "nothing" is an error. ``date_format``: of the CSV exports."""
     from suitelint.sources import load_sources
 
     ref, path = split_spec(spec)
     if ref is None:
-        return load_sources([path, *extra], catalog, allow_empty=True).snapshot
+        loaded = load_sources([path, *extra], catalog, allow_empty=True, date_format=date_format)
+        return Side(loaded.snapshot, loaded.notice_lines(), loaded.notes)
     with checkout(ref, [path]) as tree:
         (local,) = tree.paths
         if local is None:
             raise SourceError(f"{path} does not exist at {ref}", spec)
         try:
-            snapshot = load_sources([local, *extra], catalog, allow_empty=True).snapshot
+            loaded = load_sources(
+                [local, *extra], catalog, allow_empty=True, date_format=date_format
+            )
         except SuitelintError as error:
             raise tree.rename(error) from None
-    return msgspec.structs.replace(
+        notices = tuple(tree.show(line) for line in loaded.notice_lines())
+        notes = tuple(tree.show(note) for note in loaded.notes)
+    snapshot = loaded.snapshot
+    shown = msgspec.structs.replace(
         snapshot,
         roles=tuple(
             msgspec.structs.replace(r, path=tree.show(r.path)) if r.path else r
@@ -294,3 +311,4 @@ def load_spec(spec: str, extra: Sequence[str], catalog: Catalog) -> Snapshot:
             for i in snapshot.integrations
         ),
     )
+    return Side(shown, notices, notes)

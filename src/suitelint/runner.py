@@ -383,7 +383,7 @@ def run_check(options: CheckOptions) -> Report:
         subjects_checked=subject_counts(snapshot),
         as_of=today.isoformat(),
         places=subject_places(findings, loaded),
-        notices=tuple(f"{note.where}: info: {note.message}" for note in loaded.notices),
+        notices=loaded.notice_lines(),
         notes=loaded.notes,
         changes=changes,
     )

@@ -52,6 +52,10 @@ class Loaded(msgspec.Struct, frozen=True):
     #: the ``suitelint-disable`` comments of SDF object files, in file and line order
     suppressions: tuple[InlineSuppression, ...] = ()
 
+    def notice_lines(self) -> tuple[str, ...]:
+        """The notices, one located line each (``FILE:LINE: info: ...``)."""
+        return tuple(f"{note.where}: info: {note.message}" for note in self.notices)
+
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location | None:
         for locator in self.locators:
             location = locator.locate(section, subject_id, permkey)
