@@ -204,6 +204,23 @@ def test_git_errors_are_exit_2_with_a_message(run_cli, repo, args, message):
     assert "Traceback" not in result.stderr
 
 
+def test_base_in_a_repository_without_commits_says_so(run_cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    fresh = tmp_path / "fresh"
+    (fresh / "src").mkdir(parents=True)
+    (fresh / "src" / "customrole_x.xml").write_text(ROLE)
+    git(fresh, "init", "-q", "-b", "main")
+    git(fresh, "add", ".")  # staged, never committed
+    monkeypatch.chdir(fresh)
+    for args in (("check", "src", "--base", "HEAD"), ("diff", "HEAD:src", "src")):
+        result = run_cli(*args)
+        assert result.exit_code == 2, args
+        assert "has no commits yet, so there is nothing to compare with" in result.stderr
+        assert "fetch it first" not in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_base_outside_a_git_repository_is_exit_2(run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     project = tmp_path / "plain"

@@ -55,9 +55,7 @@ def test_audit_reads_the_dates_in_the_order_it_is_told(run_cli) -> None:  # type
         result = run_cli(*COMMANDS["audit"], "--format", "json", *extra)
         tokens = json.loads(result.stdout)["tokens"]
         return {
-            t["still_needed"]["created"]
-            for t in tokens
-            if t["name"] == "Invoice Sync (production)"
+            t["still_needed"]["created"] for t in tokens if t["name"] == "Invoice Sync (production)"
         }
 
     assert created() == {"2025-01-03"}  # guessed month first, and warned

@@ -102,9 +102,17 @@ def resolve_ref(top: Path, ref: str) -> str:
             top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"
         ).strip()
     except _GitFailed:
+        pass
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    except _GitFailed:  # a fresh repository: no ref names a commit yet
         raise SourceError(
-            f"unknown git ref {ref!r} in {top} (fetch it first, e.g. git fetch origin main)"
+            f"git ref {ref!r}: the repository {top} has no commits yet, so there is nothing "
+            "to compare with (commit first, or check without --base)"
         ) from None
+    raise SourceError(
+        f"unknown git ref {ref!r} in {top} (fetch it first, e.g. git fetch origin main)"
+    )
 
 
 def _relative(path: Path, top: Path) -> str:
