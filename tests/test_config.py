@@ -101,6 +101,11 @@ def test_an_explicit_config_must_exist(project: Path) -> None:
         ("formats:\n  - sarif\n  - pdf=x.pdf\n", ":3:5", "unknown format 'pdf'"),
         ("policies: builtin:baseline\n", ":1:11", "is not of type 'array'"),
         ("sources: [a\n", ":2:1", "invalid YAML"),
+        (
+            "sources: [a]\ndate-format: D-M-Y\n",
+            ":2:14",
+            "date-format 'D-M-Y': expected a NetSuite date format such as M/D/YYYY",
+        ),
     ],
 )
 def test_yaml_errors_name_file_line_and_column(text: str, where: str, message: str) -> None:
@@ -153,3 +158,23 @@ def test_no_source_anywhere_is_a_usage_error(run_cli, project: Path) -> None:
     result = run_cli("check", "--no-config")
     assert result.exit_code == 2
     assert "no source given" in result.stderr
+
+
+def test_the_config_date_format_reads_csv_exports_and_the_flag_overrides_it(
+    run_cli, project: Path
+) -> None:
+    seed = FIXTURES / "csv" / "seed-dmy"
+    for name in ("roles.csv", "employees.csv", "integrations.csv", "access-tokens.csv"):
+        shutil.copy(seed / name, project / "data" / name)
+    (project / ".suitelint.yaml").write_text(
+        "sources: [data/roles.csv, data/employees.csv, data/integrations.csv, "
+        "data/access-tokens.csv]\ndate-format: D/M/YYYY\n",
+        "utf-8",
+    )
+    shown = run_cli("check", "--show-config")
+    assert '"date-format": "D/M/YYYY"' in shown.stdout
+    day_first = run_cli("check", "--as-of", "2026-11-25")
+    assert "could be day/month" not in day_first.stderr
+    assert "'Invoice Sync (production)' was created 2025-03-01" in day_first.stdout
+    month_first = run_cli("check", "--as-of", "2026-11-25", "--date-format", "M/D/YYYY")
+    assert "'Invoice Sync (production)' was created 2025-01-03" in month_first.stdout

@@ -310,6 +310,7 @@ def _show_config(
         "baseline": baseline,
         "allow-empty": options.allow_empty,
         "ignore-inline": options.ignore_inline,
+        "date-format": options.date_format,
         "as-of": options.today.isoformat() if options.today else None,
         "base": options.base,
     }
@@ -508,7 +509,7 @@ def check(
         allow_empty=allow_empty or bool(settings.allow_empty),
         today=parse_date(as_of, "--as-of") if as_of else None,
         base=base,
-        date_format=date_format,
+        date_format=date_format or settings.date_format,
         rules=settings.rules,
         rules_origin=settings.path,
         select=tuple(select or settings.select),

@@ -3,7 +3,7 @@
 Found from the working folder upward (the first folder holding ``.suitelint.yaml``, or a
 ``pyproject.toml`` with a ``[tool.suitelint]`` table, wins), or named with ``--config``.
 Keys: ``policies``, ``sources``, ``fail-on``, ``formats``, ``baseline``, ``allow-empty``,
-``select``, ``ignore``, ``min-severity``, ``ignore-inline``.
+``select``, ``ignore``, ``min-severity``, ``ignore-inline``, ``date-format``.
 Relative paths in a config file are relative to the folder of that file, so a check
 gives the same answer from any subfolder. Command-line flags override the file.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from suitelint.errors import ConfigError, Problem, SuitelintError, did_you_mean
+from suitelint.errors import ConfigError, Problem, SuitelintError, UsageError, did_you_mean
 from suitelint.fsutil import read_input, reading
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
@@ -87,6 +87,12 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "enum": ["error", "warning", "note"],
             "description": "Report only findings at this severity or above.",
         },
+        "date-format": {
+            "type": "string",
+            "minLength": 1,
+            "description": "How the CSV exports among the sources write dates: the exporting "
+            "user's NetSuite Date Format (M/D/YYYY, D/M/YYYY, DD.MM.YYYY, YYYY-MM-DD, ...).",
+        },
         "ignore-inline": {
             "type": "boolean",
             "description": "Disregard the suitelint-disable comments of SDF object files "
@@ -112,6 +118,8 @@ class Config(msgspec.Struct, frozen=True):
     ignore: tuple[str, ...] = ()
     min_severity: str | None = None
     ignore_inline: bool | None = None
+    #: ``date-format``: as ``--date-format`` (checked when the file is read)
+    date_format: str | None = None
     #: the project folder: the config file's own (its paths must stay inside it)
     folder: str = ""
 
@@ -251,6 +259,16 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
                 line,
                 column,
             )
+    date_format = data.get("date-format")
+    if date_format is not None:
+        from suitelint.sources.csv import parse_date_format
+
+        try:
+            parse_date_format(date_format)
+        except UsageError as error:
+            line, column = positions.of(("date-format",))
+            message = error.problems[0].message.replace("--date-format", "date-format", 1)
+            raise ConfigError(message, path, line, column) from None
     base = Path(path).parent
     formats = []
     for spec in data.get("formats", ()):
@@ -278,6 +296,7 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         min_severity=data.get("min-severity"),
         folder=str(base),
         ignore_inline=data.get("ignore-inline"),
+        date_format=date_format,
     )
 
 
