@@ -218,3 +218,68 @@ def test_a_document_not_of_the_shape_falls_back_to_the_general_pass() -> None:
 
     assert jsonin.has_duplicate_keys(b'{"x": 1, "x": 2}', Snapshot)
     assert not jsonin.has_duplicate_keys(b'{"x": 1, "y": {"x": 2}}', Snapshot)
+
+
+# -- one decode: the typed value proves the keys distinct, or the exact check runs -----------
+def _decoded(text: bytes) -> object:
+    import msgspec
+
+    from suitelint.model import Snapshot
+
+    return msgspec.json.decode(text, type=Snapshot)
+
+
+@given(SNAPSHOT, st.booleans(), st.data())
+def test_counting_never_calls_a_document_with_a_repeated_key_distinct(
+    document, escape, data
+) -> None:
+    """Whatever object repeats a key, however strings are spelt (holding quotes, colons,
+    '":' and escapes) and whether defaults are written out, counting quotes in the input
+    and in its typed value encoded again says "distinct" only when no key repeats."""
+    objects = _objects(document)
+    dup = data.draw(st.sampled_from([None, *objects]))
+    node = _as_pairs(document, dup)
+    text = _write(node, escape).encode("utf-8")
+    if jsonin.keys_are_distinct(text, _decoded(text)):
+        assert not _has_duplicates(node)
+
+
+@given(SNAPSHOT, st.booleans(), st.booleans())
+def test_counting_proves_a_snapshot_as_suitelint_writes_it_distinct(
+    document, escape, minified
+) -> None:
+    """A snapshot without repeated keys or written-out defaults (what ``export`` writes,
+    indented or minified, with or without \\u escapes) needs no second pass, unless it
+    holds the six characters \\u0022 (which might be a quote written as an escape)."""
+    import msgspec
+
+    from suitelint.model import Snapshot
+
+    canonical = msgspec.json.decode(msgspec.json.encode(_decoded(json.dumps(document).encode())))
+    text = json.dumps(canonical, ensure_ascii=escape, indent=None if minified else 2).encode()
+    distinct = jsonin.keys_are_distinct(text, msgspec.json.decode(text, type=Snapshot))
+    assert distinct or b"\\u0022" in text
+
+
+def test_a_quote_written_as_an_escape_cannot_balance_a_repeated_key() -> None:
+    """Two quote characters written \\u0022 take two quote bytes out of the input and the
+    encoding puts them back: exactly what a repeated key with a non-string value adds."""
+    from suitelint.errors import SnapshotError
+    from suitelint.model import Snapshot
+
+    data = (
+        b'{"roles": [{"id": "1", "name": "\\u0022\\u0022", "inactive": true,\n "inactive": true}]}'
+    )
+    assert not jsonin.keys_are_distinct(data, _decoded(data))
+    with pytest.raises(SnapshotError) as caught:
+        jsonin.refuse_duplicate_keys(data, "s.json", SnapshotError, Snapshot, _decoded(data))
+    assert caught.value.problems[0].line == 2
+
+
+def test_the_snapshot_shape_can_be_counted() -> None:
+    """Every struct of a snapshot encodes only what its input gave, and every leaf keeps
+    strings strings: a model change that breaks this (a field without omit_defaults, a
+    Decimal) would send every snapshot back to the second pass."""
+    from suitelint.model import Snapshot
+
+    assert jsonin._countable(Snapshot)

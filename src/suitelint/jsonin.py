@@ -5,8 +5,12 @@ snapshot could hide an Administrator role behind a second ``"roles"`` and a base
 could change what it suppresses. YAML input already refuses them (``yamlsrc``).
 
 msgspec does not report duplicates, and a 57 MB snapshot must stay fast, so the check is
-in two steps:
+in up to three steps:
 
+* :func:`keys_are_distinct`, cheapest, for a document decoded into structs already (a
+  snapshot): the quotes of the input, counted in C, against those of the decoded value
+  encoded again. Equal counts prove every key distinct; anything else (a repeated key,
+  a default written out, a quote written ``\\u0022``) is "cannot tell", and:
 * :func:`has_duplicate_keys`, cheap, in C: ``msgspec.json.format`` rewrites the document
   compactly token by token (duplicates kept, every string spelt as in the input), and a
   second pass rewrites it with each object's keys once (duplicates dropped). The number
@@ -75,6 +79,84 @@ def _mirror_type(hint: Any) -> Any:
         if mirrored:
             return typing.Union[(*mirrored, *(a for a in args if a is type(None)))]
     return msgspec.Raw
+
+
+#: leaf types whose typed decoding keeps a JSON string a string and makes nothing else one
+_KEPT_LEAVES = frozenset(
+    [
+        "StrType",
+        "LiteralType",
+        "IntType",
+        "BoolType",
+        "NoneType",
+        "FloatType",
+        "DateType",
+        "DateTimeType",
+        "TimeType",
+        "UUIDType",
+        "EnumType",
+    ]
+)
+_CONTAINERS = frozenset(["ListType", "VarTupleType", "TupleType", "SetType", "FrozenSetType"])
+
+
+@functools.cache
+def _countable(shape: type[msgspec.Struct]) -> bool:
+    """Whether :func:`keys_are_distinct` may count quotes for a document of ``shape``:
+    every struct in it encodes only the fields the input gave (``omit_defaults``, no tag
+    added, no array form), and every leaf keeps strings strings (no ``Decimal`` from a
+    number, no custom or untyped values)."""
+    import msgspec.inspect as mi
+
+    def ok(info: Any) -> bool:
+        name = type(info).__name__
+        if name == "Metadata":
+            return ok(info.type)
+        if name in _KEPT_LEAVES:
+            return True
+        if name in _CONTAINERS:
+            items = info.item_types if name == "TupleType" else (info.item_type,)
+            return all(ok(item) for item in items)
+        if name == "UnionType":
+            return all(ok(member) for member in info.types)
+        if name == "StructType":
+            if info.cls in seen:
+                return True
+            seen.add(info.cls)
+            config = info.cls.__struct_config__
+            return (
+                config.omit_defaults
+                and info.tag_field is None
+                and not info.array_like
+                and all(ok(field.type) for field in info.fields)
+            )
+        return False
+
+    seen: set[type] = set()
+    return ok(mi.type_info(shape))
+
+
+def keys_are_distinct(data: bytes, decoded: msgspec.Struct) -> bool:
+    r"""True when counting proves that no object in ``data`` holds a key twice; False
+    when it cannot tell (the exact check must then run). ``decoded``: ``data`` decoded
+    by msgspec into a struct type, strictly (as ``msgspec.json.decode`` does).
+
+    One count of ``"`` bytes in C, in ``data`` and in ``decoded`` encoded again, instead
+    of a second decode. The input holds K keys and V string values: 2K + 2V quote bytes,
+    plus E, one for each quote character inside its strings (written ``"``). Decoded, an
+    object keeps each key once; encoded with ``omit_defaults`` it gives D <= K keys (the
+    required fields and those off their default, each from a key of the input) and
+    V' <= V string values (each one of the input's, nothing else made a string:
+    :func:`_countable`), and writes each quote character as ``"``, so E' <= E when no
+    quote is written ``"`` in the input. Equal counts, 2K + 2V + E = 2D + 2V' + E',
+    then mean D = K: no key repeats. A repeated key, an explicit default value or an
+    unknown field left out makes the counts differ, and the answer "cannot tell".
+    """
+    if not _countable(type(decoded)):
+        return False
+    if b"\\" in data and b"\\u0022" in data:
+        return False
+    return data.count(b'"') == msgspec.json.encode(decoded).count(b'"')
 
 
 def has_duplicate_keys(data: bytes, shape: type[msgspec.Struct] | None = None) -> bool:
@@ -182,10 +264,14 @@ def refuse_duplicate_keys(
     path: str,
     error: type[SuitelintError],
     shape: type[msgspec.Struct] | None = None,
+    decoded: msgspec.Struct | None = None,
 ) -> None:
     """Raise ``error`` at the second of two equal keys of one object in ``data``.
     ``shape``: a struct type ``data`` decoded into (a snapshot's), which makes the check
-    cheaper (:func:`has_duplicate_keys`)."""
+    cheaper (:func:`has_duplicate_keys`); ``decoded``: that decoded value, which makes it
+    cheaper still when it proves every key distinct (:func:`keys_are_distinct`)."""
+    if decoded is not None and keys_are_distinct(data, decoded):
+        return
     try:
         suspect = has_duplicate_keys(data, shape)
     except msgspec.DecodeError:

@@ -391,7 +391,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
         except (msgspec.DecodeError, UnicodeDecodeError):
             pass
         else:
-            refuse_duplicate_keys(body, path, SnapshotError, Snapshot)
+            refuse_duplicate_keys(body, path, SnapshotError, Snapshot, snapshot)
             return LoadedSnapshot(snapshot, Locator(path, data=body))
     text = decode_text(data, path, SnapshotError)
     if not text.strip():
@@ -435,7 +435,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
             col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         message = re.sub(r"\s*\(byte \d+\)", "", str(exc))
         raise SnapshotError(f"invalid JSON: {message}", path, line, col) from None
-    refuse_duplicate_keys(raw, path, SnapshotError, Snapshot)
+    refuse_duplicate_keys(raw, path, SnapshotError, Snapshot, snapshot)
     return LoadedSnapshot(snapshot, Locator(path, data=raw))
 
 
