@@ -368,6 +368,77 @@ def test_output_does_not_depend_on_the_order_of_the_snapshot(rnd: random.Random)
     )
 
 
+#: permkeys of several categories and tag thresholds, and Administrator
+_MIXED_KEYS = (
+    "TRAN_CUSTINVC",
+    "TRAN_JOURNAL",
+    "LIST_EMPLOYEE",
+    "LIST_CUSTJOB",
+    "ADMI_MANAGE_OWN_OAUTH_TOKENS",
+    "ADMI_MANAGEROLES",
+    "ADMI_WEBSERVICES",
+    "REPO_CUSTOMIZATION",
+)
+
+
+@st.composite
+def _integration_accounts(draw: st.DrawFn) -> dict[str, object]:
+    """One integration whose active tokens act in roles that share permkeys at the same
+    and at different levels, some through users with global permissions."""
+    levels = st.sampled_from(["VIEW", "CREATE", "EDIT", "FULL"])
+    rows = st.dictionaries(st.sampled_from(_MIXED_KEYS), levels, max_size=6)
+    roles = [
+        {
+            "id": str(1001 + i),
+            "name": f"Role {i}",
+            "permissions": [{"permkey": k, "level": v} for k, v in draw(rows).items()],
+        }
+        for i in range(draw(st.integers(1, 4)))
+    ]
+    if draw(st.booleans()):
+        roles.append({"id": "ADMINISTRATOR", "name": "Administrator", "permissions": []})
+    count = draw(st.integers(1, 5))
+    users = [
+        {
+            "id": str(i),
+            "name": f"User {i}",
+            "roles": [r["id"] for r in roles],
+            "global_permissions": [{"permkey": k, "level": v} for k, v in draw(rows).items()],
+        }
+        for i in range(count)
+    ]
+    tokens = [
+        {
+            "id": f"T-{draw(st.integers(0, 99)):02d}-{i}",
+            "name": f"Token {i}",
+            "integration": "101",
+            "user": str(i),
+            "role": draw(st.sampled_from(roles))["id"],
+            "created": "2026-06-01",
+        }
+        for i in range(count)
+    ]
+    return account(roles=roles, users=users, tokens=tokens)
+
+
+@given(_integration_accounts())
+def test_an_integrations_capabilities_are_those_of_its_united_table(data: dict[str, object]):
+    # The integration's capabilities are worked out from its tokens' tables; they must be
+    # what the one united table (effective.py: highest level wins, ties to the first
+    # token by id) confers, conferrals and their "via" included.
+    from suitelint.blast import capabilities
+    from suitelint.effective import Effective
+
+    catalog = load_catalog()
+    snapshot = make_snapshot(data)
+    report = blast_radius(snapshot, make_policy(NO_RULES), catalog, TODAY)
+    ctx = Effective(snapshot, catalog)
+    table = ctx.integration_table(snapshot.integrations[0])
+    exposure = report.integrations[0]
+    assert exposure.capabilities == capabilities(ctx, table)
+    assert exposure.everything == (table.everything is not None)
+
+
 def test_explain_risk_lists_every_weight_and_part():
     text = explain_risk()
     for tag, weight in CAPABILITY_WEIGHTS.items():

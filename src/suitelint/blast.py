@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import msgspec
+
 from suitelint.catalog import Catalog
 from suitelint.effective import (
     EVERY_PERMISSION,
@@ -30,7 +32,8 @@ from suitelint.effective import (
     Grant,
     Table,
     role_link,
-    subject_prefix,
+    token_link,
+    user_link,
 )
 from suitelint.findings import Link
 from suitelint.model import Index, Integration, Level, Role, Snapshot, Subject, Token, User
@@ -120,8 +123,10 @@ def explain_risk() -> str:
 
 
 # -- results ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Conferral:
+# The records of which a large report holds hundreds of thousands (a conferral per held
+# permission and capability of every subject) are msgspec Structs: built in a tenth of a
+# frozen dataclass's time, and never part of a cycle (gc=False).
+class Conferral(msgspec.Struct, frozen=True, gc=False):
     """A held permission that confers a capability, and where it comes from."""
 
     permkey: str
@@ -130,8 +135,7 @@ class Conferral:
     via: str
 
 
-@dataclass(frozen=True, slots=True)
-class CapabilityHeld:
+class CapabilityHeld(msgspec.Struct, frozen=True, gc=False):
     tag: str
     title: str
     level: Level
@@ -143,8 +147,7 @@ class CapabilityHeld:
         return self.weight * int(self.level)
 
 
-@dataclass(frozen=True, slots=True)
-class ScorePart:
+class ScorePart(msgspec.Struct, frozen=True, gc=False):
     """One named term of a score: ``points`` and why."""
 
     name: str
@@ -248,6 +251,39 @@ def _tag_order(catalog: Catalog) -> list[str]:
     return known + sorted(tag for tag in catalog.capabilities if tag not in CAPABILITY_WEIGHTS)
 
 
+class _Tags:
+    """The catalog's capability tags in report order, and per permkey the positions (in
+    that order) of the tags each level confers: worked out once per permkey and account,
+    not once per table row (a large account's tables hold 400,000 rows of 858 permkeys)."""
+
+    __slots__ = ("_positions", "catalog", "order", "titles", "weights")
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.order = tuple(_tag_order(catalog))
+        self.titles = tuple(catalog.capabilities[tag].title for tag in self.order)
+        self.weights = tuple(weight_of(tag) for tag in self.order)
+        self._positions: dict[str, tuple[tuple[int, ...], ...]] = {}
+
+    def positions(self, permkey: str) -> tuple[tuple[int, ...], ...]:
+        """Indexed by level: the positions of the tags held at that level confers."""
+        found = self._positions.get(permkey)
+        if found is None:
+            found = self._positions[permkey] = tuple(
+                tuple(
+                    i
+                    for i, tag in enumerate(self.order)
+                    if tag in self.catalog.capabilities_of(permkey, level)
+                )
+                for level in sorted(Level)
+            )
+        return found
+
+
+def _tags(ctx: Effective) -> _Tags:
+    return ctx.memo("capability tags", ctx.catalog, lambda: _Tags(ctx.catalog))
+
+
 def _via(grant: Grant) -> str:
     links = [str(link) for link in grant.via if link.kind in ("token", "role")]
     if grant.user is not None and grant.role is None:
@@ -257,52 +293,117 @@ def _via(grant: Grant) -> str:
 
 def capabilities(ctx: Effective, table: Table) -> tuple[CapabilityHeld, ...]:
     """Capability tags a permission table confers, in :data:`CAPABILITY_WEIGHTS` order."""
-    return ctx.memo("capabilities", table, lambda: _capabilities(ctx, table))
+    return ctx.memo("capabilities", table, lambda: _capabilities(ctx, [(table, ())]))
 
 
-def _capabilities(ctx: Effective, table: Table) -> tuple[CapabilityHeld, ...]:
-    catalog = ctx.catalog
-    order = _tag_order(catalog)
-    if table.everything is not None:
-        via = _via(table.everything)
-        every = Conferral(EVERY_PERMISSION.id, EVERY_PERMISSION.name, Level.FULL, via)
-        return tuple(
-            CapabilityHeld(
-                tag, catalog.capabilities[tag].title, Level.FULL, weight_of(tag), (every,)
-            )
-            for tag in order
+def _integration_capabilities(
+    ctx: Effective, tokens: Sequence[Token]
+) -> tuple[tuple[CapabilityHeld, ...], bool]:
+    """``capabilities(ctx, ctx.integration_table(integration))`` for the integration's
+    active tokens (in the integration table's order), and whether it holds every
+    permission, from its tokens' tables without merging them: an integration unites
+    about ten tokens' tables of a hundred rows, and only the rows that confer a tag,
+    which each table sorts by level once, are looked at."""
+    sources = []
+    for token in tokens:
+        _, user, _ = ctx.token_parts(token)
+        sources.append((ctx.token_table(token), (token_link(token), user_link(user))))
+    everything = any(table.everything is not None for table, _ in sources)
+    return _capabilities(ctx, sources), everything
+
+
+#: the rows of a table that confer a tag: per level (the index), per grant, the permkeys
+_Tagged = tuple[tuple[tuple[Grant, frozenset[str]], ...], ...]
+
+
+def _tagged(ctx: Effective, table: Table) -> _Tagged:
+    """The table's rows that confer a tag, by level and grant; once per table (a role's
+    table is shared by its tokens and by every integration using one of them)."""
+    return ctx.memo("tagged rows", table, lambda: _tagged_rows(ctx, table))
+
+
+def _tagged_rows(ctx: Effective, table: Table) -> _Tagged:
+    tags = _tags(ctx)
+    positions = tags._positions
+    grants = table.grants
+    by_level: list[dict[int, tuple[Grant, list[str]]]] = [{} for _ in Level]
+    for permkey, level in table.levels.items():
+        held = positions.get(permkey)
+        if held is None:
+            held = tags.positions(permkey)
+        if held[level]:
+            grant = table.grant if grants is None else grants.get(permkey, table.grant)
+            group = by_level[level].get(id(grant))
+            if group is None:
+                group = by_level[level][id(grant)] = (grant, [])
+            group[1].append(permkey)
+    return tuple(
+        tuple((grant, frozenset(keys)) for grant, keys in groups.values()) for groups in by_level
+    )
+
+
+_HIGHEST_FIRST = tuple(sorted((level for level in Level if level > Level.NONE), reverse=True))
+
+
+def _capabilities(
+    ctx: Effective, sources: Sequence[tuple[Table, tuple[Link, ...]]]
+) -> tuple[CapabilityHeld, ...]:
+    """The capabilities of the union of ``sources`` (tables, each with the chain above
+    its grants), as :func:`suitelint.effective` unites tables: highest level wins, a tie
+    goes to the first table. Each tag's conferrals are sorted by (-level, permkey)."""
+    tags = _tags(ctx)
+    if not sources:
+        return ()
+    first = next((t.everything for t, _ in sources if t.everything is not None), None)
+    if first is not None:
+        prefix = next(p for t, p in sources if t.everything is first)
+        every = (
+            Conferral(
+                EVERY_PERMISSION.id,
+                EVERY_PERMISSION.name,
+                Level.FULL,
+                _via(Grant(prefix + first.via, first.role, first.user)),
+            ),
         )
-    conferred: dict[str, list[Conferral]] = {}
-    vias: dict[int, str] = {}  # a role's table has one grant for all its permissions
-    for permkey, level in sorted(table.levels.items()):
-        if level == Level.NONE:
-            continue
-        tags = catalog.capabilities_of(permkey, level)
-        if not tags:
-            continue
-        grant = table.grant_of(permkey)
-        through = vias.get(id(grant))
-        if through is None:
-            through = vias[id(grant)] = _via(grant)
-        for tag in tags:
-            conferred.setdefault(tag, []).append(
-                Conferral(permkey, ctx.display(permkey), level, through)
-            )
-    result = []
-    for tag in order:
-        found = conferred.get(tag)
-        if found:
-            found.sort(key=lambda c: (-int(c.level), c.permkey))
-            result.append(
-                CapabilityHeld(
-                    tag,
-                    catalog.capabilities[tag].title,
-                    found[0].level,
-                    weight_of(tag),
-                    tuple(found),
-                )
-            )
-    return tuple(result)
+        return tuple(
+            CapabilityHeld(tag, title, Level.FULL, weight, every)
+            for tag, title, weight in zip(tags.order, tags.titles, tags.weights, strict=True)
+        )
+    # Tags are monotone in the level, so a permkey's highest level among the rows that
+    # confer a tag is its highest level of all: the other rows never matter. Levels are
+    # taken highest first; within one, the first table to hold a permkey gives its grant.
+    tagged = [(_tagged(ctx, table), prefix) for table, prefix in sources]
+    many = len(tagged) > 1
+    taken: set[str] = set()
+    vias: dict[tuple[int, int], str] = {}
+    positions = tags._positions
+    display = ctx.display
+    conferred: list[list[Conferral]] = [[] for _ in tags.order]
+    for level in _HIGHEST_FIRST:
+        rows: list[tuple[str, str]] = []
+        for n, (rows_of, prefix) in enumerate(tagged):
+            for grant, keys in rows_of[level]:
+                new = keys
+                if many:
+                    new = keys - taken
+                    if not new:
+                        continue
+                    taken |= new
+                via = vias.get((n, id(grant)))
+                if via is None:
+                    shown = Grant(prefix + grant.via, grant.role, grant.user) if prefix else grant
+                    via = vias[n, id(grant)] = _via(shown)
+                rows += [(permkey, via) for permkey in new]
+        rows.sort()
+        for permkey, via in rows:
+            conferral = Conferral(permkey, display(permkey), level, via)
+            for i in positions[permkey][level]:
+                conferred[i].append(conferral)
+    return tuple(
+        CapabilityHeld(tags.order[i], tags.titles[i], found[0].level, tags.weights[i], tuple(found))
+        for i, found in enumerate(conferred)
+        if found
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,14 +424,24 @@ def score_parts(
     caps: Sequence[CapabilityHeld], facts: _Facts, environment: str, today: dt.date
 ) -> tuple[ScorePart, ...]:
     """The terms of the risk formula; their sum is the score."""
-    parts = [
+    return _score_parts(_capability_parts(caps), facts, environment, today)
+
+
+def _capability_parts(caps: Sequence[CapabilityHeld]) -> tuple[ScorePart, ...]:
+    return tuple(
         ScorePart(
             f"capability {cap.tag}",
             cap.points,
             f"weight {cap.weight} × {cap.level.name} ({int(cap.level)})",
         )
         for cap in caps
-    ]
+    )
+
+
+def _score_parts(
+    capability_parts: tuple[ScorePart, ...], facts: _Facts, environment: str, today: dt.date
+) -> tuple[ScorePart, ...]:
+    parts = list(capability_parts)
     if facts.everything_role is not None:
         parts.append(
             ScorePart(
@@ -592,8 +703,13 @@ def _integration_facts(ctx: Effective, tokens: Sequence[Token], explained: bool)
 
 
 def _rank(exposures: Iterable[Exposure]) -> tuple[Exposure, ...]:
+    """The exposures, highest score first, each given its rank. They are this module's
+    own, built just now and seen by nobody yet, so the rank is set on them in place
+    (``dataclasses.replace`` copied 10,000 exposures of 17 fields each for it)."""
     ordered = sorted(exposures, key=lambda e: (-e.score, e.name.casefold(), e.name, e.id))
-    return tuple(replace(e, rank=i) for i, e in enumerate(ordered, 1))
+    for i, e in enumerate(ordered, 1):
+        object.__setattr__(e, "rank", i)
+    return tuple(ordered)
 
 
 def blast_radius(
@@ -695,6 +811,7 @@ def _token_exposure(
     table = ctx.token_table(token)
     rules = _token_rules(ctx, decl, token)
     caps = capabilities(ctx, table)
+    cap_parts = ctx.memo("capability parts", caps, lambda: _capability_parts(caps))
     facts = _token_facts(ctx, token, bool(rules))
     excess, everything_excess = excess_of(ctx, table, rules) if rules else ((), False)
     # a role is proposed only where it would take something away
@@ -704,10 +821,10 @@ def _token_exposure(
         kind="token",
         id=token.id,
         name=token.label,
-        chains=((*subject_prefix(ctx, token), role_link(role)),),
+        chains=(_chain(ctx, token),),
         everything=table.everything is not None,
         capabilities=caps,
-        parts=score_parts(caps, facts, environment, today),
+        parts=_score_parts(cap_parts, facts, environment, today),
         declared_by=tuple(r.id for r in rules),
         explained=facts.explained,
         excess=excess,
@@ -727,17 +844,19 @@ def _integration_exposure(
     today: dt.date,
 ) -> Exposure:
     tokens = ctx.active_tokens(integration)
-    table = ctx.integration_table(integration)
     own = decl.of("integrations", integration.id)
     explained = bool(own) or (bool(tokens) and all(_token_rules(ctx, decl, t) for t in tokens))
-    caps = capabilities(ctx, table)
+    caps, everything = _integration_capabilities(ctx, tokens)
     facts = _integration_facts(ctx, tokens, explained)
-    excess, everything_excess = excess_of(ctx, table, own) if own else ((), False)
-    proposal = propose(integration, table, own) if excess or everything_excess else None
-    chains = []
-    for token in sorted(tokens, key=lambda t: (t.label, t.id)):
-        role, _, _ = ctx.token_parts(token)
-        chains.append((*subject_prefix(ctx, token), role_link(role)))
+    excess: tuple[Excess, ...] = ()
+    everything_excess = False
+    proposal = None
+    if own:  # only a declaration needs the united table itself
+        table = ctx.integration_table(integration)
+        excess, everything_excess = excess_of(ctx, table, own)
+        if excess or everything_excess:
+            proposal = propose(integration, table, own)
+    chains = [_chain(ctx, token) for token in sorted(tokens, key=lambda t: (t.label, t.id))]
     flags = _flags(facts, "integration") if tokens else ("no active tokens",)
     roles = [ctx.token_parts(t)[0] for t in tokens]
     parts = score_parts(caps, facts, environment, today) if tokens else ()
@@ -746,7 +865,7 @@ def _integration_exposure(
         id=integration.id,
         name=integration.name,
         chains=tuple(chains),
-        everything=table.everything is not None,
+        everything=everything,
         capabilities=caps,
         parts=parts,
         declared_by=tuple(r.id for r in own),
@@ -759,12 +878,25 @@ def _integration_exposure(
     )
 
 
+def _chain(ctx: Effective, token: Token) -> tuple[Link, ...]:
+    """integration → token → user → role, once per token (its exposure and its
+    integration's show the same chain)."""
+    return ctx.memo("blast chain", token, lambda: (*ctx.prefix(token), _role_link(ctx, token)))
+
+
+def _role_link(ctx: Effective, token: Token) -> Link:
+    role, _, _ = ctx.token_parts(token)
+    return ctx.memo("role link", role, lambda: role_link(role))
+
+
 def _restrictions(ctx: Effective, roles: Iterable[Role]) -> tuple[tuple[str, str], ...]:
     unique = {(r.name, r.scriptid or r.id): r for r in roles}
-    return tuple(
-        (name, describe(role, ctx.everything_role(role)))
-        for (name, _), role in sorted(unique.items())
-    )
+    return tuple((name, _described(ctx, role)) for (name, _), role in sorted(unique.items()))
+
+
+def _described(ctx: Effective, role: Role) -> str:
+    """What records the role reaches, once per role (its tokens and integrations ask)."""
+    return ctx.memo("restrictions", role, lambda: describe(role, ctx.everything_role(role)))
 
 
 def _flags(facts: _Facts, kind: str) -> tuple[str, ...]:
