@@ -17,7 +17,10 @@ in a fresh process and repeated (min and median reported):
 * ``customs``: check (an allow_only rule) and blast-radius of 8,000 and 16,000 custom
   record types;
 * ``startup``: a ``check`` of a 20-role SDF project with a policy file of its own (the
-  pull-request case) and ``suitelint --version``, against ``python -c pass``;
+  pull-request case) and ``suitelint --version``, against ``python -c pass``; the check
+  twice: with the policy cache warm (the harness's own cache folder, ``benchmarks/out/cache``,
+  filled by the warm-up run) and with the cache off (``SUITELINT_NO_CACHE=1``: the policy
+  read from its file every run, as a cold cache reads it once);
 * peak RSS of every child, measured in a fresh process: each command is started by a small
   wrapper process (its own ``os.wait4`` resource usage), not by this large harness, whose
   peak a child started directly would report as its own.
@@ -149,9 +152,11 @@ WRAPPER_CODE = (
 )
 
 
-def run_once(command: Sequence[str], *, capture: bool = False) -> tuple[Run, str]:
-    """Run ``command`` under the wrapper (its own wall time and resource usage); return
-    the run and the first lines of its stderr."""
+def run_once(
+    command: Sequence[str], *, capture: bool = False, env: dict[str, str] | None = None
+) -> tuple[Run, str]:
+    """Run ``command`` under the wrapper (its own wall time and resource usage), with
+    ``env`` added to :func:`child_env`; return the run and the first lines of its stderr."""
     with (
         tempfile.TemporaryFile() as err,
         tempfile.TemporaryFile() as out,
@@ -163,7 +168,7 @@ def run_once(command: Sequence[str], *, capture: bool = False) -> tuple[Run, str
             stdin=subprocess.DEVNULL,
             stdout=out if capture else subprocess.DEVNULL,
             stderr=err,
-            env=child_env(),
+            env={**child_env(), **(env or {})},
             check=False,
         )
         err.seek(0)
@@ -181,9 +186,16 @@ def run_once(command: Sequence[str], *, capture: bool = False) -> tuple[Run, str
 def child_env() -> dict[str, str]:
     """The children's environment: bytecode cached (in ``benchmarks/out/pycache``), as an
     installed package has it. Development shells and CI here set PYTHONDONTWRITEBYTECODE,
-    which recompiles every module of an editable install on every run."""
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(generate.OUT / "pycache")}
+    which recompiles every module of an editable install on every run. The policy cache is
+    the harness's own (``benchmarks/out/cache``), whatever the shell's environment says."""
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "PYTHONPYCACHEPREFIX": str(generate.OUT / "pycache"),
+        "SUITELINT_CACHE_DIR": str(generate.OUT / "cache"),
+    }
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("SUITELINT_NO_CACHE", None)
     return env
 
 
@@ -203,19 +215,22 @@ def measure(
 
 
 def measure_rounds(
-    commands: dict[str, tuple[list[str], tuple[int, ...], bool]], repeats: int
+    commands: dict[str, tuple[list[str], tuple[int, ...], bool]],
+    repeats: int,
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Measure]:
     """Measure several commands round by round (each once per round, in turn), not each
     ``repeats`` times in a row: a shared host's speed drifts within minutes, and ratios are
     only fair between runs taken under the same conditions. ``commands`` maps a name to
-    (command, accepted exit codes, capture stdout); a command that fails is not run again."""
+    (command, accepted exit codes, capture stdout); ``envs`` a name to what its
+    environment adds; a command that fails is not run again."""
     results = {name: Measure(name, command) for name, (command, _, _) in commands.items()}
     for _ in range(repeats):
         for name, (command, ok, capture) in commands.items():
             result = results[name]
             if result.error is not None:
                 continue
-            run, message = run_once(command, capture=capture)
+            run, message = run_once(command, capture=capture, env=(envs or {}).get(name))
             if run.exit_code not in ok:
                 first = message.splitlines()[0] if message else ""
                 result.error = f"exit {run.exit_code}: {first}"
@@ -309,7 +324,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     repeats: int = args.repeats
     facts = ensure_generated(sizes, args.regenerate, customs=not args.quick)
     has = {name: has_command(tool, name) for name in ("blast-radius", "diff")}
-    # Warm-up: the first run of each entry point writes its bytecode cache.
+    # Warm-up: the first run of each entry point writes its bytecode cache (and the first
+    # check with the user policy its policy cache entry).
     run_once([*tool, "--version"])
     run_once([*tool, "check", str(generate.paths("sdf20")["sdf"]), "--as-of", AS_OF])
     run_once([*tool, "check", str(generate.paths("sdf20")["sdf"]), "-p", USER_POLICY])
@@ -391,20 +407,19 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     print("measuring startup and sdf20 ...", file=sys.stderr, flush=True)
     startup_repeats = max(3, repeats * 3) if not args.quick else 1
     sdf = str(generate.paths("sdf20")["sdf"])
+    tiny = [*tool, "check", sdf, "-p", USER_POLICY, "--as-of", AS_OF]
     startup = measure_rounds(
         {
             "python": ([sys.executable, "-c", "pass"], (0,), False),
-            "tiny-check": (
-                [*tool, "check", sdf, "-p", USER_POLICY, "--as-of", AS_OF],
-                (0, 1),
-                False,
-            ),
+            "tiny-check": (tiny, (0, 1), False),  # the policy cache warm
+            "tiny-check-cold": (tiny, (0, 1), False),
             "version": ([*tool, "--version"], (0,), False),
         },
         startup_repeats,
+        envs={"tiny-check-cold": {"SUITELINT_NO_CACHE": "1"}},
     )
     results["startup"] = {name: m.summary() for name, m in startup.items()}
-    for name in ("tiny-check", "version"):
+    for name in ("tiny-check", "tiny-check-cold", "version"):
         if startup["python"].error is None and startup[name].error is None:
             results["startup"][f"{name}_minus_python_s"] = round(
                 startup[name].median - startup["python"].median, 4
@@ -567,8 +582,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "x",
         )
     add(
-        "tiny check (sdf20 + a policy file) over python -c pass",
+        "tiny check (sdf20 + a policy file, policy cache warm) over python -c pass",
         results["startup"].get("tiny-check_minus_python_s"),
+        TARGET_TINY_S,
+        TARGET_TINY_S,
+        "s",
+    )
+    add(
+        "tiny check (sdf20 + a policy file, policy cache off) over python -c pass",
+        results["startup"].get("tiny-check-cold_minus_python_s"),
         TARGET_TINY_S,
         TARGET_TINY_S,
         "s",
@@ -701,10 +723,13 @@ def render(results: dict[str, Any]) -> str:
         lines.append("")
     startup = results["startup"]
     over = startup.get("tiny-check_minus_python_s")
+    cold = startup.get("tiny-check-cold_minus_python_s")
     lines.append(
         f"startup: python -c pass {_cell(startup['python'])}; tiny check (sdf20 + "
-        f"examples/policies.yaml) {_cell(startup['tiny-check'])}"
+        f"examples/policies.yaml), policy cache warm {_cell(startup['tiny-check'])}"
         + (f" ({over * 1000:.0f} ms over python, medians)" if over is not None else "")
+        + f", cache off {_cell(startup['tiny-check-cold'])}"
+        + (f" ({cold * 1000:.0f} ms over)" if cold is not None else "")
         + f"; suitelint --version {_cell(startup['version'])}"
     )
     sdf = results["sdf20"]["check"]

@@ -27,6 +27,22 @@ EXAMPLES = ROOT / "examples"
 SHARED = Path(os.environ.get("SUITELINT_SHARED", ROOT.parent / "shared"))
 TODAY = dt.date(2026, 11, 25)
 
+
+# The policy cache of a test run (in-process and in subprocesses) is a folder of its own,
+# never the developer's: tests see the cache as users do, hit and miss.
+def _private_cache() -> None:
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="suitelint-test-cache-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["SUITELINT_CACHE_DIR"] = folder
+    os.environ.pop("SUITELINT_NO_CACHE", None)
+
+
+_private_cache()
+
 # Bounded example counts keep CI well under its time budget; `HYPOTHESIS_PROFILE=dev` digs deeper.
 settings.register_profile(
     "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]

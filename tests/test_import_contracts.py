@@ -2,7 +2,7 @@
 
 The layers, lowest first (a module may import its own layer and the ones below it):
 
-0. foundations: errors, findings, model, sanitize, sdfref, fsutil, yamlsrc, jsonout,
+0. foundations: errors, findings, model, sanitize, sdfref, fsutil, yamlsrc, yamlread, jsonout,
    schemacheck, jsonin, restrictions (the restriction vocabulary)
 1. catalog, login (what the catalog knows about logging in)
 2. sources/ (files) and netsuite/ (the live account), which produces snapshots too
@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
         "sdfref",
         "fsutil",
         "yamlsrc",
+        "yamlread",
         "jsonout",
         "schemacheck",
         "jsonin",

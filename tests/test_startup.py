@@ -5,6 +5,7 @@ the imports, which decide most of the start-up, by name, in a fresh interpreter.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,15 +43,24 @@ NOT_ON_THE_COMMON_PATH = (
 )
 
 
-def _modules_after(code: str) -> set[str]:
-    """The modules a fresh interpreter holds after running ``code``."""
+#: read only when a policy is read from its file (not from the policy cache)
+NOT_ON_A_CACHED_CHECK = ("yaml", "suitelint.yamlread", "suitelint.schemacheck", "hashlib")
+
+
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code`` (in ``env``)."""
     # the list is taken before json is imported to print it
     probe = (
         f"{code}\nimport sys\n_seen = sorted(sys.modules)\nimport json\n"
         "sys.stderr.write('\\nMODULES ' + json.dumps(_seen))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        env=env,
     )
     marker = done.stderr.rfind("\nMODULES ")
     assert marker >= 0, done.stderr
@@ -62,12 +72,9 @@ def test_importing_the_cli_imports_no_optional_machinery() -> None:
     assert not loaded & set(NOT_ON_THE_COMMON_PATH)
 
 
-@pytest.mark.parametrize("output", ["text", "github"])
-def test_a_check_of_an_sdf_project_with_a_policy_file_imports_only_what_it_uses(
-    output: str,
-) -> None:
+def _check(output: str) -> str:
     project = ROOT / "tests" / "fixtures" / "sdf" / "project"
-    code = (
+    return (
         "import sys\n"
         "from suitelint.cli import main\n"
         f"sys.argv = ['suitelint', 'check', {str(project)!r}, '-p', 'examples/policies.yaml',"
@@ -75,6 +82,29 @@ def test_a_check_of_an_sdf_project_with_a_policy_file_imports_only_what_it_uses(
         "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\n"
         "assert code in (0, 1), code\n"
     )
-    loaded = _modules_after(code)
+
+
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_a_check_of_an_sdf_project_with_a_policy_file_imports_only_what_it_uses(
+    output: str,
+) -> None:
+    env = {**os.environ, "SUITELINT_NO_CACHE": "1"}
+    loaded = _modules_after(_check(output), env)
     assert "suitelint.sources.sdf" in loaded  # the check did run
     assert not loaded & set(NOT_ON_THE_COMMON_PATH)
+
+
+@pytest.mark.parametrize("output", ["text", "github"])
+def test_with_its_policy_cached_the_check_reads_no_yaml(output: str, tmp_path: Path) -> None:
+    env = {**os.environ, "SUITELINT_CACHE_DIR": str(tmp_path)}
+    first = _modules_after(_check(output), env)  # a miss: it also writes the entry
+    assert "yaml" in first
+    assert not first & set(NOT_ON_THE_COMMON_PATH) - {"tempfile"}
+    loaded = _modules_after(_check(output), env)
+    assert "suitelint.sources.sdf" in loaded
+    assert not loaded & {*NOT_ON_THE_COMMON_PATH, *NOT_ON_A_CACHED_CHECK}
+
+
+def test_importing_yamlsrc_imports_no_yaml_parser() -> None:
+    loaded = _modules_after("import suitelint.yamlsrc, suitelint.policy.loader")
+    assert not loaded & {"yaml", "suitelint.yamlread"}

@@ -21,7 +21,7 @@ from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sor
 from suitelint.model import CustomObject, Snapshot
 from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, rule_docs
 from suitelint.policy.inline import InlineRun, check_inline, new_suppressions, rule_names
-from suitelint.policy.loader import PolicyDocument, load_policy
+from suitelint.policy.loader import PolicyDocument, load_policy, remember
 from suitelint.sources import Loaded, load_sources
 from suitelint.sources.snapshot import LoadedSnapshot
 
@@ -115,6 +115,7 @@ def load_policy_set(
             line or 1,
             column or 1,
         )
+    remember(docs)
     return policy
 
 

@@ -15,7 +15,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from suitelint.errors import SuitelintError
-from suitelint.yamlsrc import _FAST_LOADER, load_yaml
+from suitelint.yamlread import _FAST_LOADER
+from suitelint.yamlsrc import load_yaml
 
 pytestmark = pytest.mark.skipif(_FAST_LOADER is None, reason="PyYAML built without libyaml")
 

@@ -7,7 +7,7 @@ Every error names file:line:col and what was expected; misspelt keys get a
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,9 @@ class PolicyDocument(msgspec.Struct, frozen=True):
     data: dict[str, Any]
     positions: Positions
     builtin: bool = False
+    #: (key, entry) for the policy cache, written once the policy set compiles without
+    #: error (:func:`remember`); None for a document read from the cache or not cacheable
+    cache_entry: tuple[str, bytes] | None = None
 
     def where(self, at: PathKey, *, key: bool = False) -> tuple[int | None, int | None]:
         return self.positions.of(at, key=key)
@@ -177,11 +180,44 @@ def policy_document(data: dict[str, Any], positions: Positions, path: str) -> Po
 
 
 def load_policy(ref: str) -> PolicyDocument:
-    """Load a policy file, or a built-in pack named ``builtin:<pack>``."""
+    """Load a policy file, or a built-in pack named ``builtin:<pack>``: from the policy
+    cache when it holds these very bytes (:mod:`suitelint.policy.cache`), else read."""
+    from suitelint.policy import cache
+
+    cached = cache.folder() is not None
     if ref.startswith(BUILTIN_PREFIX):
         text, name = _read_builtin(ref)
-        return parse_policy(text, name, builtin=True)
+        if not cached:
+            return parse_policy(text, name, builtin=True)
+        key = cache.key_of(name, text.encode("utf-8"))
+        hit = cache.lookup(key)
+        if hit is not None:
+            return PolicyDocument(name, hit[0], hit[1], builtin=True)
+        return _with_entry(parse_policy(text, name, builtin=True), key)
     path = Path(ref)
     with reading(path):
         data = read_input(path, limit=MAX_POLICY_BYTES, what="policy file")
-        return parse_policy(decode_text(data, ref, PolicyError), ref)
+        if not cached:
+            return parse_policy(decode_text(data, ref, PolicyError), ref)
+        key = cache.key_of(ref, data)
+        hit = cache.lookup(key)
+        if hit is not None:
+            return PolicyDocument(ref, hit[0], hit[1])
+        return _with_entry(parse_policy(decode_text(data, ref, PolicyError), ref), key)
+
+
+def _with_entry(doc: PolicyDocument, key: str) -> PolicyDocument:
+    from suitelint.policy import cache
+
+    blob = cache.entry(key, doc.data, doc.positions)
+    return doc if blob is None else msgspec.structs.replace(doc, cache_entry=(key, blob))
+
+
+def remember(docs: Iterable[PolicyDocument]) -> None:
+    """Keep in the policy cache the documents of a policy set that compiled without
+    error (a policy with an error is never cached: it is read, and reported, every run)."""
+    from suitelint.policy import cache
+
+    for doc in docs:
+        if doc.cache_entry is not None:
+            cache.store(*doc.cache_entry)

@@ -1,0 +1,238 @@
+"""The policy cache (suitelint.policy.cache): a check gives the same bytes and exit code
+whether its policies come from the cache or from their files; an entry that is corrupt,
+truncated, of another key or in an unwritable folder is never an error and never
+changes a verdict; a policy with an error is never cached."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from suitelint.policy import cache
+from suitelint.yamlsrc import Positions
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = ROOT / "tests" / "fixtures" / "sdf" / "project"
+POLICY = ROOT / "examples" / "policies.yaml"
+
+
+def check(
+    folder: Path | None, *args: str | Path, no_cache: bool = False
+) -> tuple[int, str, str, list[str]]:
+    """Run ``suitelint check`` in a fresh interpreter with ``folder`` as the cache: exit
+    code, stdout, stderr, and whether PyYAML was imported."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUITELINT_")}
+    env["NO_COLOR"] = "1"
+    if folder is not None:
+        env["SUITELINT_CACHE_DIR"] = str(folder)
+    if no_cache:
+        env["SUITELINT_NO_CACHE"] = "1"
+    probe = (
+        "import sys\nfrom suitelint.cli import main\n"
+        f"sys.argv = ['suitelint', 'check', *{[str(a) for a in args]!r}]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write('\\nYAML ' + str('yaml' in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    stderr, _, yaml = done.stderr.rpartition("\nYAML ")
+    return done.returncode, done.stdout, stderr, [yaml]
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*")) if folder.exists() else []
+
+
+def files(folder: Path) -> list[Path]:
+    return [p for p in entries(folder) if p.is_file()]
+
+
+ARGS = (PROJECT, "-p", POLICY, "--as-of", "2026-11-01")
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif"])
+def test_a_check_from_the_cache_gives_the_same_bytes_and_exit_code_and_reads_no_yaml(
+    tmp_path: Path, output: str
+) -> None:
+    uncached = check(None, *ARGS, "-f", output, no_cache=True)
+    miss = check(tmp_path, *ARGS, "-f", output)
+    assert len(files(tmp_path)) == 1  # the policy file's document
+    hit = check(tmp_path, *ARGS, "-f", output)
+    assert uncached[:3] == miss[:3] == hit[:3]
+    assert miss[3] == ["True"] and hit[3] == ["False"]  # the hit never imported PyYAML
+
+
+def test_the_built_in_pack_is_cached_too(tmp_path: Path) -> None:
+    account = ROOT / "examples" / "account.json"
+    miss = check(tmp_path, account, "--as-of", "2026-11-01")
+    hit = check(tmp_path, account, "--as-of", "2026-11-01")
+    assert miss[:3] == hit[:3] and miss[0] == 1
+    assert len(files(tmp_path)) == 1 and hit[3] == ["False"]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda blob: b"",
+        lambda blob: blob[: len(blob) // 2],  # truncated
+        lambda blob: b"\x93\x01garbage" + blob,
+        lambda blob: b"\xff" * 64,
+    ],
+    ids=["empty", "truncated", "garbage", "not-msgpack"],
+)
+def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path: Path, spoil: Any) -> None:
+    expected = check(None, *ARGS, no_cache=True)
+    check(tmp_path, *ARGS)
+    (entry,) = files(tmp_path)
+    good = entry.read_bytes()
+    entry.write_bytes(spoil(good))
+    got = check(tmp_path, *ARGS)
+    assert got[:3] == expected[:3]
+    assert entry.read_bytes() == good  # read again from the file, and stored again
+
+
+def test_an_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "suitelint: 1\nrules:\n  - {id: nothing-at-all, applies_to: tokens, max_age_days: 1}\n"
+    )
+    folder = tmp_path / "cache"
+    check(folder, *ARGS)
+    check(folder, PROJECT, "-p", other, "--as-of", "2026-11-01")
+    first, second = files(folder)
+    # each key's file now holds the other's entry: both keys mismatch
+    a, b = first.read_bytes(), second.read_bytes()
+    first.write_bytes(b)
+    second.write_bytes(a)
+    expected = check(None, *ARGS, no_cache=True)
+    assert check(folder, *ARGS)[:3] == expected[:3]
+    assert check(folder, *ARGS)[3] == ["False"]  # rewritten: a hit again
+
+
+def test_an_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    expected = check(None, *ARGS, no_cache=True)
+    assert check(blocked / "cache", *ARGS)[:3] == expected[:3]
+    assert check(blocked, *ARGS)[:3] == expected[:3]
+
+
+def test_a_fifo_in_place_of_an_entry_is_ignored_without_blocking(tmp_path: Path) -> None:
+    check(tmp_path, *ARGS)
+    (entry,) = files(tmp_path)
+    entry.unlink()
+    os.mkfifo(entry)
+    expected = check(None, *ARGS, no_cache=True)
+    assert check(tmp_path, *ARGS)[:3] == expected[:3]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suitelint: 1\nrules:\n  - {id: x, applies_to: roles, forbidd: {roles: [Administrator]}}\n",
+        "suitelint: 1\nrules:\n  - {id: x, applies_to: roles, forbid: {permissions: [Custmer Payment]}}\n",
+        "suitelint: 1\nrules: []\n",
+    ],
+    ids=["schema", "compile", "no-rules"],
+)
+def test_a_policy_with_an_error_is_never_cached_and_always_reported(
+    tmp_path: Path, text: str
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text)
+    folder = tmp_path / "cache"
+    first = check(folder, PROJECT, "-p", policy)
+    second = check(folder, PROJECT, "-p", policy)
+    assert first[0] == second[0] == 2
+    assert first[1:3] == second[1:3] and f"{policy}:" in first[2]
+    assert files(folder) == []
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
+    check(tmp_path, *ARGS, no_cache=True)
+    assert files(tmp_path) == []
+
+
+def test_an_edited_policy_is_read_again(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.read_text())
+    folder = tmp_path / "cache"
+    before = check(folder, PROJECT, "-p", policy, "--as-of", "2026-11-01", "-f", "json")
+    policy.write_text(POLICY.read_text().replace("no-admin-tokens", "no-admin-token-use"))
+    after = check(folder, PROJECT, "-p", policy, "--as-of", "2026-11-01", "-f", "json")
+    rules = json.loads(after[1])
+    assert "no-admin-token-use" in json.dumps(rules) and "no-admin-token-use" not in before[1]
+    assert len(files(folder)) == 2
+
+
+def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUITELINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("SUITELINT_CACHE_DIR", "/somewhere")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    assert cache.folder() == Path("/somewhere") / f"policies-{cache.FORMAT}"
+    monkeypatch.delenv("SUITELINT_CACHE_DIR")
+    assert cache.folder() == Path("/xdg/suitelint") / f"policies-{cache.FORMAT}"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert cache.folder() == Path("/home/someone/.cache/suitelint") / f"policies-{cache.FORMAT}"
+    monkeypatch.setenv("SUITELINT_NO_CACHE", "1")
+    assert cache.folder() is None
+
+
+def test_the_key_holds_the_name_the_bytes_and_the_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = cache.key_of("policy.yaml", b"suitelint: 1\n")
+    assert key == cache.key_of("policy.yaml", b"suitelint: 1\n")
+    assert key != cache.key_of("other.yaml", b"suitelint: 1\n")
+    assert key != cache.key_of("policy.yaml", b"suitelint: 1\n\n")
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert key != cache.key_of("policy.yaml", b"suitelint: 1\n")
+
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    | st.floats(allow_nan=True)
+    | st.text()
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+paths = st.lists(st.text(max_size=5) | st.integers(min_value=0, max_value=99), max_size=4).map(
+    tuple
+)
+places = st.dictionaries(paths, st.tuples(st.integers(1, 10**6), st.integers(1, 10**4)))
+
+
+@given(values, places, places)
+def test_an_entry_reads_back_exactly_what_was_stored(
+    data: Any, by_path: dict[Any, Any], key_by_path: dict[Any, Any]
+) -> None:
+    positions = Positions(by_path, key_by_path)
+    blob = cache.entry("k", data, positions)
+    assert blob is not None
+    entry = cache._DECODER.decode(blob)
+    assert cache._same(entry.data, data)
+    assert cache._positions(entry) == positions
+
+
+def test_a_value_msgpack_cannot_hold_is_not_cached() -> None:
+    assert cache.entry("k", {"n": 2**70}, Positions()) is None
