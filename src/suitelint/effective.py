@@ -109,6 +109,13 @@ class Grant:
             return None
         if permkey is not None:
             perm = self.permission(permkey)
+            line = self.role.core_admin_line
+            if (
+                permkey == "ADMI_KERNEL"
+                and line is not None
+                and (perm is None or perm.lvl < Level.FULL)
+            ):
+                return Location(self.role.path, line)  # what <coreadminpermission>T grants
             if perm is not None and perm.line is not None:
                 return Location(self.role.path, perm.line)
         return Location(self.role.path, self.role.line)

@@ -122,6 +122,9 @@ class Role(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_default
     #: where the role was defined (SDF file), set by loaders
     path: str | None = None
     line: int | None = None
+    #: the line of SDF ``<coreadminpermission>T``, set by loaders: where the ADMI_KERNEL
+    #: that field grants is placed
+    core_admin_line: int | None = None
 
 
 class User(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, gc=False):

@@ -62,8 +62,9 @@ def test_check_follows_the_token_into_the_sdf_role_and_points_at_its_file(run_cl
     result = run_cli("check", PROJECT, ACCOUNT, "--as-of", "2026-11-25")
     assert result.exit_code == 1, result
     admin = next(line for line in result.stdout.splitlines() if " token-not-administrator " in line)
-    # coreadminpermission=T is Core Administration Permissions: an administrator token
-    assert admin.startswith(f"{SYNC_XML}:1: error token-not-administrator token 'Invoice Sync")
+    # coreadminpermission=T is Core Administration Permissions: an administrator token,
+    # placed on the line of that field (line 3), not on the role's first line
+    assert admin.startswith(f"{SYNC_XML}:3: error token-not-administrator token 'Invoice Sync")
     assert "suitelint/no-token-data" not in result.stdout  # tokens are known now
 
 

@@ -666,6 +666,9 @@ def _role(
         # tfarequired is OFF or SMS; anything but OFF requires two-factor (sdf-customrole.md §2)
         two_factor_required=tfa is not None and _text(tfa) not in ("", "OFF"),
         core_admin=flags["coreadminpermission"],
+        core_admin_line=_line(fields["coreadminpermission"])
+        if flags["coreadminpermission"]
+        else None,
         center_type=_text(fields.get("centertype")) or None,
         subsidiary_option=options["subsidiaryoption"],
         employee_restriction=options["employeerestriction"],
