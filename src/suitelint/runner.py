@@ -128,25 +128,33 @@ def engine_rule_docs() -> dict[str, RuleDoc]:
 
 def place_findings(findings: Sequence[Finding], loaded: Loaded) -> list[Finding]:
     """Give findings that have no file of their own a place in the snapshot file (the
-    engine sorts them afterwards, once, by place). Each subject is found once, however
-    many findings it has; each of its permissions once, however many rules name it."""
-    result = []
-    subjects: dict[tuple[str, str], Callable[[str | None], Location | None]] = {}
-    places: dict[tuple[str, str, str | None], Location | None] = {}  # many share a place
+    engine sorts them afterwards, once, by place). What they ask for is collected first
+    and placed in one go (:meth:`Loaded.place_all`): each subject is found once, however
+    many findings it has, each of its permissions once, however many rules name it."""
+    result = list(findings)
+    asks: dict[tuple[str, str], dict[str | None, None]] = {}
+    pending: list[tuple[int, tuple[str, str, str | None]]] = []
+    sections = _SECTION
+    for i, finding in enumerate(result):
+        if finding.location is None and finding.subject_kind in sections:
+            section, subject_id, permkey = where = (
+                sections[finding.subject_kind],
+                finding.subject_id,
+                finding.permkey,
+            )
+            permkeys = asks.get((section, subject_id))
+            if permkeys is None:
+                permkeys = asks[(section, subject_id)] = {}
+            permkeys[permkey] = None
+            pending.append((i, where))
+    if not pending:
+        return result
+    places = loaded.place_all(asks)
     replace = msgspec.structs.replace
-    for finding in findings:
-        if finding.location is None and finding.subject_kind in _SECTION:
-            where = (_SECTION[finding.subject_kind], finding.subject_id, finding.permkey)
-            if where in places:
-                location = places[where]
-            else:
-                subject = subjects.get(where[:2])
-                if subject is None:
-                    subject = subjects[where[:2]] = loaded.subject(where[0], where[1])
-                location = places[where] = subject(where[2])
-            if location is not None:
-                finding = replace(finding, location=location)
-        result.append(finding)
+    for i, where in pending:
+        location = places[where]
+        if location is not None:
+            result[i] = replace(result[i], location=location)
     return result
 
 

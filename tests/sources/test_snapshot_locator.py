@@ -167,8 +167,10 @@ def test_each_subject_and_permission_is_located_at_its_key(
 
     asks = [(name, item["id"], None) for name in sections for item in sections[name]]
     for role in sections["roles"]:
-        # permkeys it holds, several times over (so the role gets indexed), and one it lacks
-        asks += [("roles", role["id"], p) for p in PERMKEYS] * 5
+        # permkeys it holds, several times over (so the role gets indexed), and one it
+        # lacks; placed all at once, a role asked for a few is searched, not indexed
+        wanted = rng.sample(PERMKEYS, rng.randint(1, len(PERMKEYS)))
+        asks += [("roles", role["id"], p) for p in wanted] * 5
     rng.shuffle(asks)
     with mock.patch.object(snapshot, "_LINE_CHUNK", chunk):
         for section, subject, permkey in asks:
@@ -180,13 +182,23 @@ def test_each_subject_and_permission_is_located_at_its_key(
                 subject,
                 permkey,
             )
-            # one subject's finder (how findings are placed) answers the same
-            assert locator.subject(section, subject)(permkey) == expected(text, offset)
+    # placing them all at once (how findings are placed) answers the same, whether
+    # the subjects' permissions were indexed by the asks above or not
+    for fresh in (Locator("s.json", data=text.encode()), locator):
+        grouped: dict[tuple[str, str], list[str | None]] = {}
+        for section, subject, permkey in asks:
+            grouped.setdefault((section, subject), []).append(permkey)
+        placed = fresh.place_all(grouped)
+        for section, subject, permkey in asks:
+            offset = writer.ids[(section, subject)]
+            if permkey is not None:
+                offset = writer.permkeys.get((subject, permkey), offset)
+            assert placed[(section, subject, permkey)] == expected(text, offset)
 
 
 def test_an_unknown_subject_is_located_at_the_file_only() -> None:
     locator = Locator("s.json", data=b'{"roles": [{"id": "1", "name": "R"}]}')
     assert locator.locate("roles", "2") == Location("s.json")
     assert locator.locate("tokens", "1") == Location("s.json")
-    assert locator.subject("roles", "2")("ADMI_ROLES") == Location("s.json")
-    assert locator.subject("tokens", "1")(None) == Location("s.json")
+    # placing many at once answers only what it places at a line
+    assert locator.place_all({("roles", "2"): ["ADMI_ROLES"], ("tokens", "1"): [None]}) == {}

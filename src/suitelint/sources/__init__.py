@@ -7,10 +7,9 @@ sources merge into one snapshot (an SDF project's roles with an account's tokens
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import msgspec
 
@@ -20,7 +19,13 @@ from suitelint.findings import Location
 from suitelint.fsutil import check_confined, reading
 from suitelint.model import Index, Snapshot, build_index
 from suitelint.sources.inline import InlineSuppression
-from suitelint.sources.snapshot import LoadedSnapshot, Locator, is_snapshot_path, load_snapshot
+from suitelint.sources.snapshot import (
+    Ask,
+    LoadedSnapshot,
+    Locator,
+    is_snapshot_path,
+    load_snapshot,
+)
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
 
 if TYPE_CHECKING:
@@ -63,25 +68,41 @@ class Loaded(msgspec.Struct, frozen=True):
                 return location
         return Location(self.locators[0].path) if self.locators else None
 
-    def subject(self, section: str, subject_id: str) -> Callable[[str | None], Location | None]:
-        """``locate(section, subject_id, permkey)`` for one subject, any ``permkey`` (what
-        is the same for all of them is worked out once)."""
-        finders = [
-            finder(section, subject_id)
-            if (finder := getattr(locator, "subject", None)) is not None
-            else functools.partial(locator.locate, section, subject_id)
-            for locator in self.locators
-        ]
+    def place_all(
+        self, asks: Mapping[tuple[str, str], Collection[str | None]]
+    ) -> dict[Ask, Location | None]:
+        """``locate(section, subject_id, permkey)`` for many asks at once (for each
+        (section, subject id), the permkeys its findings name; None: the subject itself):
+        each source that places many at once (a snapshot file) does so in one sweep."""
+        result: dict[Ask, Location | None] = {}
+        remaining: Mapping[tuple[str, str], Collection[str | None]] = asks
+        for locator in self.locators:
+            many = getattr(locator, "place_all", None)
+            if many is not None:
+                found: dict[Ask, Location] = many(remaining)
+            else:
+                found = {}
+                for (section, subject_id), permkeys in remaining.items():
+                    for permkey in permkeys:
+                        location = locator.locate(section, subject_id, permkey)
+                        if location.line is not None:
+                            found[(section, subject_id, permkey)] = location
+            if not result and len(found) == sum(len(p) for p in remaining.values()):
+                return cast("dict[Ask, Location | None]", found)  # one source placed all
+            result.update(found)
+            left: dict[tuple[str, str], list[str | None]] = {}
+            for subject, permkeys in remaining.items():
+                for permkey in permkeys:
+                    if (*subject, permkey) not in found:
+                        left.setdefault(subject, []).append(permkey)
+            remaining = left
+            if not remaining:
+                return result
         fallback = Location(self.locators[0].path) if self.locators else None
-
-        def locate(permkey: str | None) -> Location | None:
-            for find in finders:
-                location = find(permkey)
-                if location.line is not None:
-                    return location
-            return fallback
-
-        return locate
+        for (section, subject_id), permkeys in remaining.items():
+            for permkey in permkeys:
+                result[(section, subject_id, permkey)] = fallback
+        return result
 
 
 def load_one(path: Path) -> tuple[Snapshot, Locator | None]:

@@ -12,7 +12,7 @@ import bisect
 import codecs
 import inspect
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -35,6 +35,8 @@ _JSON_SPACE = b" \t\r\n"
 _LINE_CHUNK = 1 << 12
 #: permkey lookups in one subject after which its permissions are indexed
 _INDEX_AFTER_ASKS = 4
+#: (section, subject id, permkey or None): what a finding asks to be placed at
+Ask = tuple[str, str, str | None]
 
 
 class Locator(msgspec.Struct):
@@ -74,34 +76,94 @@ class Locator(msgspec.Struct):
             return self._locate_json(section, subject_id, permkey)
         return Location(self.path)
 
-    def subject(self, section: str, subject_id: str) -> Callable[[str | None], Location]:
-        """``locate(section, subject_id, permkey)`` for one subject, any ``permkey``: a
-        subject with hundreds of findings finds itself once, not once per finding."""
-        if (self.positions is not None and self.snapshot is not None) or self.data is None:
-            return lambda permkey: self.locate(section, subject_id, permkey)
-        ids, offsets = self._ids(section)
-        offset = ids.get(subject_id)
-        if offset is None:
-            nowhere = Location(self.path)
-            return lambda permkey: nowhere
-        after = bisect.bisect_right(offsets, offset)
-        end = offsets[after] if after < len(offsets) else self._section_span(section)[1]
-        place = self._subject_place(offset)
-        literals, path = self._literals, self.path
+    def place_all(
+        self, asks: Mapping[tuple[str, str], Iterable[str | None]]
+    ) -> dict[Ask, Location]:
+        """``locate(section, subject_id, permkey)`` for many asks at once: for each
+        (section, subject id), the permkeys (None: the subject itself) its findings name.
+        Only the asks placed at a line are answered (an unknown subject is not).
 
-        def locate(permkey: str | None) -> Location:
-            if permkey is None:
-                return place
+        A large account has hundreds of thousands of findings. Each subject is found once;
+        its permissions are found in one pass over its rows when it is asked for several;
+        and the lines and columns of all the places are counted in one sweep over the
+        file, in offset order, which reads each byte before the last place once."""
+        if (self.positions is not None and self.snapshot is not None) or self.data is None:
+            result: dict[Ask, Location] = {}
+            for (section, subject_id), permkeys in asks.items():
+                for permkey in permkeys:
+                    location = self.locate(section, subject_id, permkey)
+                    if location.line is not None:
+                        result[(section, subject_id, permkey)] = location
+            return result
+        offsets: dict[Ask, int] = {}
+        for (section, subject_id), permkeys in asks.items():
+            ids, starts = self._ids(section)
+            offset = ids.get(subject_id)
+            if offset is None:
+                continue
+            wanted = [permkey for permkey in permkeys if permkey is not None]
+            if not wanted:
+                offsets[(section, subject_id, None)] = offset
+                continue
+            after = bisect.bisect_right(starts, offset)
+            end = starts[after] if after < len(starts) else self._section_span(section)[1]
+            found = self._permkey_offsets(wanted, offset, end)
+            for permkey in permkeys:
+                offsets[(section, subject_id, permkey)] = (
+                    offset if permkey is None else found.get(permkey, offset)
+                )
+        places = self._sweep(sorted(set(offsets.values())))
+        return {ask: places[at] for ask, at in offsets.items()}
+
+    def _permkey_offsets(self, permkeys: Sequence[str], start: int, end: int) -> dict[str, int]:
+        """Offset of the first ``"permkey": LITERAL`` of each of ``permkeys`` (those found)
+        in the subject at ``data[start:end]``: searched for one by one when they are few,
+        else read from one pass over the subject's permission rows."""
+        data = self.data
+        assert data is not None
+        literals = self._literals
+        found: dict[str, int] = {}
+        index = self._permkey_index.get(start)
+        if index is None and len(permkeys) >= _INDEX_AFTER_ASKS:
+            matches = list(_PERMKEY_PLAIN.finditer(data, start, end))
+            index = self._permkey_index[start] = {m[1]: m.start() for m in reversed(matches)}
+        for permkey in permkeys:
             literal = literals.get(permkey)
             if literal is None:
                 literal = literals[permkey] = msgspec.json.encode(permkey)
-            found = self._permkey_offset(literal, offset, end)
-            if found is None:
-                return place
-            line, column = self._line_column(found)
-            return Location(path, line, column)
+            if index is not None and b"\\" not in literal:
+                at = index.get(literal)
+            else:
+                at = _find_permkey(data, literal, start, end)
+            if at is not None:
+                found[permkey] = at
+        return found
 
-        return locate
+    def _sweep(self, offsets: Sequence[int]) -> dict[int, Location]:
+        """The place of each of ``offsets`` (ascending): newlines are counted from one
+        offset to the next, so the whole sweep reads the file up to the last one once;
+        a column is counted from the line's start, or from the offset before it when no
+        newline lies between them (a minified file's one line is read once, too)."""
+        text = self.data
+        assert text is not None
+        path = self.path
+        places: dict[int, Location] = {}
+        count, rfind = text.count, text.rfind
+        line = 1
+        column = 0  # characters from the line's start to ``at``
+        at = 0
+        for offset in offsets:
+            newlines = count(b"\n", at, offset)
+            if newlines:
+                line += newlines
+                part = text[rfind(b"\n", at, offset) + 1 : offset]
+                column = len(part) if part.isascii() else len(part.translate(None, _CONTINUATION))
+            else:
+                part = text[at:offset]
+                column += len(part) if part.isascii() else len(part.translate(None, _CONTINUATION))
+            at = offset
+            places[offset] = Location(path, line, column + 1)
+        return places
 
     def _locate_yaml(self, section: str, subject_id: str, permkey: str | None) -> Location:
         assert self.positions is not None and self.snapshot is not None
