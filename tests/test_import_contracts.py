@@ -12,7 +12,7 @@ The layers, lowest first (a module may import its own layer and the ones below i
 6. the features built on it: runner, gitbase, baseline, blast, diff, ruledocs, rulepages,
    policytest, sdfrole, and any top-level module not listed (list it lower if it is lower)
 7. report/: renderers
-8. config, starter, cli, entry, __main__
+8. config, starter, cli, checkcmd (the check command's work), entry, __main__
 
 Each contract is checked on the source, every ``import`` counted (also inside functions),
 except under ``if TYPE_CHECKING:``. CONTRIBUTING.md explains the layers.
@@ -61,7 +61,7 @@ LAYERS: list[tuple[str, ...]] = [
         "sdfrole",
     ),
     ("report",),
-    ("config", "starter", "cli", "entry", "__main__"),
+    ("config", "starter", "cli", "checkcmd", "entry", "__main__"),
 ]
 
 #: imports that break a contract on purpose, each with its reason (import-linter's

@@ -108,3 +108,27 @@ def test_with_its_policy_cached_the_check_reads_no_yaml(output: str, tmp_path: P
 def test_importing_yamlsrc_imports_no_yaml_parser() -> None:
     loaded = _modules_after("import suitelint.yamlsrc, suitelint.policy.loader")
     assert not loaded & {"yaml", "suitelint.yamlread"}
+
+
+#: the CLI framework: a check whose command line suitelint.checkcmd reads never imports it
+THE_CLI_FRAMEWORK = ("typer", "typer._click", "click", "shellingham", "rich")
+
+
+def test_the_console_script_checks_without_the_cli_framework(tmp_path: Path) -> None:
+    project = ROOT / "tests" / "fixtures" / "sdf" / "project"
+    code = (
+        "import os, sys\n"
+        "class Done(BaseException):\n    pass\n"
+        "def leave(code):\n    raise Done\n"
+        "os._exit = leave\n"  # entry.main leaves with os._exit: list the modules first
+        "from suitelint.entry import main\n"
+        f"sys.argv = ['suitelint', 'check', {str(project)!r}, '-p', 'examples/policies.yaml',"
+        " '--as-of', '2026-11-01']\n"
+        "try:\n    main()\nexcept Done:\n    pass\n"
+    )
+    env = {**os.environ, "SUITELINT_CACHE_DIR": str(tmp_path)}
+    cold = _modules_after(code, env)
+    assert "suitelint.sources.sdf" in cold and "suitelint.checkcmd" in cold
+    assert not cold & set(THE_CLI_FRAMEWORK)
+    warm = _modules_after(code, env)
+    assert not warm & {*THE_CLI_FRAMEWORK, *NOT_ON_THE_COMMON_PATH, *NOT_ON_A_CACHED_CHECK}

@@ -2,6 +2,9 @@
 
 Only this module turns :class:`~suitelint.errors.SuitelintError` into a message on stderr
 and exit code 2, in one place (:class:`_Commands`); the library and the commands raise.
+(``suitelint check`` runs its work in :mod:`suitelint.checkcmd`, which also reads the
+pull-request case's command line without typer; this module's ``check`` stays the one
+definition of its options.)
 Exit codes (DESIGN.md §5):
 
 * 0 — no active finding at or above ``--fail-on``;
@@ -19,23 +22,30 @@ import datetime as dt
 import enum
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from suitelint import __version__
+from suitelint.checkcmd import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    ColorMode,
+    FailOn,
+    check_command,
+    check_date_format,
+    fail_lines,
+    guarded,
+    parse_date,
+    parse_formats,
+    say,
+    tell_sources,
+    use_color,
+    write_outputs,
+)
 from suitelint.errors import SuitelintError, UsageError, did_you_mean
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Sequence
-
-    from suitelint.findings import Report
-    from suitelint.runner import CheckOptions
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
 
 
 class _Commands(TyperGroup):
@@ -63,18 +73,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class FailOn(enum.StrEnum):
-    error = "error"
-    warning = "warning"
-    note = "note"
-
-
-class ColorMode(enum.StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
 
 
 class SchemaName(enum.StrEnum):
@@ -158,183 +156,8 @@ def for_this_run(ctx: typer.Context, scope: contextlib.AbstractContextManager[ob
     ctx.with_resource(scope)
 
 
-def say(text: str, *, err: bool = False, nl: bool = True) -> None:
-    """Print text that may hold names, paths or input (every message but a report, which
-    its renderer makes safe): no escape, control character or CI-log command survives."""
-    from suitelint import sanitize
-
-    typer.echo(sanitize.lines(text), err=err, nl=nl)
-
-
 def _fail(error: SuitelintError) -> NoReturn:
-    from suitelint import sanitize
-
-    for problem in error.problems:  # one line each, whatever the path or message holds
-        where = sanitize.line(problem.where) if problem.path else "suitelint"
-        typer.echo(f"{where}: {error.kind}: {sanitize.line(problem.message)}", err=True)
-    raise typer.Exit(EXIT_ERROR)
-
-
-def _tell_sources(notices: Iterable[str], notes: Iterable[str]) -> None:
-    """What reading the sources noticed (``notices``: located lines) and the warnings about
-    them (``notes``: e.g. what a CSV export could not tell), on stderr, one safe line each
-    (names and paths come from files)."""
-    from suitelint import sanitize
-
-    for notice in notices:
-        say(sanitize.line(notice), err=True)
-    for note in notes:
-        typer.echo(f"suitelint: warning: {sanitize.line(note)}", err=True)
-
-
-def check_date_format(date_format: str | None) -> None:
-    """A ``--date-format`` that names no date format is a usage error before any work."""
-    if date_format is not None:
-        from suitelint.sources.csv import parse_date_format
-
-        parse_date_format(date_format)
-
-
-def use_color(mode: ColorMode, stream: object) -> bool:
-    """Colour only on a terminal, never when NO_COLOR is set (https://no-color.org)."""
-    if mode is ColorMode.always:
-        return True
-    if mode is ColorMode.never or os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def parse_format(spec: str, known: Collection[str] | None = None) -> tuple[str, str | None]:
-    """``NAME`` or ``NAME=PATH`` → (name, path or None for stdout); ``known`` defaults to the
-    report formats of :data:`suitelint.report.FORMATS`."""
-    if known is None:
-        from suitelint.report import FORMATS
-
-        known = FORMATS
-    name, sep, path = spec.partition("=")
-    name = name.strip().lower()
-    if name not in known:
-        raise UsageError(
-            f"unknown format {name!r}; expected one of {', '.join(known)} (NAME or NAME=PATH)"
-        )
-    if sep and not path:
-        raise UsageError(f"--format {spec!r}: expected a file path after '='")
-    if "\x00" in path:  # from a config file's text ("\0" in YAML): no file has one
-        raise UsageError(f"--format {spec!r}: a file name cannot hold a NUL byte")
-    return name, (path or None)
-
-
-def parse_formats(
-    specs: Sequence[str], known: Collection[str] | None = None
-) -> list[tuple[str, str | None]]:
-    """Every ``--format``; default text on stdout; at most one may go to stdout."""
-    parsed = [parse_format(spec, known) for spec in specs] or [("text", None)]
-    to_stdout = [name for name, path in parsed if path is None]
-    if len(to_stdout) > 1:
-        raise UsageError(
-            f"formats {', '.join(to_stdout)} would all go to stdout; give each but one a file "
-            "with NAME=PATH"
-        )
-    return parsed
-
-
-def write_outputs(
-    specs: Sequence[tuple[str, str | None]],
-    render: Callable[[str, bool], str | Iterable[str]],
-    color: ColorMode,
-) -> None:
-    """Render each format with ``render(name, color)`` (the text, or its pieces as they are
-    produced): files atomically first, stdout last, each written as it is produced."""
-    from suitelint.fsutil import atomic_write_chunks
-
-    for name, path in specs:
-        if path is not None:
-            text = render(name, False)
-            atomic_write_chunks(path, (text,) if isinstance(text, str) else text)
-    for name, path in specs:
-        if path is None:
-            text = render(name, use_color(color, sys.stdout))
-            for piece in (text,) if isinstance(text, str) else text:
-                sys.stdout.write(piece)
-            sys.stdout.flush()
-
-
-def parse_date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not an ISO date; expected YYYY-MM-DD") from None
-
-
-#: formats read by a person in a terminal or log, which ``--quiet`` shortens
-QUIET_FORMATS = frozenset({"text", "github"})
-
-
-def emit_report(
-    report: Report, formats: list[str], color: ColorMode, *, quiet: bool = False
-) -> None:
-    """Render every requested report format; files are written atomically, stdout last.
-
-    ``quiet``: text and GitHub annotations leave out suppressed findings, and are empty
-    when no active finding is left (machine formats keep everything)."""
-    import dataclasses
-
-    from suitelint.report import streamer
-
-    shown = dataclasses.replace(report, findings=report.active)
-
-    def render(name: str, colored: bool) -> Iterable[str]:
-        if quiet and name in QUIET_FORMATS:
-            return () if not shown.findings else streamer(name)(shown, color=colored)
-        return streamer(name)(report, color=colored)
-
-    write_outputs(parse_formats(formats), render, color)
-
-
-def _show_config(
-    path: str, options: CheckOptions, formats: list[str], baseline: str | None
-) -> None:
-    """The effective settings of a check, as JSON (keys as the config file spells them)."""
-    import json
-
-    settings = {
-        "config": path or None,
-        "sources": list(options.sources),
-        "policies": list(options.policies),
-        "fail-on": options.fail_on.label,
-        "min-severity": options.min_severity.label,
-        "select": list(options.select),
-        "ignore": list(options.ignore),
-        "formats": formats,
-        "baseline": baseline,
-        "allow-empty": options.allow_empty,
-        "ignore-inline": options.ignore_inline,
-        "date-format": options.date_format,
-        "as-of": options.today.isoformat() if options.today else None,
-        "base": options.base,
-    }
-    typer.echo(json.dumps(settings, indent=2, ensure_ascii=False))
-
-
-def sarif_root_of(explicit: str | None) -> str:
-    """The folder SARIF URIs are relative to: ``--sarif-root``, else the top of the git work
-    tree holding the working folder, else the working folder (GitHub matches SARIF paths
-    against the repository root, whatever folder suitelint ran in)."""
-    from pathlib import Path
-
-    if explicit:
-        folder = Path(explicit)
-        if not folder.is_dir():
-            raise UsageError(f"--sarif-root {explicit!r} is not a folder")
-        return str(folder.resolve())
-    from suitelint.gitbase import repo_of
-
-    try:
-        top = repo_of(Path.cwd())
-    except SuitelintError:  # git is not installed: the working folder
-        top = None
-    return str((top or Path.cwd()).resolve())
+    raise typer.Exit(fail_lines(error))
 
 
 def _version_callback(value: bool) -> None:
@@ -489,59 +312,31 @@ def check(
     ),
 ) -> None:
     """Check account data against policies; exit 1 on findings at or above --fail-on."""
-    from suitelint.config import resolve_config
-    from suitelint.findings import Severity
-    from suitelint.runner import DEFAULT_POLICY, CheckOptions, run_check
-
-    settings = resolve_config(config, discover=not no_config)
-    from pathlib import Path
-
-    from suitelint import fsutil
-
-    # the config's paths this run uses stay inside its folder; the command line's need not
-    used = settings.confined(sources=not sources, policies=not policy, baseline=not baseline)
-    for_this_run(ctx, fsutil.input_rules(confine=used, project=Path(settings.folder)))
-    formats = list(format or settings.formats or ["text"]) + list(add_format or ())
-    options = CheckOptions(
-        sources=tuple(sources or settings.sources),
-        policies=tuple(policy or settings.policies or (DEFAULT_POLICY,)),
-        fail_on=Severity.parse(fail_on.value if fail_on else settings.fail_on or "error"),
-        allow_empty=allow_empty or bool(settings.allow_empty),
-        today=parse_date(as_of, "--as-of") if as_of else None,
+    code = check_command(
+        lambda scope: for_this_run(ctx, scope),
+        sources=sources,
+        policy=policy,
+        format=format,
+        fail_on=fail_on,
+        allow_empty=allow_empty,
+        as_of=as_of,
+        color=color,
         base=base,
-        date_format=date_format or settings.date_format,
-        rules=settings.rules,
-        rules_origin=settings.path,
-        select=tuple(select or settings.select),
-        ignore=tuple(ignore or settings.ignore),
-        min_severity=Severity.parse(
-            min_severity.value if min_severity else settings.min_severity or "note"
-        ),
-        ignore_inline=ignore_inline or bool(settings.ignore_inline),
+        baseline=baseline,
+        write_baseline=write_baseline,
+        config=config,
+        no_config=no_config,
+        sarif_root=sarif_root,
+        date_format=date_format,
+        quiet=quiet,
+        add_format=add_format,
+        select=select,
+        ignore=ignore,
+        min_severity=min_severity,
+        ignore_inline=ignore_inline,
+        show_config=show_config,
     )
-    check_date_format(date_format)
-    for spec in formats:
-        parse_format(spec)  # usage errors before any work
-    if show_config:
-        _show_config(settings.path, options, formats, baseline or settings.baseline)
-        raise typer.Exit(EXIT_OK)
-    if not options.sources:
-        raise UsageError(
-            "no source given; name an SDF project, a snapshot or a CSV export, or set "
-            "'sources' in .suitelint.yaml"
-        )
-    for spec in formats:
-        parse_format(spec)  # usage errors before any work
-    report = _check_with_baselines(
-        options, baseline or settings.baseline, write_baseline, run_check
-    )
-    if any(parse_format(spec)[0] in ("sarif", "gitlab") for spec in formats):
-        import dataclasses
-
-        report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
-    _tell_sources(report.notices, report.notes)
-    emit_report(report, formats, color, quiet=quiet)
-    raise typer.Exit(EXIT_FINDINGS if report.failing else EXIT_OK)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -653,33 +448,6 @@ def policy_test(
     raise typer.Exit(EXIT_OK if all(o.passed for o in outcomes) else EXIT_FINDINGS)
 
 
-def _check_with_baselines(
-    options: CheckOptions,
-    baseline: str | None,
-    write_baseline: str | None,
-    run_check: Callable[[CheckOptions], Report],
-) -> Report:
-    """Run the check; suppress what ``baseline`` lists; write ``write_baseline`` if asked."""
-    from pathlib import Path
-
-    if baseline and write_baseline == baseline and not Path(baseline).exists():
-        baseline = None  # the first --write-baseline of the baseline the config names
-    if not baseline and not write_baseline:
-        return run_check(options)  # the common case imports no baseline code
-    from suitelint.baseline import apply_baseline, load_baseline, parse_baseline, render_baseline
-    from suitelint.fsutil import atomic_write_text
-
-    accepted = load_baseline(baseline) if baseline else None  # a bad file fails before work
-    report = run_check(options)
-    if accepted is not None:
-        report = apply_baseline(report, accepted)
-    if write_baseline:
-        text = render_baseline(report.findings)
-        atomic_write_text(write_baseline, text)
-        report = apply_baseline(report, parse_baseline(text, write_baseline))
-    return report
-
-
 class DiffFormat(enum.StrEnum):
     text = "text"
     markdown = "markdown"
@@ -721,7 +489,7 @@ def diff(
     extra = list(with_sources or ())
     old_side = load_spec(old, extra, catalog, date_format=date_format)
     new_side = load_spec(new, extra, catalog, date_format=date_format)
-    _tell_sources(
+    tell_sources(
         dict.fromkeys([*old_side.notices, *new_side.notices]),
         dict.fromkeys([*old_side.notes, *new_side.notes]),
     )
@@ -780,7 +548,7 @@ def blast_radius_command(
         allow_empty=allow_empty,
         date_format=date_format,
     )
-    _tell_sources(loaded.notice_lines(), loaded.notes)
+    tell_sources(loaded.notice_lines(), loaded.notes)
     report = blast_radius(
         loaded.snapshot,
         policies,
@@ -836,7 +604,7 @@ def audit(
         allow_empty=allow_empty,
         date_format=date_format,
     )
-    _tell_sources(loaded.notice_lines(), loaded.notes)
+    tell_sources(loaded.notice_lines(), loaded.notes)
     report = run_audit(
         loaded.snapshot,
         policies,
@@ -885,7 +653,7 @@ def drift(
     catalog = load_catalog()
     repo_side = load_spec(repo, [], catalog, date_format=date_format)
     account_loaded = load_sources(account, catalog, date_format=date_format)
-    _tell_sources(
+    tell_sources(
         dict.fromkeys([*repo_side.notices, *account_loaded.notice_lines()]),
         dict.fromkeys([*repo_side.notes, *account_loaded.notes]),
     )
@@ -1059,44 +827,14 @@ def completion(
     typer.echo(get_completion_script(prog_name="suitelint", complete_var=COMPLETE_VAR, shell=name))
 
 
-class Interrupted(BaseException):
-    """Ctrl-C, raised past click's own handling (see :func:`main`)."""
-
-
 def main() -> None:
     """Run the app; a bug becomes exit 2 with a short message, never a pass."""
-    import signal
 
-    # Click turns Ctrl-C into "Aborted!" and exit 1, which a CI gate reads as "findings".
-    # An exception that is not a KeyboardInterrupt passes through click untouched.
-    def interrupted(signum: int, frame: object) -> None:
-        raise Interrupted
+    def run() -> None:
+        if COMPLETE_VAR in os.environ:  # a shell asks for completions: typer's shell classes
+            from typer.completion import completion_init  # type: ignore[attr-defined]
 
-    with contextlib.suppress(ValueError):  # not in the main thread (embedded use)
-        signal.signal(signal.SIGINT, interrupted)
-    if COMPLETE_VAR in os.environ:  # a shell asks for completions: typer's shell classes
-        from typer.completion import completion_init  # type: ignore[attr-defined]
-
-        completion_init()
-    try:
+            completion_init()
         app()
-    except SystemExit:
-        raise
-    except (Interrupted, KeyboardInterrupt):
-        sys.stderr.write("suitelint: interrupted\n")
-        sys.exit(EXIT_ERROR)
-    except Exception as exc:  # last resort: a bug must not look like a pass
-        if os.environ.get("SUITELINT_DEBUG"):  # the traceback, made safe like any line
-            from suitelint.debuglog import traceback_text
 
-            sys.stderr.write(traceback_text(exc))
-            sys.exit(EXIT_ERROR)
-        from suitelint import sanitize
-
-        source = getattr(exc, "suitelint_input", None)
-        where = f"{sanitize.line(source)}: " if source else "suitelint: "
-        sys.stderr.write(
-            f"{where}internal error: {type(exc).__name__}; this is a bug. "
-            "Rerun with --debug for details.\n"
-        )
-        sys.exit(EXIT_ERROR)
+    guarded(run)

@@ -1,4 +1,6 @@
-"""Console entry point: ``suitelint --version`` answers before typer is imported."""
+"""Console entry point: ``suitelint --version`` answers before typer is imported, and so
+does a ``check`` whose command line :func:`suitelint.checkcmd.fast_main` fully
+understands (the pull-request case); everything else goes to typer (``cli``)."""
 
 from __future__ import annotations
 
@@ -19,9 +21,13 @@ def main() -> None:
     import gc
 
     gc.set_threshold(200_000, 30, 30)
-    from suitelint.cli import main as cli_main
-
     try:
+        if sys.argv[1:2] == ["check"]:
+            from suitelint.checkcmd import fast_main
+
+            fast_main(sys.argv[2:])  # exits when it read the command line itself
+        from suitelint.cli import main as cli_main
+
         cli_main()
         code: str | int | None = 0
     except SystemExit as done:
