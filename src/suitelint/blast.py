@@ -20,8 +20,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -31,6 +32,7 @@ from suitelint.effective import (
     Effective,
     Grant,
     Table,
+    integration_link,
     role_link,
     token_link,
     user_link,
@@ -135,16 +137,62 @@ class Conferral(msgspec.Struct, frozen=True, gc=False):
     via: str
 
 
-class CapabilityHeld(msgspec.Struct, frozen=True, gc=False):
-    tag: str
-    title: str
-    level: Level
-    weight: int
-    conferred_by: tuple[Conferral, ...]
+class CapabilityHeld:
+    """A capability tag held, at the highest level of the permissions conferring it.
+
+    A value (compared and hashed by its fields). ``conferred_by`` may be given as a
+    function that works it out when first read: an integration's conferrals unite about
+    ten tokens' tables, and the text and Markdown reports never show them."""
+
+    __slots__ = ("_conferred_by", "_work", "level", "tag", "title", "weight")
+
+    def __init__(
+        self,
+        tag: str,
+        title: str,
+        level: Level,
+        weight: int,
+        conferred_by: tuple[Conferral, ...] | Callable[[], tuple[Conferral, ...]],
+    ) -> None:
+        self.tag = tag
+        self.title = title
+        self.level = level
+        self.weight = weight
+        if callable(conferred_by):
+            self._work: Callable[[], tuple[Conferral, ...]] | None = conferred_by
+            self._conferred_by: tuple[Conferral, ...] = ()
+        else:
+            self._work = None
+            self._conferred_by = conferred_by
+
+    @property
+    def conferred_by(self) -> tuple[Conferral, ...]:
+        """The held permissions that confer the tag, highest level first, then by permkey."""
+        if self._work is not None:
+            self._conferred_by = self._work()
+            self._work = None
+        return self._conferred_by
 
     @property
     def points(self) -> int:
         return self.weight * int(self.level)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.tag, self.title, self.level, self.weight, self.conferred_by)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CapabilityHeld):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"CapabilityHeld(tag={self.tag!r}, title={self.title!r}, level={self.level!r}, "
+            f"weight={self.weight!r}, conferred_by={self.conferred_by!r})"
+        )
 
 
 class ScorePart(msgspec.Struct, frozen=True, gc=False):
@@ -214,10 +262,11 @@ class Exposure:
     #: per role the subject acts in (by name): what records it reaches
     #: (suitelint.restrictions.describe), sorted by role name
     restrictions: tuple[tuple[str, str], ...] = ()
+    #: the sum of the parts (worked out once: ranking and every report read it)
+    score: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def score(self) -> int:
-        return sum(part.points for part in self.parts)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "score", sum(part.points for part in self.parts))
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -256,32 +305,28 @@ class _Tags:
     that order) of the tags each level confers: worked out once per permkey and account,
     not once per table row (a large account's tables hold 400,000 rows of 858 permkeys)."""
 
-    __slots__ = ("_positions", "catalog", "order", "titles", "weights")
+    __slots__ = ("_positions", "catalog", "index", "order", "titles", "weights")
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.order = tuple(_tag_order(catalog))
+        self.index = {tag: i for i, tag in enumerate(self.order)}
         self.titles = tuple(catalog.capabilities[tag].title for tag in self.order)
         self.weights = tuple(weight_of(tag) for tag in self.order)
         self._positions: dict[str, tuple[tuple[int, ...], ...]] = {}
 
     def positions(self, permkey: str) -> tuple[tuple[int, ...], ...]:
-        """Indexed by level: the positions of the tags held at that level confers."""
+        """Indexed by level: the positions of the tags holding ``permkey`` at that level
+        confers."""
         found = self._positions.get(permkey)
         if found is None:
             found = self._positions[permkey] = tuple(
                 tuple(
-                    i
-                    for i, tag in enumerate(self.order)
-                    if tag in self.catalog.capabilities_of(permkey, level)
+                    sorted(self.index[tag] for tag in self.catalog.capabilities_of(permkey, level))
                 )
                 for level in sorted(Level)
             )
         return found
-
-
-def _tags(ctx: Effective) -> _Tags:
-    return ctx.memo("capability tags", ctx.catalog, lambda: _Tags(ctx.catalog))
 
 
 def _via(grant: Grant) -> str:
@@ -293,117 +338,231 @@ def _via(grant: Grant) -> str:
 
 def capabilities(ctx: Effective, table: Table) -> tuple[CapabilityHeld, ...]:
     """Capability tags a permission table confers, in :data:`CAPABILITY_WEIGHTS` order."""
-    return ctx.memo("capabilities", table, lambda: _capabilities(ctx, [(table, ())]))
-
-
-def _integration_capabilities(
-    ctx: Effective, tokens: Sequence[Token]
-) -> tuple[tuple[CapabilityHeld, ...], bool]:
-    """``capabilities(ctx, ctx.integration_table(integration))`` for the integration's
-    active tokens (in the integration table's order), and whether it holds every
-    permission, from its tokens' tables without merging them: an integration unites
-    about ten tokens' tables of a hundred rows, and only the rows that confer a tag,
-    which each table sorts by level once, are looked at."""
-    sources = []
-    for token in tokens:
-        _, user, _ = ctx.token_parts(token)
-        sources.append((ctx.token_table(token), (token_link(token), user_link(user))))
-    everything = any(table.everything is not None for table, _ in sources)
-    return _capabilities(ctx, sources), everything
+    return _shared(ctx).capabilities(table)
 
 
 #: the rows of a table that confer a tag: per level (the index), per grant, the permkeys
 _Tagged = tuple[tuple[tuple[Grant, frozenset[str]], ...], ...]
-
-
-def _tagged(ctx: Effective, table: Table) -> _Tagged:
-    """The table's rows that confer a tag, by level and grant; once per table (a role's
-    table is shared by its tokens and by every integration using one of them)."""
-    return ctx.memo("tagged rows", table, lambda: _tagged_rows(ctx, table))
-
-
-def _tagged_rows(ctx: Effective, table: Table) -> _Tagged:
-    tags = _tags(ctx)
-    positions = tags._positions
-    grants = table.grants
-    by_level: list[dict[int, tuple[Grant, list[str]]]] = [{} for _ in Level]
-    for permkey, level in table.levels.items():
-        held = positions.get(permkey)
-        if held is None:
-            held = tags.positions(permkey)
-        if held[level]:
-            grant = table.grant if grants is None else grants.get(permkey, table.grant)
-            group = by_level[level].get(id(grant))
-            if group is None:
-                group = by_level[level][id(grant)] = (grant, [])
-            group[1].append(permkey)
-    return tuple(
-        tuple((grant, frozenset(keys)) for grant, keys in groups.values()) for groups in by_level
-    )
-
+_S = TypeVar("_S", Integration, User, Role)
+#: a table and the chain above its grants (a token's and its user's link, in an integration)
+_Source = tuple[Table, tuple[Link, ...]]
 
 _HIGHEST_FIRST = tuple(sorted((level for level in Level if level > Level.NONE), reverse=True))
 
 
-def _capabilities(
-    ctx: Effective, sources: Sequence[tuple[Table, tuple[Link, ...]]]
-) -> tuple[CapabilityHeld, ...]:
-    """The capabilities of the union of ``sources`` (tables, each with the chain above
-    its grants), as :func:`suitelint.effective` unites tables: highest level wins, a tie
-    goes to the first table. Each tag's conferrals are sorted by (-level, permkey)."""
-    tags = _tags(ctx)
-    if not sources:
-        return ()
-    first = next((t.everything for t, _ in sources if t.everything is not None), None)
-    if first is not None:
-        prefix = next(p for t, p in sources if t.everything is first)
-        every = (
-            Conferral(
-                EVERY_PERMISSION.id,
-                EVERY_PERMISSION.name,
-                Level.FULL,
-                _via(Grant(prefix + first.via, first.role, first.user)),
-            ),
-        )
-        return tuple(
-            CapabilityHeld(tag, title, Level.FULL, weight, every)
-            for tag, title, weight in zip(tags.order, tags.titles, tags.weights, strict=True)
-        )
-    # Tags are monotone in the level, so a permkey's highest level among the rows that
-    # confer a tag is its highest level of all: the other rows never matter. Levels are
-    # taken highest first; within one, the first table to hold a permkey gives its grant.
-    tagged = [(_tagged(ctx, table), prefix) for table, prefix in sources]
-    many = len(tagged) > 1
-    taken: set[str] = set()
-    vias: dict[tuple[int, int], str] = {}
-    positions = tags._positions
-    display = ctx.display
-    conferred: list[list[Conferral]] = [[] for _ in tags.order]
-    for level in _HIGHEST_FIRST:
-        rows: list[tuple[str, str]] = []
-        for n, (rows_of, prefix) in enumerate(tagged):
-            for grant, keys in rows_of[level]:
-                new = keys
-                if many:
-                    new = keys - taken
-                    if not new:
-                        continue
-                    taken |= new
-                via = vias.get((n, id(grant)))
-                if via is None:
-                    shown = Grant(prefix + grant.via, grant.role, grant.user) if prefix else grant
-                    via = vias[n, id(grant)] = _via(shown)
-                rows += [(permkey, via) for permkey in new]
-        rows.sort()
-        for permkey, via in rows:
-            conferral = Conferral(permkey, display(permkey), level, via)
-            for i in positions[permkey][level]:
-                conferred[i].append(conferral)
-    return tuple(
-        CapabilityHeld(tags.order[i], tags.titles[i], found[0].level, tags.weights[i], tuple(found))
-        for i, found in enumerate(conferred)
-        if found
+def _shared(ctx: Effective) -> _Shared:
+    return ctx.memo("blast-radius", ctx, lambda: _Shared(ctx))
+
+
+class _Shared:
+    """What many exposures of one account share, worked out once: a role's table is
+    shared by all its tokens (a large account: 875 tables for 8,998 tokens), and so are
+    its capabilities, their score parts, its restrictions and its chain's last link.
+    Keyed by object identity; each entry keeps its key alive."""
+
+    __slots__ = (
+        "_caps",
+        "_chains",
+        "_described",
+        "_links",
+        "_parts",
+        "_restrictions",
+        "_tagged",
+        "ctx",
+        "tags",
     )
+
+    def __init__(self, ctx: Effective) -> None:
+        self.ctx = ctx
+        self.tags = _Tags(ctx.catalog)
+        self._caps: dict[int, tuple[Table, tuple[CapabilityHeld, ...]]] = {}
+        self._tagged: dict[int, tuple[Table, _Tagged]] = {}
+        self._parts: dict[int, tuple[tuple[CapabilityHeld, ...], tuple[ScorePart, ...]]] = {}
+        self._chains: dict[int, tuple[Token, tuple[Link, ...]]] = {}
+        self._links: dict[int, tuple[object, Link]] = {}
+        self._described: dict[int, tuple[Role, str]] = {}
+        self._restrictions: dict[int, tuple[Role, tuple[tuple[str, str], ...]]] = {}
+
+    def capabilities(self, table: Table) -> tuple[CapabilityHeld, ...]:
+        found = self._caps.get(id(table))
+        if found is None:
+            found = self._caps[id(table)] = (table, self._united([(table, ())]))
+        return found[1]
+
+    def capability_parts(self, caps: tuple[CapabilityHeld, ...]) -> tuple[ScorePart, ...]:
+        found = self._parts.get(id(caps))
+        if found is None:
+            found = self._parts[id(caps)] = (caps, _capability_parts(caps))
+        return found[1]
+
+    def chain(self, token: Token) -> tuple[Link, ...]:
+        """integration → token → user → role (as ``subject_prefix`` and ``role_link``
+        make it), once per token: its exposure and its integration's show the same
+        chain, and the links of a user, role or integration are one object each."""
+        found = self._chains.get(id(token))
+        if found is None:
+            role, user, integration = self.ctx.token_parts(token)
+            head = () if integration is None else (self._link(integration, integration_link),)
+            chain = (
+                *head,
+                token_link(token),
+                self._link(user, user_link),
+                self._link(role, role_link),
+            )
+            found = self._chains[id(token)] = (token, chain)
+        return found[1]
+
+    def _link(self, subject: _S, make: Callable[[_S], Link]) -> Link:
+        found = self._links.get(id(subject))
+        if found is None:
+            found = self._links[id(subject)] = (subject, make(subject))
+        return found[1]
+
+    def role_restrictions(self, role: Role) -> tuple[tuple[str, str], ...]:
+        """A token's restrictions: its role's, one tuple per role."""
+        found = self._restrictions.get(id(role))
+        if found is None:
+            found = self._restrictions[id(role)] = (role, _restrictions(self, [role]))
+        return found[1]
+
+    def described(self, role: Role) -> str:
+        """What records the role reaches (suitelint.restrictions.describe)."""
+        found = self._described.get(id(role))
+        if found is None:
+            text = describe(role, self.ctx.everything_role(role))
+            found = self._described[id(role)] = (role, text)
+        return found[1]
+
+    def integration_capabilities(
+        self, tokens: Sequence[Token]
+    ) -> tuple[tuple[CapabilityHeld, ...], bool]:
+        """``capabilities(ctx, ctx.integration_table(integration))`` for the integration's
+        active tokens (in that table's order), and whether it holds every permission,
+        from its tokens' tables without uniting them. A permkey's level in the union is
+        its highest in any token, and tags are monotone in the level, so each tag's level
+        is its highest in any token's capabilities; the conferrals are worked out when
+        first read."""
+        ctx = self.ctx
+        sources: list[_Source] = []
+        for token in tokens:
+            _, user, _ = ctx.token_parts(token)
+            sources.append((ctx.token_table(token), (token_link(token), user_link(user))))
+        if any(table.everything is not None for table, _ in sources):
+            return self._united(sources), True
+        tags = self.tags
+        best: dict[int, Level] = {}
+        for table, _ in sources:
+            for cap in self.capabilities(table):
+                i = tags.index[cap.tag]
+                if cap.level > best.get(i, Level.NONE):
+                    best[i] = cap.level
+        conferrals: list[list[tuple[Conferral, ...]]] = []
+
+        def conferred_by(i: int) -> tuple[Conferral, ...]:
+            if not conferrals:
+                conferrals.append(self._conferrals(sources))
+            return conferrals[0][i]
+
+        return tuple(
+            CapabilityHeld(
+                tags.order[i],
+                tags.titles[i],
+                best[i],
+                tags.weights[i],
+                partial(conferred_by, i),
+            )
+            for i in sorted(best)
+        ), False
+
+    def _tagged_rows(self, table: Table) -> _Tagged:
+        """The table's rows that confer a tag, by level and grant; once per table."""
+        found = self._tagged.get(id(table))
+        if found is not None:
+            return found[1]
+        tags = self.tags
+        positions = tags._positions
+        grants = table.grants
+        by_level: list[dict[int, tuple[Grant, list[str]]]] = [{} for _ in Level]
+        for permkey, level in table.levels.items():
+            held = positions.get(permkey)
+            if held is None:
+                held = tags.positions(permkey)
+            if held[level]:
+                grant = table.grant if grants is None else grants.get(permkey, table.grant)
+                group = by_level[level].get(id(grant))
+                if group is None:
+                    group = by_level[level][id(grant)] = (grant, [])
+                group[1].append(permkey)
+        rows = tuple(
+            tuple((grant, frozenset(keys)) for grant, keys in groups.values())
+            for groups in by_level
+        )
+        self._tagged[id(table)] = (table, rows)
+        return rows
+
+    def _united(self, sources: Sequence[_Source]) -> tuple[CapabilityHeld, ...]:
+        """The capabilities of the union of ``sources``, as :mod:`suitelint.effective`
+        unites tables: highest level wins, a tie goes to the first table."""
+        if not sources:
+            return ()
+        tags = self.tags
+        first = next((t.everything for t, _ in sources if t.everything is not None), None)
+        if first is not None:
+            prefix = next(p for t, p in sources if t.everything is first)
+            every = (
+                Conferral(
+                    EVERY_PERMISSION.id,
+                    EVERY_PERMISSION.name,
+                    Level.FULL,
+                    _via(Grant(prefix + first.via, first.role, first.user)),
+                ),
+            )
+            return tuple(
+                CapabilityHeld(tag, title, Level.FULL, weight, every)
+                for tag, title, weight in zip(tags.order, tags.titles, tags.weights, strict=True)
+            )
+        return tuple(
+            CapabilityHeld(tags.order[i], tags.titles[i], found[0].level, tags.weights[i], found)
+            for i, found in enumerate(self._conferrals(sources))
+            if found
+        )
+
+    def _conferrals(self, sources: Sequence[_Source]) -> list[tuple[Conferral, ...]]:
+        """Per tag (by position), the conferrals of the union of ``sources``, sorted by
+        (-level, permkey). Tags are monotone in the level, so a permkey's highest level
+        among the rows that confer a tag is its highest level of all: the other rows never
+        matter. Levels are taken highest first; within one, the first table to hold a
+        permkey gives its grant."""
+        tagged = [(self._tagged_rows(table), prefix) for table, prefix in sources]
+        many = len(tagged) > 1
+        taken: set[str] = set()
+        vias: dict[tuple[int, int], str] = {}
+        positions = self.tags._positions
+        display = self.ctx.display
+        conferred: list[list[Conferral]] = [[] for _ in self.tags.order]
+        for level in _HIGHEST_FIRST:
+            rows: list[tuple[str, str]] = []
+            for n, (rows_of, prefix) in enumerate(tagged):
+                for grant, keys in rows_of[level]:
+                    new = keys
+                    if many:
+                        new = keys - taken
+                        if not new:
+                            continue
+                        taken |= new
+                    via = vias.get((n, id(grant)))
+                    if via is None:
+                        shown = (
+                            Grant(prefix + grant.via, grant.role, grant.user) if prefix else grant
+                        )
+                        via = vias[n, id(grant)] = _via(shown)
+                    rows += [(permkey, via) for permkey in new]
+            rows.sort()
+            for permkey, via in rows:
+                conferral = Conferral(permkey, display(permkey), level, via)
+                for i in positions[permkey][level]:
+                    conferred[i].append(conferral)
+        return [tuple(found) for found in conferred]
 
 
 @dataclass(frozen=True, slots=True)
@@ -769,12 +928,13 @@ def blast_radius(
         return scriptid
 
     # Sorted, so that which subject names a shared proposal does not depend on input order.
+    shared = _shared(ctx)
     integrations = [
-        _integration_exposure(ctx, decl, integration, environment, propose, today)
+        _integration_exposure(shared, decl, integration, environment, propose, today)
         for integration in sorted(snapshot.integrations, key=lambda i: (i.name, i.id))
     ]
     tokens = [
-        _token_exposure(ctx, decl, token, environment, propose, today)
+        _token_exposure(shared, decl, token, environment, propose, today)
         for token in sorted(snapshot.tokens, key=lambda t: (t.label, t.id))
         if not token.inactive
     ]
@@ -800,18 +960,18 @@ def _with_subject(proposal: Proposal, label: str) -> Proposal:
 
 
 def _token_exposure(
-    ctx: Effective,
+    shared: _Shared,
     decl: _Declarations,
     token: Token,
     environment: str,
     propose: _Propose,
     today: dt.date,
 ) -> Exposure:
+    ctx = shared.ctx
     role, _, _ = ctx.token_parts(token)
     table = ctx.token_table(token)
     rules = _token_rules(ctx, decl, token)
-    caps = capabilities(ctx, table)
-    cap_parts = ctx.memo("capability parts", caps, lambda: _capability_parts(caps))
+    caps = shared.capabilities(table)
     facts = _token_facts(ctx, token, bool(rules))
     excess, everything_excess = excess_of(ctx, table, rules) if rules else ((), False)
     # a role is proposed only where it would take something away
@@ -821,32 +981,33 @@ def _token_exposure(
         kind="token",
         id=token.id,
         name=token.label,
-        chains=(_chain(ctx, token),),
+        chains=(shared.chain(token),),
         everything=table.everything is not None,
         capabilities=caps,
-        parts=_score_parts(cap_parts, facts, environment, today),
+        parts=_score_parts(shared.capability_parts(caps), facts, environment, today),
         declared_by=tuple(r.id for r in rules),
         explained=facts.explained,
         excess=excess,
         excess_everything=everything_excess,
         proposal=proposal,
         flags=flags,
-        restrictions=_restrictions(ctx, [role]),
+        restrictions=shared.role_restrictions(role),
     )
 
 
 def _integration_exposure(
-    ctx: Effective,
+    shared: _Shared,
     decl: _Declarations,
     integration: Integration,
     environment: str,
     propose: _Propose,
     today: dt.date,
 ) -> Exposure:
+    ctx = shared.ctx
     tokens = ctx.active_tokens(integration)
     own = decl.of("integrations", integration.id)
     explained = bool(own) or (bool(tokens) and all(_token_rules(ctx, decl, t) for t in tokens))
-    caps, everything = _integration_capabilities(ctx, tokens)
+    caps, everything = shared.integration_capabilities(tokens)
     facts = _integration_facts(ctx, tokens, explained)
     excess: tuple[Excess, ...] = ()
     everything_excess = False
@@ -856,10 +1017,10 @@ def _integration_exposure(
         excess, everything_excess = excess_of(ctx, table, own)
         if excess or everything_excess:
             proposal = propose(integration, table, own)
-    chains = [_chain(ctx, token) for token in sorted(tokens, key=lambda t: (t.label, t.id))]
+    chains = [shared.chain(token) for token in sorted(tokens, key=lambda t: (t.label, t.id))]
     flags = _flags(facts, "integration") if tokens else ("no active tokens",)
     roles = [ctx.token_parts(t)[0] for t in tokens]
-    parts = score_parts(caps, facts, environment, today) if tokens else ()
+    parts = _score_parts(_capability_parts(caps), facts, environment, today) if tokens else ()
     return Exposure(
         kind="integration",
         id=integration.id,
@@ -874,29 +1035,13 @@ def _integration_exposure(
         excess_everything=everything_excess,
         proposal=proposal,
         flags=flags,
-        restrictions=_restrictions(ctx, roles),
+        restrictions=_restrictions(shared, roles),
     )
 
 
-def _chain(ctx: Effective, token: Token) -> tuple[Link, ...]:
-    """integration → token → user → role, once per token (its exposure and its
-    integration's show the same chain)."""
-    return ctx.memo("blast chain", token, lambda: (*ctx.prefix(token), _role_link(ctx, token)))
-
-
-def _role_link(ctx: Effective, token: Token) -> Link:
-    role, _, _ = ctx.token_parts(token)
-    return ctx.memo("role link", role, lambda: role_link(role))
-
-
-def _restrictions(ctx: Effective, roles: Iterable[Role]) -> tuple[tuple[str, str], ...]:
+def _restrictions(shared: _Shared, roles: Iterable[Role]) -> tuple[tuple[str, str], ...]:
     unique = {(r.name, r.scriptid or r.id): r for r in roles}
-    return tuple((name, _described(ctx, role)) for (name, _), role in sorted(unique.items()))
-
-
-def _described(ctx: Effective, role: Role) -> str:
-    """What records the role reaches, once per role (its tokens and integrations ask)."""
-    return ctx.memo("restrictions", role, lambda: describe(role, ctx.everything_role(role)))
+    return tuple((name, shared.described(role)) for (name, _), role in sorted(unique.items()))
 
 
 def _flags(facts: _Facts, kind: str) -> tuple[str, ...]:

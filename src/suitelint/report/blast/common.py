@@ -61,9 +61,19 @@ def excess_text(exposure: Exposure) -> str:
 
 def compact_sum(parts: Sequence[ScorePart]) -> str:
     """``capabilities 248 + administrator 50 + … = 273``: the capability terms summed."""
-    caps = [p for p in parts if p.name.startswith("capability ")]
-    terms = [f"capabilities {sum(p.points for p in caps)}"] if caps else []
-    terms += [f"{p.name} {p.points}" for p in parts if not p.name.startswith("capability ")]
+    capabilities, held, total = 0, False, 0
+    terms = [""]  # the capabilities' term goes first, if there is one
+    for p in parts:
+        total += p.points
+        if p.name.startswith("capability "):
+            capabilities += p.points
+            held = True
+        else:
+            terms.append(f"{p.name} {p.points}")
+    if held:
+        terms[0] = f"capabilities {capabilities}"
+    else:
+        del terms[0]
     if not terms:
         return "0 (no active tokens)"
-    return f"{' + '.join(terms).replace('+ environment -', '- environment ')} = {sum(p.points for p in parts)}"
+    return f"{' + '.join(terms).replace('+ environment -', '- environment ')} = {total}"
