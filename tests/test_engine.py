@@ -662,6 +662,28 @@ def test_a_level_neither_documented_nor_observed_is_a_warning_not_a_crash():
     assert finding.severity is Severity.WARNING
 
 
+def test_every_row_holding_an_undocumented_level_is_a_warning_in_every_role_holding_it():
+    """Rows are judged as values, once each: the same row in two roles, and a row that
+    differs only by its restriction, are each still reported where they stand."""
+    data = account({"ADMI_ACCTSETUP": "VIEW", "TRAN_CUSTINVC": "VIEW"})
+    second = {
+        "id": "1002",
+        "name": "Second Role",
+        "permissions": [
+            {"permkey": "TRAN_CUSTINVC", "level": "VIEW"},
+            {"permkey": "ADMI_ACCTSETUP", "level": "VIEW", "restriction": "own"},
+            {"permkey": "ADMI_ACCTSETUP", "level": "VIEW"},
+        ],
+    }
+    data["roles"].append(second)
+    findings = run_rules(FORBID_ADMIN, data)
+    assert [(f.rule_id, f.subject_id) for f in findings] == [
+        ("suitelint/undocumented-level", "1001"),
+        ("suitelint/undocumented-level", "1002"),
+        ("suitelint/undocumented-level", "1002"),
+    ]
+
+
 def test_a_level_real_exports_hold_is_no_warning():
     # Report Customization: Oracle documents VIEW; 59 real roles of the corpus hold FULL
     assert run_rules(FORBID_ADMIN, account({"REPO_CUSTOMIZATION": "FULL"})) == ()

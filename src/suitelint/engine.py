@@ -26,6 +26,7 @@ from suitelint.model import (
     Subject,
     Token,
     User,
+    role_permission_values,
     subject_kind,
     subject_names,
 )
@@ -247,24 +248,21 @@ def _coverage(ctx: Context, rules: Sequence[CompiledRule]) -> Callable[[Subject]
 def data_findings(ctx: Context) -> Iterator[Finding]:
     """Findings about the data itself, whatever the policy says."""
     severity, _, _ = ENGINE_RULES["suitelint/undocumented-level"]
-    # A large account has 100,000s of rows and a few hundred distinct (permkey, level)
-    # pairs: each role's pairs are collected in one comprehension, each pair is judged
-    # once, and only a role holding a pair the catalog does not accept is walked row by row.
-    accepted: set[tuple[str, str]] = set()
-    rejected: set[tuple[str, str]] = set()
+    # A large account has 100,000s of rows and a few thousand distinct row values
+    # (collected once, by validation): each value is judged once, and only a role holding
+    # a value the catalog does not accept is walked row by row.
+    rejected = {
+        perm
+        for perm in role_permission_values(ctx.snapshot, ctx.index)
+        if not ctx.catalog.accepts(perm.permkey, LEVEL_BY_NAME[perm.level])
+    }
+    if not rejected:
+        return
     for role in ctx.snapshot.roles:
-        held = {(perm.permkey, perm.level) for perm in role.permissions}
-        held -= accepted
-        if not held:
-            continue
-        for pair in held - rejected:
-            permkey, level = pair
-            ok = ctx.catalog.accepts(permkey, LEVEL_BY_NAME[level])
-            (accepted if ok else rejected).add(pair)
-        if held.isdisjoint(rejected):
+        if rejected.isdisjoint(role.permissions):
             continue
         for perm in role.permissions:
-            if (perm.permkey, perm.level) in rejected:
+            if perm in rejected:
                 info = ctx.catalog.get(perm.permkey)
                 documented = ", ".join(lv.name for lv in info.levels) if info else ""
                 location = Location(role.path, perm.line) if role.path else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
+from itertools import chain
 from typing import Annotated, Literal
 
 import msgspec
@@ -277,6 +278,22 @@ class Index(msgspec.Struct, frozen=True):
     integrations: Mapping[str, Integration] = msgspec.field(default_factory=dict)
     tokens_by_role: Mapping[str, tuple[Token, ...]] = msgspec.field(default_factory=dict)
     tokens_by_integration: Mapping[str, tuple[Token, ...]] = msgspec.field(default_factory=dict)
+    #: what :func:`role_permission_values` collected, kept for the next caller
+    seen_rows: dict[str, frozenset[Permission]] = msgspec.field(default_factory=dict)
+
+
+def role_permission_values(snapshot: Snapshot, index: Index | None = None) -> frozenset[Permission]:
+    """Every distinct permission row of the snapshot's roles. A large account's 600,000
+    rows are a few thousand values: validation (is each permkey known?) and the engine
+    (is each level documented?) judge each value once, and this one pass over the rows
+    (hashing in C) is shared through ``index`` when it is the snapshot's."""
+    if index is None or index.snapshot is not snapshot:
+        return frozenset(chain.from_iterable(role.permissions for role in snapshot.roles))
+    found = index.seen_rows.get("roles")
+    if found is None:
+        rows = chain.from_iterable(role.permissions for role in snapshot.roles)
+        found = index.seen_rows["roles"] = frozenset(rows)
+    return found
 
 
 def build_index(snapshot: Snapshot) -> Index:

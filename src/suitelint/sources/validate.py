@@ -12,7 +12,15 @@ from collections.abc import Callable, Iterator
 from suitelint.catalog import Catalog
 from suitelint.errors import Problem, Problems, SnapshotError, did_you_mean
 from suitelint.findings import Location
-from suitelint.model import Index, Role, Snapshot, build_index, find_integration, find_role
+from suitelint.model import (
+    Index,
+    Role,
+    Snapshot,
+    build_index,
+    find_integration,
+    find_role,
+    role_permission_values,
+)
 
 Locate = Callable[[str, str, str | None], Location | None]
 
@@ -93,11 +101,10 @@ def _problems(
         else:
             yield at(section, owner, permkey, message)
 
-    # Hundreds of thousands of rows name a few hundred permkeys: they are collected in C
-    # (attrgetter), each is looked up once, and rows are only walked when one is unknown.
-    held: set[str] = set()
-    for role in snapshot.roles:
-        held.update(map(_PERMKEY, role.permissions))
+    # Hundreds of thousands of rows are a few thousand distinct values naming a few
+    # hundred permkeys (collected in C, once for validation and the engine): each is
+    # looked up once, and rows are only walked when one is unknown.
+    held = set(map(_PERMKEY, role_permission_values(snapshot, index)))
     known = {permkey for permkey in held if catalog.get(permkey) is not None}
     if len(known) != len(held):
         for role in snapshot.roles:
