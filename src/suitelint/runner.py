@@ -67,8 +67,6 @@ def rule_filter(
     """Whether a rule id is chosen by ``--select``/``--ignore`` (ids, former ids or globs).
     A pattern that names no rule at all is a usage error: a typo must not turn a rule off
     silently."""
-    import difflib
-
     from suitelint.errors import UsageError
 
     known = [r.id for r in policy.rules] + list(ENGINE_RULES)
@@ -77,6 +75,8 @@ def rule_filter(
         for pattern in patterns:
             everything = [n for ids in names.values() for n in ids] + list(ENGINE_RULES)
             if not _matches(everything, pattern):
+                import difflib  # the error path only (start-up)
+
                 close = difflib.get_close_matches(pattern, known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise UsageError(

@@ -8,7 +8,6 @@ tags against its tags, once: evaluation never re-parses a name. The rule compile
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -126,6 +125,8 @@ class Compiler:
                 key=key,
             )
             return PermSelector(name, level, keys=frozenset({name}), location=location)
+        import difflib  # the error path only (start-up)
+
         hints = list(self.catalog.suggest(name))
         for folded in difflib.get_close_matches(_folded(name), list(self.custom_names), n=2):
             hints[:0] = [f"{obj.name} ({obj.scriptid})" for obj in self.custom_names[folded]]
