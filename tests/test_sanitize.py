@@ -92,6 +92,20 @@ def test_documents_escape_every_invisible_character_unicode_knows() -> None:
     assert missed == []
 
 
+def test_every_invisible_character_is_one_isprintable_refuses() -> None:
+    # json_document skips its pattern for a document printable but for its line breaks:
+    # that holds only while each character the pattern escapes is not printable.
+    import re
+    import sys
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    invisible = re.findall(sanitize._INVISIBLE_ONLY, every)
+    assert len(invisible) > 200
+    assert [hex(ord(ch)) for ch in invisible if ch.isprintable()] == []
+    assert sanitize.json_document('{\n  "a": "→ x"\n}') == '{\n  "a": "→ x"\n}'
+    assert sanitize.json_document('{"a": "x\u200by"}') == '{"a": "x\\u200by"}'
+
+
 def test_sarif_messages_hold_no_embedded_link() -> None:
     assert sanitize.sarif_message("[x](https://evil) a\nb") == "[x\\](https://evil) a\nb"
 

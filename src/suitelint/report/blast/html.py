@@ -3,6 +3,9 @@ Content-Security-Policy that lets only the page's own inline script and style ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from suitelint.blast import (
     BlastReport,
     explain_risk,
@@ -17,6 +20,9 @@ from suitelint.report.blast.common import (
 )
 from suitelint.report.htmlpage import page
 
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
 
 def render_html(report: BlastReport) -> str:
     """A self-contained page: no external asset, script and style inline and pinned by hash
@@ -24,7 +30,17 @@ def render_html(report: BlastReport) -> str:
     from markupsafe import Markup
 
     shell = page("blast")
+    written: dict[int, tuple[object, Markup]] = {}
+
+    def once(macro: Callable[[object], Markup], value: object) -> Markup:
+        """``macro(value)``, once per value object (the page keeps each alive)."""
+        found = written.get(id(value))
+        if found is None:
+            found = written[id(value)] = (value, macro(value))
+        return found[1]
+
     return shell.template.render(
+        once=once,
         report=report,
         script=Markup(shell.script),
         style=Markup(shell.style),
