@@ -221,6 +221,16 @@ EVERY_PERMISSION = Link("permission", "*", "every permission", "FULL")
 Match = tuple[str, Level, T]
 
 
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found
+
+
 class Effective:
     """The effective permissions of one account: its index, its tables, its chains."""
 
@@ -239,12 +249,18 @@ class Effective:
         #: custom object names by lower-cased scriptid (the first named one), built on first use
         self._custom_names: dict[str, str] | None = None
         self._links: dict[tuple[str, str, Level], Link] = {}
-        #: per selector: its threshold per permkey, and the permkeys it selects per threshold
-        self._thresholds: ByIdentity[object, tuple[dict[str, Level | None], dict[Level, set[str]]]]
-        self._thresholds = ByIdentity()
+        #: per selector: its threshold per permkey
+        self._thresholds: ByIdentity[object, dict[str, Level | None]] = ByIdentity()
         #: per (selectors, table): what :meth:`matches` found
         self._matches: ByIdentity[object, ByIdentity[Table, list[Match[Any]]]] = ByIdentity()
         self._memo: dict[str, ByIdentity[object, object]] = {}
+        #: the bit of each permkey seen in a table (:meth:`_find`), and the permkey of each bit
+        self._bits: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._masks: ByIdentity[Table, tuple[int, ...]] = ByIdentity()
+        #: per selector (by id; the entry holds it): its bits per threshold, and how many
+        #: of the bits seen it has judged
+        self._selected: dict[int, tuple[object, dict[Level, int], list[int]]] = {}
         self._prefixes: ByIdentity[Subject, tuple[Link, ...]] = ByIdentity()
         self._parts: ByIdentity[Token, tuple[Role, User, Integration | None]] = ByIdentity()
 
@@ -345,19 +361,12 @@ class Effective:
         return self.integration_table(subject)
 
     # selectors ----------------------------------------------------------------------
-    def _selector_cache(
-        self, selector: Selector
-    ) -> tuple[dict[str, Level | None], dict[Level, set[str]]]:
-        # Selectors belong to the compiled policy, which outlives this object.
-        return self._thresholds.get(selector, lambda _: ({}, {}))
-
     def threshold(self, selector: Selector, permkey: str) -> Level | None:
         """``selector.threshold(permkey)``, once per selector and permkey."""
-        cache, groups = self._selector_cache(selector)
+        # Selectors belong to the compiled policy, which outlives this object.
+        cache = self._thresholds.get(selector, lambda _: {})
         if permkey not in cache:
-            found = cache[permkey] = selector.threshold(permkey, self.catalog)
-            if found is not None:
-                groups.setdefault(found, set()).add(permkey)
+            cache[permkey] = selector.threshold(permkey, self.catalog)
         return cache[permkey]
 
     def matches(self, table: Table, selectors: Sequence[S]) -> list[Match[S]]:
@@ -370,32 +379,61 @@ class Effective:
 
     def _find(self, table: Table, selectors: Sequence[S]) -> list[Match[S]]:
         # This runs for every table and rule, and a role can hold hundreds of permissions:
-        # the work per permission is done in C, with set operations. Thresholds of
-        # permkeys not seen before are worked out first (as threshold() does); then, per
-        # threshold, the held permkeys a selector selects at that threshold are an
-        # intersection, and only those held below a threshold higher than VIEW are
-        # compared one by one.
+        # the work per permission is done as bitwise operations on whole tables. Each
+        # permkey seen gets a bit; a table is, per level, the bits of the permkeys it holds
+        # at that level or above (worked out once per table); a selector is, per
+        # threshold, the bits of the permkeys it selects at that threshold (extended as
+        # permkeys are seen). What a selector finds in a table is then one AND per
+        # threshold, and only the permkeys found are visited one by one.
         levels = table.levels
-        held = levels.keys()
+        at_least = self._masks.get(table, self._table_masks)
+        keys = self._keys
         found: list[Match[S]] = []
-        taken: set[str] = set()
+        taken = 0
         for selector in selectors:
-            cache, groups = self._selector_cache(selector)
-            if not cache.keys() >= held:
-                for permkey in held - cache.keys():
-                    threshold = cache[permkey] = selector.threshold(permkey, self.catalog)
-                    if threshold is not None:
-                        groups.setdefault(threshold, set()).add(permkey)
+            groups = self._selector_bits(selector)
             for threshold, selected in groups.items():
-                hits = held & selected
+                hits = at_least[threshold] & selected
                 if taken:
-                    hits -= taken
-                if threshold > Level.VIEW:
-                    hits = {k for k in hits if levels[k] >= threshold}
+                    hits &= ~taken
                 if hits:
-                    found += [(k, levels[k], selector) for k in hits]
                     taken |= hits
+                    for bit in _bits(hits):
+                        permkey = keys[bit]
+                        found.append((permkey, levels[permkey], selector))
         return found
+
+    def _table_masks(self, table: Table) -> tuple[int, ...]:
+        """Per level (NONE to FULL): the bits of the permkeys ``table`` holds at that level
+        or above (NONE and VIEW: every permkey it lists)."""
+        bits = self._bits
+        masks = [0] * len(LEVEL_NAMES)
+        for permkey, level in table.levels.items():
+            bit = bits.get(permkey)
+            if bit is None:
+                bit = bits[permkey] = len(self._keys)
+                self._keys.append(permkey)
+            masks[level] |= 1 << bit
+        # at a level or above: accumulate from FULL down
+        for lv in range(len(masks) - 2, -1, -1):
+            masks[lv] |= masks[lv + 1]
+        return tuple(masks)
+
+    def _selector_bits(self, selector: Selector) -> dict[Level, int]:
+        """Per threshold: the bits of the permkeys seen so far that ``selector`` selects at
+        that threshold."""
+        entry = self._selected.get(id(selector))
+        if entry is None:
+            entry = self._selected[id(selector)] = (selector, {}, [0])
+        _, groups, done = entry
+        keys = self._keys
+        if done[0] < len(keys):
+            for bit in range(done[0], len(keys)):
+                threshold = self.threshold(selector, keys[bit])
+                if threshold is not None:
+                    groups[threshold] = groups.get(threshold, 0) | (1 << bit)
+            done[0] = len(keys)
+        return groups
 
     # names and chains ---------------------------------------------------------------
     def display(self, permkey: str) -> str:

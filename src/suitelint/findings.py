@@ -133,10 +133,22 @@ class Finding(msgspec.Struct, frozen=True, gc=False):
 
     def sort_key(self) -> tuple[str, int, int, str, str, str, str, str, str]:
         loc = self.location
+        if loc is None:
+            return (
+                "",
+                0,
+                0,
+                self.subject_kind,
+                self.subject_name,
+                self.subject_id,
+                self.rule_id,
+                self.permkey or "",
+                self.qualifier + "\x1f" + self.message,
+            )
         return (
-            loc.path if loc else "",
-            loc.line or 0 if loc else 0,
-            loc.column or 0 if loc else 0,
+            loc.path,
+            loc.line or 0,
+            loc.column or 0,
             self.subject_kind,
             self.subject_name,
             self.subject_id,

@@ -18,15 +18,18 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 class _Formatter:
-    """Renders one finding and its chain. A large account has tens of thousands, so what
-    they share (link texts: every finding on a token starts with the same integration,
-    token and user links; severity labels; paths) is worked out once."""
+    """Renders one finding and its chain. A large account has hundreds of thousands, so
+    what they share (link texts: every finding on a token starts with the same
+    integration, token and user links; each rule's severity and id; paths) is worked out
+    once."""
 
     def __init__(self, color: bool, shown: dict[int, tuple[Link, str]]) -> None:
         self.color = color
         self.shown = shown
         self.severities = {s: _paint(s.label, _COLORS[s], color) for s in Severity}
         self.paths: dict[str, str] = {}
+        #: "severity rule-id" by (severity, rule id)
+        self.labels: dict[tuple[Severity, str], str] = {}
 
     def finding(self, finding: Finding) -> str:
         location = finding.location
@@ -36,30 +39,35 @@ class _Formatter:
             path = self.paths.get(location.path)
             if path is None:
                 path = self.paths[location.path] = sanitize.line(location.path)
-            if location.line is None:
+            line = location.line
+            if line is None:
                 where = path
             elif location.column is None:
-                where = f"{path}:{location.line}"
+                where = f"{path}:{line}"
             else:
-                where = f"{path}:{location.line}:{location.column}"
-        rule = finding.rule_id
-        if self.color:
-            rule = _paint(rule, "1", True)
+                where = f"{path}:{line}:{location.column}"
+        key = (finding.severity, finding.rule_id)
+        label = self.labels.get(key)
+        if label is None:
+            rule = _paint(key[1], "1", True) if self.color else key[1]
+            label = self.labels[key] = f"{self.severities[key[0]]} {rule}"
         message = finding.message
         if not message.isprintable() or "::" in message or "##" in message:
             message = sanitize.line(message)  # else it is its own sanitised form
-        head = f"{where}: {self.severities[finding.severity]} {rule} {message}"
-        if not finding.chain:
-            return head
+        chain = finding.chain
+        if not chain:
+            return f"{where}: {label} {message}"
         shown = self.shown
         texts = []
-        for link in finding.chain:
+        for link in chain:
             entry = shown.get(id(link))
             if entry is None:  # the entry holds the link, so its id stays its own
                 entry = shown[id(link)] = (link, sanitize.line(str(link)))
             texts.append(entry[1])
-        chain = " → ".join(texts)
-        return f"{head}\n    {_paint(chain, '2', True) if self.color else chain}"
+        text = " → ".join(texts)
+        if self.color:
+            text = _paint(text, "2", True)
+        return f"{where}: {label} {message}\n    {text}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -99,13 +107,12 @@ BATCH = 1024
 def stream(report: Report, *, color: bool = False) -> Iterator[str]:
     """The report's text in pieces, as :func:`render` writes it whole: each piece is a
     batch of findings' blocks, each block ending in a newline."""
-    formatter = _Formatter(color, {})
-    blocks: list[str] = []
-    for finding in report.active:
-        blocks.append(formatter.finding(finding))
-        if len(blocks) == BATCH:
-            yield "\n".join(blocks) + "\n"
-            blocks.clear()
+    render_one = _Formatter(color, {}).finding
+    active = report.active
+    whole = len(active) - len(active) % BATCH
+    for start in range(0, whole, BATCH):
+        yield "\n".join(map(render_one, active[start : start + BATCH])) + "\n"
+    blocks = list(map(render_one, active[whole:]))
     suppressed = report.suppressed
     if suppressed:
         lines = ["suppressed:"]

@@ -92,9 +92,7 @@ def cap_levels(
                 f"{em.describe()} holds {ctx.display(permkey)} at {level.name}; "
                 f"at most {allowed.name} is allowed"
             )
-        em.emit(
-            message, permkey=permkey, grant=grant, chain_tail=(em.perm_link(permkey, level, grant),)
-        )
+        em.emit_held(message, permkey, grant, em.perm_link(permkey, level, grant))
 
 
 def entry_for(ctx: Context, entries: Sequence[LevelEntry], permkey: str) -> LevelEntry | None:

@@ -27,7 +27,6 @@ import msgspec
 
 from suitelint.effective import (
     EVERY_PERMISSION,
-    LEVEL_NAMES,
     ByIdentity,
     Table,
     role_link,
@@ -156,21 +155,21 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
         note = subsidiary_note(em) if reach else ""  # once per subject, not per finding
         # A token-capable admin-like role holds hundreds of forbidden permissions: what
         # the loop needs is looked up once, not once per finding.
-        subject, display, perm_link, grant_of, emit = (
+        subject, perm_link, grant_of, emit = (
             em.describe(),
-            ctx.display,
             ctx.perm_link,
             table.grant_of,
-            em.emit,
+            em.emit_held,
         )
         for permkey, level, selector in found:
             grant = grant_of(permkey)
+            link = perm_link(permkey, level, grant)  # its name and detail: shown, level
             emit(
-                f"{subject} holds {display(permkey)} at {LEVEL_NAMES[level]}; "
+                f"{subject} holds {link.name} at {link.detail}; "
                 f"forbidden: {selector.described}{note}",
-                permkey=permkey,
-                grant=grant,
-                chain_tail=(perm_link(permkey, level, grant),),
+                permkey,
+                grant,
+                link,
             )
 
 

@@ -1,0 +1,80 @@
+"""Effective permissions: which held permissions a sequence of selectors matches.
+
+``Effective.matches`` works on bits (each permkey seen gets one; a table is, per level, the
+permkeys it holds at that level or above; a selector, per threshold, the permkeys it
+selects), extended as tables with new permkeys come along. Whatever the order tables are
+asked in, it answers what the plain definition says: each held permission matched by the
+first selector whose threshold it reaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from suitelint.catalog import Catalog, load_catalog
+from suitelint.effective import Effective
+from suitelint.model import LEVEL_BY_NAME, Level, Permission, Role, Snapshot
+
+PERMKEYS = [f"KEY_{k}" for k in range(12)]
+LEVELS = ["NONE", "VIEW", "CREATE", "EDIT", "FULL"]
+
+
+@dataclass(frozen=True, eq=False)
+class Threshold:
+    """A selector given by its threshold per permkey (absent: not selected)."""
+
+    at: dict[str, Level]
+
+    def threshold(self, permkey: str, catalog: Catalog) -> Level | None:
+        return self.at.get(permkey)
+
+
+selectors = st.lists(
+    st.dictionaries(st.sampled_from(PERMKEYS), st.sampled_from(list(Level))).map(Threshold),
+    max_size=4,
+).map(tuple)
+rows = st.lists(
+    st.tuples(st.sampled_from(PERMKEYS), st.sampled_from(LEVELS)), max_size=len(PERMKEYS)
+)
+
+
+def plain(levels: dict[str, Level], chosen: tuple[Threshold, ...]) -> set[tuple[str, Level, int]]:
+    found = set()
+    for permkey, level in levels.items():
+        for k, selector in enumerate(chosen):
+            threshold = selector.at.get(permkey)
+            if threshold is not None and level >= threshold:
+                found.add((permkey, level, k))
+                break
+    return found
+
+
+@given(
+    st.lists(rows, min_size=1, max_size=5), st.lists(selectors, min_size=1, max_size=3), st.data()
+)
+def test_matches_are_each_held_permission_and_its_first_matching_selector(
+    roles_rows, selector_sets, data
+) -> None:
+    roles = [
+        Role(
+            id=str(k),
+            name=f"R{k}",
+            permissions=[Permission(permkey=p, level=lv) for p, lv in role_rows],  # type: ignore[arg-type]
+        )
+        for k, role_rows in enumerate(roles_rows)
+    ]
+    account = Effective(Snapshot(roles=roles), load_catalog())
+    # tables asked in any order, each with any of the selector sequences, some twice
+    asks = data.draw(
+        st.lists(st.tuples(st.sampled_from(roles), st.sampled_from(selector_sets)), min_size=1)
+    )
+    for role, chosen in asks:
+        table = account.role_table(role)
+        found = account.matches(table, chosen)
+        got = {(permkey, level, chosen.index(selector)) for permkey, level, selector in found}
+        assert len(got) == len(found)
+        expected_levels = {p: lv for p, lv in table.levels.items() if lv > LEVEL_BY_NAME["NONE"]}
+        assert got == plain(expected_levels, chosen)
