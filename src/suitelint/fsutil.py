@@ -16,8 +16,9 @@ import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from suitelint.errors import SourceError, SuitelintError
 
@@ -156,9 +157,9 @@ _CHUNK = 1 << 20
 NAME_IT = "name it on the command line to read it"
 
 
-@dataclass(frozen=True, slots=True)
-class InputRules:
-    """How one run reads its inputs: set for the run by :func:`input_rules`, never global."""
+class InputRules(msgspec.Struct, frozen=True):
+    """How one run reads its inputs: set for the run by :func:`input_rules`, never global.
+    (A Struct, not a dataclass: a dataclass compiles its methods at every start-up.)"""
 
     #: read FIFOs and character devices given as inputs (``--special-inputs``: process
     #: substitution, ``/dev/stdin``); off by default, so nothing can make a run hang or
@@ -167,7 +168,7 @@ class InputRules:
     #: paths that did not come from the command line (a config file's ``sources``,
     #: ``policies`` and ``baseline``, a policy test's files), by normalised path: the
     #: project folder each must stay inside, and what to do instead
-    confined: Mapping[str, tuple[Path, str]] = field(default_factory=dict)
+    confined: Mapping[str, tuple[Path, str]] = msgspec.field(default_factory=dict)
 
 
 _RULES: ContextVar[InputRules | None] = ContextVar("suitelint_input_rules", default=None)

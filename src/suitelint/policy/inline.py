@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+
+import msgspec
 
 from suitelint.errors import Problem, Problems, SourceError, did_you_mean
 from suitelint.findings import Finding, Severity, Suppression, sort_findings
@@ -188,8 +189,7 @@ def _about(rule_id: str, suppression: InlineSuppression, message: str) -> Findin
     )
 
 
-@dataclass(frozen=True, slots=True)
-class InlineRun:
+class InlineRun(msgspec.Struct, frozen=True):
     """How one ``check`` treats inline suppressions: the rules it knows, the ones it runs,
     its date, and whether it disregards them (``--ignore-inline``)."""
 

@@ -30,8 +30,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from suitelint.errors import Problem
 from suitelint.findings import Location
@@ -53,8 +54,7 @@ _FOR_SUITELINT = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class InlineSuppression:
+class InlineSuppression(msgspec.Struct, frozen=True):
     """One ``suitelint-disable`` comment: what it disables, on what, why and until when."""
 
     #: rule ids or globs, as written
