@@ -22,7 +22,7 @@ import datetime as dt
 import enum
 import os
 import sys
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -46,6 +46,11 @@ from suitelint.checkcmd import (
     write_outputs,
 )
 from suitelint.errors import SuitelintError, UsageError, did_you_mean
+
+if TYPE_CHECKING:
+    from suitelint.catalog import Catalog
+    from suitelint.policy.compiler import Policy
+    from suitelint.sources import Loaded
 
 
 class _Commands(TyperGroup):
@@ -510,6 +515,34 @@ def diff(
     raise typer.Exit(EXIT_FINDINGS if result.escalated else EXIT_OK)
 
 
+def _judged_account(
+    sources: list[str],
+    policy: list[str] | None,
+    as_of: str | None,
+    allow_empty: bool,
+    date_format: str | None,
+) -> tuple[dt.date, Catalog, Loaded, Policy]:
+    """What blast-radius and audit start from: the day (``--as-of``), the catalog, the
+    sources and the policies that declare what tokens need, read as check reads them
+    (policy files first; a policy may name a custom record by its SDF display name), and
+    the sources' notices and warnings told on stderr."""
+    from suitelint.catalog import load_catalog
+    from suitelint.runner import DEFAULT_POLICY, load_checked
+
+    today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
+    check_date_format(date_format)
+    catalog = load_catalog()
+    loaded, policies = load_checked(
+        sources,
+        list(policy or [DEFAULT_POLICY]),
+        catalog,
+        allow_empty=allow_empty,
+        date_format=date_format,
+    )
+    tell_sources(loaded.notice_lines(), loaded.notes)
+    return today, catalog, loaded, policies
+
+
 @app.command("blast-radius")
 def blast_radius_command(
     sources: AccountSources,
@@ -531,24 +564,14 @@ def blast_radius_command(
     from pathlib import Path
 
     from suitelint.blast import blast_radius
-    from suitelint.catalog import load_catalog
     from suitelint.errors import SourceError
     from suitelint.fsutil import atomic_write_text
     from suitelint.report.blast import BLAST_FORMATS
-    from suitelint.runner import DEFAULT_POLICY, load_checked
 
     specs = parse_formats(format or [], BLAST_FORMATS)
-    today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
-    check_date_format(date_format)
-    catalog = load_catalog()
-    loaded, policies = load_checked(
-        sources,
-        list(policy or [DEFAULT_POLICY]),
-        catalog,
-        allow_empty=allow_empty,
-        date_format=date_format,
+    today, catalog, loaded, policies = _judged_account(
+        sources, policy, as_of, allow_empty, date_format
     )
-    tell_sources(loaded.notice_lines(), loaded.notes)
     report = blast_radius(
         loaded.snapshot,
         policies,
@@ -588,23 +611,12 @@ def audit(
 ) -> None:
     """The integration audit: for every integration and token, still needed? which role? what does it do? and what to do about it."""
     from suitelint.audit import audit as run_audit
-    from suitelint.catalog import load_catalog
     from suitelint.report.audit import AUDIT_FORMATS
-    from suitelint.runner import DEFAULT_POLICY, load_checked
 
     specs = parse_formats(format or [], AUDIT_FORMATS)
-    today = parse_date(as_of, "--as-of") if as_of else dt.date.today()
-    check_date_format(date_format)
-    catalog = load_catalog()
-    # as check and blast-radius: a policy may name a custom record by its SDF display name
-    loaded, policies = load_checked(
-        sources,
-        list(policy or [DEFAULT_POLICY]),
-        catalog,
-        allow_empty=allow_empty,
-        date_format=date_format,
+    today, catalog, loaded, policies = _judged_account(
+        sources, policy, as_of, allow_empty, date_format
     )
-    tell_sources(loaded.notice_lines(), loaded.notes)
     report = run_audit(
         loaded.snapshot,
         policies,
