@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,6 +103,24 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Invoke:
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+def run_probe(
+    code: str, marker: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str, str]:
+    """Run ``code`` in a fresh interpreter at the project's top (``env``: its whole
+    environment). The code ends by writing ``"\\n" + marker + " " + value`` to stderr: the
+    exit code, stdout, stderr before that line, and the value ("" when it is missing)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    stderr, _, value = done.stderr.rpartition(f"\n{marker} ")
+    return done.returncode, done.stdout, stderr, value
 
 
 # -- building inputs in tests ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from conftest import run_probe
 from suitelint import checkcmd
 from suitelint.cli import app
 
@@ -191,16 +192,8 @@ def _run(args: list[str], *, through_typer: bool, cache: Path) -> tuple[int, str
     )
     env = {**os.environ, "NO_COLOR": "1", "SUITELINT_CACHE_DIR": str(cache)}
     env.pop("SUITELINT_DEBUG", None)
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    stderr, _, typer = done.stderr.rpartition("\nTYPER ")
-    return done.returncode, done.stdout, stderr, typer == "True"
+    code, stdout, stderr, typer = run_probe(probe, "TYPER", env)
+    return code, stdout, stderr, typer == "True"
 
 
 BAD_POLICY = "suitelint: 1\nrules:\n  - {id: x, applies_to: roles, forbid: {permissions: [Custmer Payment]}}\n"

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import run_probe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,17 +54,9 @@ def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
         f"{code}\nimport sys\n_seen = sorted(sys.modules)\nimport json\n"
         "sys.stderr.write('\\nMODULES ' + json.dumps(_seen))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        env=env,
-    )
-    marker = done.stderr.rfind("\nMODULES ")
-    assert marker >= 0, done.stderr
-    return set(json.loads(done.stderr[marker + len("\nMODULES ") :]))
+    _, _, stderr, seen = run_probe(probe, "MODULES", env)
+    assert seen, stderr
+    return set(json.loads(seen))
 
 
 def test_importing_the_cli_imports_no_optional_machinery() -> None:

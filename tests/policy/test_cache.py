@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import run_probe
 from suitelint.policy import cache
 from suitelint.yamlsrc import Positions
 
@@ -43,16 +42,8 @@ def check(
         "sys.stderr.write('\\nYAML ' + str('yaml' in sys.modules))\n"
         "sys.exit(code)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=False,
-    )
-    stderr, _, yaml = done.stderr.rpartition("\nYAML ")
-    return done.returncode, done.stdout, stderr, [yaml]
+    code, stdout, stderr, yaml = run_probe(probe, "YAML", env)
+    return code, stdout, stderr, [yaml]
 
 
 def entries(folder: Path) -> list[Path]:
