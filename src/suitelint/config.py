@@ -264,11 +264,10 @@ def parse_config(text: str, path: str, *, toml: bool = False) -> Config:
         from suitelint.sources.csv import parse_date_format
 
         try:
-            parse_date_format(date_format)
+            parse_date_format(date_format, "date-format")
         except UsageError as error:
             line, column = positions.of(("date-format",))
-            message = error.problems[0].message.replace("--date-format", "date-format", 1)
-            raise ConfigError(message, path, line, column) from None
+            raise ConfigError(error.problems[0].message, path, line, column) from None
     base = Path(path).parent
     formats = []
     for spec in data.get("formats", ()):

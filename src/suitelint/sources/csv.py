@@ -548,12 +548,13 @@ DATE_FORMATS: Mapping[str, DateOrder | None] = {
 }
 
 
-def parse_date_format(text: str) -> DateOrder | None:
-    """``--date-format`` → the order of numeric dates; :class:`UsageError` if unknown."""
+def parse_date_format(text: str, what: str = "--date-format") -> DateOrder | None:
+    """``--date-format`` (or the setting ``what``) → the order of numeric dates;
+    :class:`UsageError` if unknown."""
     found = DATE_FORMATS.get(text.strip().lower(), "?")
     if found == "?":
         raise UsageError(
-            f"--date-format {text!r}: expected a NetSuite date format such as M/D/YYYY, "
+            f"{what} {text!r}: expected a NetSuite date format such as M/D/YYYY, "
             "D/M/YYYY, DD.MM.YYYY or YYYY-MM-DD (or month-first / day-first)"
         )
     return found  # type: ignore[return-value]
