@@ -4,6 +4,7 @@ whatever the transport throws at the client."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import msgspec
@@ -299,6 +300,24 @@ def test_a_permission_error_names_the_missing_permission(server: FakeNetSuite) -
     )
     with pytest.raises(QueryError, match=r"lacks the NetSuite permission 'Lists -> Employees'"):
         exported(tba_client(server), concurrency=1)
+
+
+def test_after_a_query_fails_no_worker_sends_another_request(server: FakeNetSuite) -> None:
+    # One query is refused for good while the others are asked to come back later: the
+    # export fails at once, and the workers still waiting stop instead of retrying (they
+    # used to go on for as long as NetSuite said 429, holding the process open).
+    refused = Fault("status", 403, code="INSUFFICIENT_PERMISSION", detail="Permission Violation")
+    server.inject(refused, *[Fault("status", 429, retry_after="1") for _ in range(40)])
+    auth = TbaAuth(TbaCredentials.from_env(tba_env()), "1234567")
+    client = SuiteQLClient(ClientConfig(base_url=server.base_url), auth)  # real waits
+    with pytest.raises(QueryError, match="HTTP 403"):
+        exported(client, concurrency=4)
+    for worker in [t for t in threading.enumerate() if t.name.startswith("suiteql")]:
+        worker.join(timeout=30)
+        assert not worker.is_alive()
+    # the refused request and at most one more per worker (one may start its next query
+    # before the pool is shut); no retry: before the fix, all 41 answers were used
+    assert server.stats.suiteql_requests <= 1 + 4
 
 
 def test_concurrency_is_bounded(account: Snapshot) -> None:

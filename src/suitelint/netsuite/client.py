@@ -85,6 +85,11 @@ class DeadlineExceeded(QueryError):
     """The export ran past ``--deadline``: no new request, retry or wait is started."""
 
 
+class Cancelled(QueryError):
+    """The export already failed elsewhere (``SuiteQLClient.cancel``): this worker's
+    request, retry or wait is not started."""
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     items: tuple[Row, ...]
@@ -167,21 +172,23 @@ def _retry_after(response: requests.Response, now: float) -> float | None:
 
 
 class SuiteQLClient:
-    """Fetches SuiteQL pages. ``sleep`` and ``rng`` are injectable for tests."""
+    """Fetches SuiteQL pages. ``sleep`` and ``rng`` are injectable for tests; the default
+    sleep is a wait that ``cancel`` cuts short."""
 
     def __init__(
         self,
         config: ClientConfig,
         auth: TbaAuth | ClientCredentialsAuth,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] | None = None,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
         pool_size: int = 10,
     ) -> None:
         self.config = config
         self.auth = auth
-        self._sleep = sleep
+        self._cancelled = threading.Event()
+        self._sleep = self._cancelled.wait if sleep is None else sleep
         self._rng = rng
         self._clock = clock
         self._pool_size = pool_size
@@ -223,6 +230,17 @@ class SuiteQLClient:
         """Remove every credential value from ``text`` (defence in depth for messages
         built from server answers)."""
         return scrub(text, self.auth.secrets())
+
+    def cancel(self) -> None:
+        """The export has failed: every worker stops before its next request, retry or
+        wait (a request already sent runs to its answer or timeout). Without this, workers
+        kept retrying 429s for minutes after the error was reported, loading the account
+        and holding the process open."""
+        self._cancelled.set()
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise Cancelled("the export stopped after another query failed", self.url)
 
     def remaining(self) -> float | None:
         """Seconds left before the deadline (``None``: no deadline)."""
@@ -291,6 +309,7 @@ class SuiteQLClient:
         while True:
             delay: float | None
             why: str
+            self._check_cancelled()
             left = self._check_deadline()
             connect, read = self.config.connect_timeout, self.config.timeout
             if left is not None:  # no request outlives the deadline
@@ -358,6 +377,7 @@ class SuiteQLClient:
             self.retries += 1
             log.info("SuiteQL %s; retry %d in %.2f s", why, attempt, delay)
             self._sleep(delay)
+            self._check_cancelled()
 
     def _refusal(self, status: int, code: str, detail: str) -> QueryError:
         detail = self.scrub(detail)

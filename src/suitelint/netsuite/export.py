@@ -257,6 +257,7 @@ class Runner:
                             start(query)
                 self._tick()
         except BaseException:
+            self.client.cancel()  # running workers stop at their next request or wait
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
