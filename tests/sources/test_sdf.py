@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from suitelint.errors import SourceError
@@ -280,3 +282,51 @@ def test_a_segment_that_cannot_be_an_sdf_value_is_located(tmp_path, segment):
         load_sdf(tmp_path)
     assert (caught.value.path, caught.value.line) == (str(path), 5)
     assert "<segment> must be one of DEPARTMENT, CLASS, LOCATION" in str(caught.value)
+
+
+# -- the common row shape and the careful reading agree ------------------------------------
+_KEYS = st.sampled_from(
+    [
+        "TRAN_SALESORD",
+        "ADMI_ACCOUNTING",
+        " LIST_CUSTJOB ",
+        "customrecord_x",
+        "[cseg_region]",
+        "[appid=com.acme.app, scriptid=customrecord_y]",
+        "CUSTOMRECORD_Z",
+        "",
+        "[scriptid=x]",
+    ]
+)
+_LEVEL_TEXTS = st.sampled_from(["VIEW", "FULL", " EDIT ", "", "ALL", "none"])
+_RESTRICTIONS = st.sampled_from([None, "EDIT", "VIEWANDEDIT", "", "NEWVALUE", "bad value"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.tuples(_KEYS, _LEVEL_TEXTS, _RESTRICTIONS), min_size=1, max_size=6),
+    extra=st.sampled_from(["", "<other>1</other>", "<permlevel>VIEW</permlevel>"]),
+)
+def test_a_permission_reads_the_same_with_a_comment_inside_it(tmp_path_factory, rows, extra):
+    """A row of the common shape is read in one step, any other carefully; a comment inside
+    each <permission> (on the same line) sends every row the careful way: the rows, their
+    lines and every problem must be the same."""
+
+    def body(comment: str) -> str:
+        lines = []
+        for key, level, restriction in rows:
+            fields = f"<permkey>{key}</permkey><permlevel>{level}</permlevel>"
+            if restriction is not None:
+                fields += f"<restriction>{restriction}</restriction>"
+            lines.append(f"    <permission>{comment}{fields}{extra}</permission>\n")
+        return "  <permissions>\n" + "".join(lines) + "  </permissions>\n"
+
+    def read(comment: str) -> object:
+        folder = tmp_path_factory.mktemp("role")
+        write_role(folder, body(comment))
+        try:
+            return load_sdf(folder).roles[0].permissions
+        except SourceError as error:
+            return [(p.line, p.message.replace(str(folder), "")) for p in error.problems]
+
+    assert read("") == read("<!-- a comment -->")

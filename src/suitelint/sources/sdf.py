@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
-from suitelint.errors import Problem, Problems, SourceError
+from suitelint.errors import Problem, Problems, SourceError, SuitelintError
 from suitelint.fsutil import read_input, reading
 from suitelint.model import (
     LEVEL_BY_NAME,
@@ -87,6 +87,8 @@ _ROLE_OPTIONS = {
     "employeerestriction": EMPLOYEE_RESTRICTIONS,
 }
 _LEVELS = tuple(LEVEL_BY_NAME)
+_LEVEL_SET = frozenset(_LEVELS)
+_PERMISSION_RESTRICTION_SET = frozenset(PERMISSION_RESTRICTIONS)
 _LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
 
 
@@ -163,12 +165,19 @@ def read_sdf(path: Path) -> SdfProject:
     custom_objects: list[CustomObject] = []
     seen: dict[str, str] = {}
 
+    # The same few hundred permkeys recur in every role: each text is worked out once.
+    canonicals: dict[str, str] = {}
+
     def canonical(text: str) -> str:
+        key = canonicals.get(text)
+        if key is not None:
+            return key
         key = canonical_permkey(text)
         if own_appid is not None and key.startswith("["):
             reference = parse_reference(key)
             if reference.appid == own_appid:
                 key = msgspec.structs.replace(reference, appid=None).key
+        canonicals[text] = key
         return key
 
     def permkey_of(permission: etree._Element) -> str | None:
@@ -646,11 +655,10 @@ def _role(
         if element is not None and _text(element):
             with problems.collect():
                 options[tag] = _restriction_value(element, allowed, shown)
-    permissions: list[Permission] = []
     element = fields.get("permissions")
-    for child in () if element is None else _elements(element):
-        with problems.collect():
-            permissions.append(_permission(child, shown, canonical_permkey))
+    permissions = (
+        [] if element is None else _permissions(element, shown, canonical_permkey, problems)
+    )
     restrictions: list[RecordRestriction] = []
     element = fields.get("recordrestrictions")
     for child in () if element is None else _elements(element):
@@ -690,6 +698,75 @@ def _expect(element: etree._Element, tag: str, parent: str, shown: str) -> None:
         raise SourceError(
             f"expected <{tag}> inside <{parent}>, found <{element.tag}>", shown, _line(element)
         )
+
+
+def _permissions(
+    element: etree._Element,
+    shown: str,
+    canonical_permkey: Callable[[str], str],
+    problems: Problems,
+) -> list[Permission]:
+    """The ``<permission>`` rows of ``<permissions>``, each broken one's problems kept.
+
+    A role holds hundreds of rows, nearly all of one shape: ``<permkey>`` and
+    ``<permlevel>`` (and maybe ``<restriction>``), each once, with a known level. Such a
+    row is read here in one step; any other (a comment inside it, a field written twice
+    or unknown, a namespace, an empty or unknown value, a malformed reference) goes
+    through :func:`_permission`, which says what is wrong with it, so both ways give
+    the same rows and the same problems."""
+    rows: list[Permission] = []
+    append = rows.append
+    levels = _LEVEL_SET
+    for child in element:
+        tag = child.tag
+        if tag != "permission":
+            if tag.__class__ is not str:
+                continue  # a comment
+        else:
+            key_element = level_element = restriction_element = None
+            for field in child:
+                field_tag = field.tag
+                if field_tag == "permkey" and key_element is None:
+                    key_element = field
+                elif field_tag == "permlevel" and level_element is None:
+                    level_element = field
+                elif field_tag == "restriction" and restriction_element is None:
+                    restriction_element = field
+                else:
+                    break  # anything else: the careful reading below
+            else:
+                if key_element is not None and level_element is not None:
+                    text = (key_element.text or "").strip()
+                    level = (level_element.text or "").strip()
+                    restriction = (
+                        None
+                        if restriction_element is None
+                        else (restriction_element.text or "").strip() or None
+                    )
+                    if (
+                        text
+                        and level in levels
+                        and (restriction is None or restriction in _PERMISSION_RESTRICTION_SET)
+                    ):
+                        try:
+                            permkey = canonical_permkey(text)
+                        except ValueError:
+                            pass  # the careful reading says where and why
+                        else:
+                            append(
+                                Permission(
+                                    permkey=permkey,
+                                    level=level,  # type: ignore[arg-type]  # one of _LEVELS
+                                    restriction=restriction,
+                                    line=_line(key_element),
+                                )
+                            )
+                            continue
+        try:
+            append(_permission(child, shown, canonical_permkey))
+        except SuitelintError as error:
+            problems.extend(error)
+    return rows
 
 
 def _permission(
