@@ -6,9 +6,10 @@ The catalog and tool versions are pinned so golden files change only when a repo
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
+
+import msgspec
 
 from conftest import FIXTURES, ROOT, TODAY
 from suitelint.findings import Report, RuleDoc
@@ -49,7 +50,7 @@ def sample_report() -> Report:
         # engine rules come and go as the engine grows; keep only those that found something
         if not rule_id.startswith("suitelint/") or rule_id in {f.rule_id for f in report.findings}
     }
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         report, rules=rules, catalog_version="2026.11.25+test", tool_version="0.0.test"
     )
 

@@ -125,3 +125,73 @@ def test_the_console_script_checks_without_the_cli_framework(tmp_path: Path) -> 
     assert not cold & set(THE_CLI_FRAMEWORK)
     warm = _modules_after(code, env)
     assert not warm & {*THE_CLI_FRAMEWORK, *NOT_ON_THE_COMMON_PATH, *NOT_ON_A_CACHED_CHECK}
+
+
+#: what the console script's check of an SDF project does not import: the snapshot reader
+#: and its JSON machinery (no snapshot is read), typing_extensions (msgspec falls back to
+#: the typing objects it would get from it), dataclasses (the start-up records are Structs)
+NOT_IN_AN_SDF_CHECK = (
+    "typing_extensions",
+    "dataclasses",
+    "suitelint.sources.snapshot",
+    "suitelint.jsonin",
+)
+
+
+def _console_check(project: Path) -> str:
+    """The console script's check of ``project`` (entry.main), listing modules before it
+    leaves with os._exit."""
+    return (
+        "import os, sys\n"
+        "class Done(BaseException):\n    pass\n"
+        "def leave(code):\n    raise Done\n"
+        "os._exit = leave\n"
+        "from suitelint.entry import main\n"
+        f"sys.argv = ['suitelint', 'check', {str(project)!r}, '-p', 'examples/policies.yaml',"
+        " '--as-of', '2026-11-01']\n"
+        "try:\n    main()\nexcept Done:\n    pass\n"
+    )
+
+
+def test_the_console_script_checks_an_sdf_project_with_a_lean_import_graph(
+    tmp_path: Path,
+) -> None:
+    code = _console_check(ROOT / "tests" / "fixtures" / "sdf" / "project")
+    env = {**os.environ, "SUITELINT_CACHE_DIR": str(tmp_path)}
+    for _ in ("cold", "warm"):
+        loaded = _modules_after(code, env)
+        assert "suitelint.sources.sdf" in loaded and "msgspec" in loaded
+        assert not loaded & set(NOT_IN_AN_SDF_CHECK)
+
+
+def test_msgspec_imported_without_typing_extensions_uses_what_it_would_get_from_it() -> None:
+    code = (
+        "import sys, typing\n"
+        "from suitelint.entry import import_msgspec\n"
+        "import_msgspec()\n"
+        "import msgspec._utils as u\n"
+        "assert 'typing_extensions' not in sys.modules\n"
+        "assert u._get_type_hints is typing.get_type_hints\n"
+        "assert u.Required is typing.Required and u.NotRequired is typing.NotRequired\n"
+        "import typing_extensions as te\n"  # hidden only while msgspec was imported
+        "assert te.Required is typing.Required and te.NotRequired is typing.NotRequired\n"
+        "class C:\n    x: 'typing.Annotated[int, 1]'\n    y: te.NotRequired[str]\n"
+        "assert te.get_type_hints(C, include_extras=True) == "
+        "typing.get_type_hints(C, include_extras=True)\n"
+        "sys.stderr.write('\\nOK yes')\n"
+    )
+    _, _, stderr, value = run_probe(code, "OK")
+    assert value == "yes", stderr
+
+
+def test_msgspec_imported_as_usual_when_typing_extensions_is_there_already() -> None:
+    code = (
+        "import sys, typing_extensions\n"
+        "from suitelint.entry import import_msgspec\n"
+        "import_msgspec()\n"
+        "import msgspec._utils as u\n"
+        "assert u._get_type_hints is typing_extensions.get_type_hints\n"
+        "sys.stderr.write('\\nOK yes')\n"
+    )
+    _, _, stderr, value = run_probe(code, "OK")
+    assert value == "yes", stderr

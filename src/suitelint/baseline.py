@@ -12,11 +12,12 @@ people reading a diff of the file (the name is never matched).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from suitelint import jsonin, jsonout
 from suitelint.errors import SourceError
@@ -161,4 +162,4 @@ def apply_baseline(report: Report, baseline: Baseline) -> Report:
         else f
         for f in report.findings
     )
-    return dataclasses.replace(report, findings=findings)
+    return msgspec.structs.replace(report, findings=findings)

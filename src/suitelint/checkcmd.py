@@ -195,11 +195,11 @@ def emit_report(
 
     ``quiet``: text and GitHub annotations leave out suppressed findings, and are empty
     when no active finding is left (machine formats keep everything)."""
-    import dataclasses
+    import msgspec
 
     from suitelint.report import streamer
 
-    shown = dataclasses.replace(report, findings=report.active)
+    shown = msgspec.structs.replace(report, findings=report.active)
 
     def render(name: str, colored: bool) -> Iterable[str]:
         if quiet and name in QUIET_FORMATS:
@@ -354,9 +354,9 @@ def check_command(
         parse_format(spec)  # usage errors before any work
     report = check_with_baselines(options, baseline or settings.baseline, write_baseline, run_check)
     if any(parse_format(spec)[0] in ("sarif", "gitlab") for spec in formats):
-        import dataclasses
+        import msgspec
 
-        report = dataclasses.replace(report, root=sarif_root_of(sarif_root))
+        report = msgspec.structs.replace(report, root=sarif_root_of(sarif_root))
     tell_sources(report.notices, report.notes)
     emit_report(report, formats, color, quiet=quiet)
     return EXIT_FINDINGS if report.failing else EXIT_OK

@@ -19,8 +19,9 @@ built once per role and shared by every token that uses the role.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
+
+import msgspec
 
 from suitelint.catalog import Catalog
 from suitelint.findings import Link, Location
@@ -82,8 +83,7 @@ class Selector(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(msgspec.Struct, frozen=True):
     """Where held permissions come from: a role, or a user's global permissions."""
 
     via: tuple[Link, ...]
@@ -125,8 +125,7 @@ class Grant:
         return self.role is None
 
 
-@dataclass(slots=True)
-class Table:
+class Table(msgspec.Struct):
     """Effective permission levels of a subject, with where each comes from."""
 
     #: held permissions only: no permkey is listed at NONE

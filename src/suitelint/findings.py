@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -161,8 +160,7 @@ class Finding(msgspec.Struct, frozen=True, gc=False):
         return msgspec.structs.replace(self, suppression=suppression)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
+class RuleDoc(msgspec.Struct, frozen=True):
     """What reporters need to know of a rule: SARIF rule metadata, ``explain``."""
 
     id: str
@@ -178,12 +176,15 @@ class RuleDoc:
     security_severity: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """Everything a reporter renders. Pure data: no clocks, no environment."""
+class Report(msgspec.Struct, frozen=True, dict=True):
+    """Everything a reporter renders. Pure data: no clocks, no environment.
+
+    A copy with other values is ``msgspec.structs.replace(report, ...)``. (The records of
+    the start-up are msgspec Structs, not dataclasses: a dataclass generates and compiles
+    its methods at every start-up, several million instructions each.)"""
 
     findings: tuple[Finding, ...]
-    rules: Mapping[str, RuleDoc] = field(default_factory=dict)
+    rules: Mapping[str, RuleDoc] = msgspec.field(default_factory=dict)
     catalog_version: str = ""
     tool_version: str = ""
     sources: tuple[str, ...] = ()
@@ -191,12 +192,12 @@ class Report:
     account_id: str = ""
     environment: str = ""
     fail_on: Severity = Severity.ERROR
-    subjects_checked: Mapping[str, int] = field(default_factory=dict)
+    subjects_checked: Mapping[str, int] = msgspec.field(default_factory=dict)
     #: the date token ages and waiver expiry were judged at (ISO), as given by --as-of
     as_of: str = ""
     #: where each subject with findings is defined, by (subject kind, subject id): a role's
     #: element in its SDF file, a token's entry in the snapshot (SARIF's primary location)
-    places: Mapping[tuple[str, str], Location] = field(default_factory=dict)
+    places: Mapping[tuple[str, str], Location] = msgspec.field(default_factory=dict)
     #: the folder SARIF paths are relative to: the repository root ("" = the working folder)
     root: str = ""
     #: how the sources were read, at info level, e.g. the objects an
@@ -209,13 +210,11 @@ class Report:
     #: :class:`suitelint.diff.SnapshotDiff`), shown by the Markdown report
     changes: Any = None
 
-    #: (active, suppressed), split once on first use: reporters ask for both several times
-    _split: tuple[tuple[Finding, ...], tuple[Finding, ...]] | None = field(
-        default=None, init=False, compare=False, repr=False
-    )
-
     def _parts(self) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-        split = self._split
+        # (active, suppressed), split once on first use (reporters ask for both several
+        # times) and kept in the instance's __dict__: not a field, so a copy made with
+        # replace() splits its own findings, and equality and repr ignore it
+        split: tuple[tuple[Finding, ...], tuple[Finding, ...]] | None = self.__dict__.get("_split")
         if split is None:
             findings = self.findings
             if all(f.suppression is None for f in findings):
@@ -225,7 +224,7 @@ class Report:
                     tuple(f for f in findings if f.suppression is None),
                     tuple(f for f in findings if f.suppression is not None),
                 )
-            object.__setattr__(self, "_split", split)  # a cache of a frozen value
+            self.__dict__["_split"] = split  # a cache of a frozen value
         return split
 
     @property

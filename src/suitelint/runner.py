@@ -6,7 +6,6 @@ work in between is here, so it can be tested and reused (``--base``, ``suitelint
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -23,11 +22,11 @@ from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, ru
 from suitelint.policy.inline import InlineRun, check_inline, new_suppressions, rule_names
 from suitelint.policy.loader import PolicyDocument, load_policy, remember
 from suitelint.sources import Loaded, load_sources
-from suitelint.sources.snapshot import LoadedSnapshot
 
 if TYPE_CHECKING:
     from suitelint.diff import SnapshotDiff
     from suitelint.sources.inline import InlineSuppression
+    from suitelint.sources.snapshot import LoadedSnapshot
 
 DEFAULT_POLICY = "builtin:baseline"
 _SECTION = {"role": "roles", "token": "tokens", "user": "users", "integration": "integrations"}
@@ -327,7 +326,7 @@ def configure_rules(
     for rule_id, setting in settings.items():
         doc = docs.get(rule_id)
         if doc is not None and setting != "off":
-            docs[rule_id] = dataclasses.replace(doc, severity=Severity.parse(setting))
+            docs[rule_id] = msgspec.structs.replace(doc, severity=Severity.parse(setting))
     return sort_findings(kept), docs
 
 

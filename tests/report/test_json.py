@@ -3,7 +3,7 @@ JSON at a time), with the same bytes as the whole document."""
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 
 from reports import sample_report
 from suitelint import jsonout
@@ -21,7 +21,7 @@ def test_the_stream_is_the_whole_report_in_pieces() -> None:
 
 def test_findings_become_json_while_the_report_is_written_not_before(monkeypatch) -> None:
     report = sample_report()
-    report = dataclasses.replace(report, findings=report.findings * 300)
+    report = msgspec.structs.replace(report, findings=report.findings * 300)
     converted = []
     real = json_report.finding_to_dict
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
@@ -57,8 +57,8 @@ def test_one_test_case_per_rule_failed_by_findings_at_or_above_fail_on(shared: P
 
 
 def test_a_run_that_exits_zero_has_no_failed_test(shared: Path) -> None:
-    report = dataclasses.replace(sample_report(), fail_on=Severity.ERROR)
-    clean = dataclasses.replace(
+    report = msgspec.structs.replace(sample_report(), fail_on=Severity.ERROR)
+    clean = msgspec.structs.replace(
         report, findings=tuple(f for f in report.findings if f.severity < Severity.ERROR)
     )
     assert not clean.failing and clean.findings
@@ -68,7 +68,7 @@ def test_a_run_that_exits_zero_has_no_failed_test(shared: Path) -> None:
 
 
 def test_fail_on_warning_makes_warnings_failures() -> None:
-    report = dataclasses.replace(sample_report(), fail_on=Severity.WARNING)
+    report = msgspec.structs.replace(sample_report(), fail_on=Severity.WARNING)
     root = etree.fromstring(junit.render(report).encode())
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert suites["segregation-of-duties"].get("failures") == "1"
@@ -92,7 +92,7 @@ def test_timestamp_is_the_as_of_date_never_the_clock() -> None:
 
 def test_control_characters_from_account_data_stay_valid_xml(shared: Path) -> None:
     finding = Finding("r", Severity.ERROR, "bad\x00\x1b[31m", "role", "1", "Role\x07")
-    report = dataclasses.replace(Report(findings=(finding,)))
+    report = msgspec.structs.replace(Report(findings=(finding,)))
     root = validate(shared, junit.render(report))
     assert "\N{REPLACEMENT CHARACTER}" in (root.findtext("testsuite/testcase/failure") or "")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import msgspec
 
 from reports import assert_golden, sample_report
@@ -69,7 +67,7 @@ def test_long_reports_are_cut_with_a_count() -> None:
         msgspec.structs.replace(report.findings[0], subject_id=str(i))
         for i in range(markdown.MAX_ROWS + 5)
     )
-    text = markdown.render(dataclasses.replace(report, findings=many))
+    text = markdown.render(msgspec.structs.replace(report, findings=many))
     shown = sum(1 for line in text.splitlines() if line.startswith("| 🔴 error"))
     assert f"… and {len(many) - shown} more in the SARIF/JSON report" in text
     assert shown <= markdown.MAX_ROWS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -132,7 +131,7 @@ def test_code_scanning_tracks_alerts_by_a_line_hash_suitelint_pins_to_the_identi
         results = sarif.report_to_sarif(r)["runs"][0]["results"]
         return sorted(res["partialFingerprints"][sarif.LINE_HASH_KEY] for res in results)
 
-    assert prints(report) == prints(dataclasses.replace(report, findings=moved, places={}))
+    assert prints(report) == prints(msgspec.structs.replace(report, findings=moved, places={}))
     assert len(set(prints(report))) == len(prints(report))
     first = sarif.report_to_sarif(report)["runs"][0]["results"][0]["partialFingerprints"]
     assert first[sarif.LINE_HASH_KEY] == first[sarif.FINGERPRINT_KEY] + ":1"
@@ -173,7 +172,8 @@ def test_baselined_findings_are_suppressions_too(shared: Path) -> None:
     findings = tuple(
         f.suppress(Suppression("baseline", "in baseline b.json")) for f in report.findings
     )
-    run = validate(shared, sarif.render(dataclasses.replace(report, findings=findings)))["runs"][0]
+    baselined = msgspec.structs.replace(report, findings=findings)
+    run = validate(shared, sarif.render(baselined))["runs"][0]
     assert all(r["suppressions"][0]["justification"] for r in run["results"])
 
 
@@ -214,12 +214,12 @@ def test_a_finding_about_a_builtin_pack_is_a_run_notification_not_a_result(share
 
 
 def test_a_finding_without_a_file_goes_on_the_first_snapshot_file_never_a_folder() -> None:
-    report = dataclasses.replace(sample_report(), sources=("src", "exports/account.json"))
+    report = msgspec.structs.replace(sample_report(), sources=("src", "exports/account.json"))
     finding = msgspec.structs.replace(report.findings[0], location=None)
-    run = sarif.report_to_sarif(dataclasses.replace(report, findings=(finding,), places={}))
+    run = sarif.report_to_sarif(msgspec.structs.replace(report, findings=(finding,), places={}))
     physical = run["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"] == "exports/account.json"
-    folder_only = dataclasses.replace(report, findings=(finding,), sources=("src",), places={})
+    folder_only = msgspec.structs.replace(report, findings=(finding,), sources=("src",), places={})
     run = sarif.report_to_sarif(folder_only)["runs"][0]
     assert run["results"] == []
     assert len(run["invocations"][0]["toolConfigurationNotifications"]) == 1

@@ -9,13 +9,13 @@ it must run.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from reports import sample_report
@@ -98,7 +98,7 @@ def _mixed_report() -> Report:
     )
     account = Finding("token-rotation", Severity.WARNING, "old", "token", "T1", "T1")
     base = sample_report()
-    return dataclasses.replace(base, findings=(*base.findings, *role, pack, account))
+    return msgspec.structs.replace(base, findings=(*base.findings, *role, pack, account))
 
 
 def test_sample_report_has_no_warnings(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@ the same bytes as the whole report."""
 
 from __future__ import annotations
 
-import dataclasses
+import msgspec
 
 from reports import sample_report
 from suitelint.report import streamer, text
@@ -11,7 +11,7 @@ from suitelint.report import streamer, text
 
 def test_the_stream_is_the_whole_report_in_pieces_each_ending_a_line() -> None:
     report = sample_report()
-    report = dataclasses.replace(report, findings=report.findings * 700)
+    report = msgspec.structs.replace(report, findings=report.findings * 700)
     pieces = list(text.stream(report))
     assert len(pieces) > 2
     assert all(piece.endswith("\n") for piece in pieces)
@@ -22,7 +22,7 @@ def test_the_stream_is_the_whole_report_in_pieces_each_ending_a_line() -> None:
 
 def test_findings_become_text_while_the_report_is_written_not_before(monkeypatch) -> None:
     report = sample_report()
-    report = dataclasses.replace(report, findings=report.findings * 700)
+    report = msgspec.structs.replace(report, findings=report.findings * 700)
     done = []
     real = text._Formatter.finding
 

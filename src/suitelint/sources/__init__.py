@@ -19,17 +19,14 @@ from suitelint.findings import Location
 from suitelint.fsutil import check_confined, reading
 from suitelint.model import Index, Snapshot, build_index
 from suitelint.sources.inline import InlineSuppression
-from suitelint.sources.snapshot import (
-    Ask,
-    LoadedSnapshot,
-    Locator,
-    is_snapshot_path,
-    load_snapshot,
-)
 from suitelint.sources.validate import add_standard_roles, validate_snapshot
 
 if TYPE_CHECKING:
     from suitelint.sources.csv import CsvExport
+
+    # the snapshot reader and its JSON machinery are imported when a snapshot is read: a
+    # check of an SDF project reads none
+    from suitelint.sources.snapshot import Ask, LoadedSnapshot, Locator
 
 
 class Locates(Protocol):
@@ -110,7 +107,8 @@ def load_one(path: Path) -> tuple[Snapshot, Locator | None]:
     return snapshot, locator
 
 
-_Read = tuple[Snapshot, Locator | None, tuple[Problem, ...], tuple[InlineSuppression, ...]]
+if TYPE_CHECKING:
+    _Read = tuple[Snapshot, Locator | None, tuple[Problem, ...], tuple[InlineSuppression, ...]]
 
 
 def read_one(path: Path) -> _Read:
@@ -133,6 +131,8 @@ def _read_one(path: Path) -> _Read:
         from suitelint.sources.csv import load_csv
 
         return load_csv(path), None, (), ()
+    from suitelint.sources.snapshot import is_snapshot_path, load_snapshot
+
     if is_snapshot_path(path):
         loaded = load_snapshot(path)
         return loaded.snapshot, loaded.locator, (), ()

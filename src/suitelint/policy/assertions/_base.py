@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 import msgspec
@@ -70,8 +69,7 @@ class Context(Effective):
 _Head = tuple[str, str, str, str | None, tuple[Link, ...], tuple[Link, ...], Location | None]
 
 
-@dataclass(slots=True)
-class Emitter:
+class Emitter(msgspec.Struct):
     """Findings of one rule on one subject."""
 
     ctx: Context
