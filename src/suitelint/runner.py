@@ -7,7 +7,7 @@ work in between is here, so it can be tested and reused (``--base``, ``suitelint
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -160,19 +160,52 @@ def place_findings(findings: Sequence[Finding], loaded: Loaded) -> list[Finding]
 def subject_places(findings: Sequence[Finding], loaded: Loaded) -> dict[tuple[str, str], Location]:
     """Where each role with findings is defined (its element in the SDF file, its entry in
     the snapshot): SARIF puts a role's alert there, not on one of its permissions. Tokens,
-    users and integrations are placed on their own entries already."""
+    users and integrations are placed on their own entries already. The snapshot's roles
+    are placed in one go (:meth:`Loaded.place_all`: one sweep over the file)."""
     wanted = {f.subject_id for f in findings if f.subject_kind == "role"}
     places: dict[tuple[str, str], Location] = {}
+    asks: dict[tuple[str, str], tuple[str | None, ...]] = {}
     for role in loaded.snapshot.roles:
         if role.id not in wanted:
             continue
         if role.path is not None and role.line is not None:
             places[("role", role.id)] = Location(role.path, role.line)
             continue
-        location = loaded.locate("roles", role.id)
-        if location is not None and location.line is not None:
-            places[("role", role.id)] = location
+        asks[("roles", role.id)] = (None,)
+    if asks:
+        found = loaded.place_all(asks)
+        for _, role_id in asks:
+            location = found.get(("roles", role_id, None))
+            if location is not None and location.line is not None:
+                places[("role", role_id)] = location
     return places
+
+
+class SubjectPlaces(Mapping[tuple[str, str], Location]):
+    """:func:`subject_places`, worked out when first read: only SARIF reads them, and a
+    text report of a large snapshot need not sweep the file for them."""
+
+    def __init__(self, findings: Sequence[Finding], loaded: Loaded) -> None:
+        self._findings: Sequence[Finding] | None = findings
+        self._loaded: Loaded | None = loaded
+        self._places: dict[tuple[str, str], Location] | None = None
+
+    def _worked_out(self) -> dict[tuple[str, str], Location]:
+        places = self._places
+        if places is None:
+            assert self._findings is not None and self._loaded is not None
+            places = self._places = subject_places(self._findings, self._loaded)
+            self._findings = self._loaded = None  # not kept alive by the report
+        return places
+
+    def __getitem__(self, key: tuple[str, str]) -> Location:
+        return self._worked_out()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._worked_out())
+
+    def __len__(self) -> int:
+        return len(self._worked_out())
 
 
 def _waiver_kept(rule_id: str, policy: Policy, kept: Sequence[CompiledRule]) -> bool:
@@ -390,7 +423,7 @@ def run_check(options: CheckOptions) -> Report:
         fail_on=options.fail_on,
         subjects_checked=subject_counts(snapshot),
         as_of=today.isoformat(),
-        places=subject_places(findings, loaded),
+        places=SubjectPlaces(findings, loaded),
         notices=loaded.notice_lines(),
         notes=loaded.notes,
         changes=changes,

@@ -11,8 +11,10 @@ from __future__ import annotations
 import bisect
 import codecs
 import inspect
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,8 +32,11 @@ SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
 _SECTIONS = ("roles", "users", "integrations", "tokens")
 _ID_KEY = re.compile(rb'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
 _PERMKEY_KEY = re.compile(rb'"permkey"\s*:\s*("(?:[^"\\]|\\.)*")')
-_PERMKEY_PLAIN = re.compile(rb'"permkey"\s*:\s*("[^"\\]*")')
+#: a permkey written without escapes: its text is the permkey's UTF-8
+_PERMKEY_PLAIN = re.compile(rb'"permkey"\s*:\s*"([^"\\]*)"')
 _JSON_SPACE = b" \t\r\n"
+_GROUP_ONE = operator.itemgetter(1)
+_MATCH_START = re.Match.start
 _LINE_CHUNK = 1 << 12
 #: permkey lookups in one subject after which its permissions are indexed
 _INDEX_AFTER_ASKS = 4
@@ -59,7 +64,12 @@ class Locator(msgspec.Struct):
     #: per subject (by offset): how often a permkey in it was asked for, and once that
     #: is often, the offset of each permkey literal in it
     _permkey_asks: dict[int, int] = msgspec.field(default_factory=dict)
-    _permkey_index: dict[int, dict[bytes, int]] = msgspec.field(default_factory=dict)
+    _permkey_index: dict[int, dict[str, int]] = msgspec.field(default_factory=dict)
+    #: permkeys judged for the index, and those among them written with escapes (searched)
+    _plain_judged: set[str | None] = msgspec.field(default_factory=set)
+    _odd_permkeys: set[str] = msgspec.field(default_factory=set)
+    #: whether the file is ASCII (bytes are characters: the sweep's fast case)
+    _ascii: bool | None = None
     #: each subject's own place (by offset), worked out once however many findings ask
     _subject_places: dict[int, Location] = msgspec.field(default_factory=dict)
     #: at every _LINE_CHUNK bytes: the newlines before it, and the characters between the
@@ -95,25 +105,85 @@ class Locator(msgspec.Struct):
                     if location.line is not None:
                         result[(section, subject_id, permkey)] = location
             return result
-        offsets: dict[Ask, int] = {}
+        # Per ask, only C-level steps where the subject's permissions are indexed (the
+        # many-asks case): its offset from the index (the subject's own for None or a
+        # permkey it lacks), its ask tuple from zip; Python runs once per subject.
+        keys: list[Ask] = []
+        offsets: list[int] = []
+        add_keys, add_offsets = keys.extend, offsets.extend
+        sections: dict[str, tuple[dict[str, int], list[int], int]] = {}
         for (section, subject_id), permkeys in asks.items():
-            ids, starts = self._ids(section)
+            known = sections.get(section)
+            if known is None:
+                ids, starts = self._ids(section)
+                known = sections[section] = (ids, starts, self._section_span(section)[1])
+            ids, starts, section_end = known
             offset = ids.get(subject_id)
             if offset is None:
                 continue
-            wanted = [permkey for permkey in permkeys if permkey is not None]
-            if not wanted:
-                offsets[(section, subject_id, None)] = offset
-                continue
-            after = bisect.bisect_right(starts, offset)
-            end = starts[after] if after < len(starts) else self._section_span(section)[1]
-            found = self._permkey_offsets(wanted, offset, end)
-            for permkey in permkeys:
-                offsets[(section, subject_id, permkey)] = (
-                    offset if permkey is None else found.get(permkey, offset)
+            asked = list(permkeys)
+            index = self._permkey_index.get(offset)
+            if index is None and len(asked) >= _INDEX_AFTER_ASKS:
+                after = bisect.bisect_right(starts, offset)
+                index = self._index_permkeys(
+                    offset, starts[after] if after < len(starts) else section_end
                 )
-        places = self._sweep(sorted(set(offsets.values())))
-        return {ask: places[at] for ask, at in offsets.items()}
+            if index is not None and self._all_plain(asked):
+                # None (the subject itself) is no key of the index: the subject's offset
+                get = cast("dict[str | None, int]", index).get
+                add_offsets(map(get, asked, repeat(offset)))
+            else:
+                wanted = [permkey for permkey in asked if permkey is not None]
+                found: dict[str, int] = {}
+                if wanted:
+                    after = bisect.bisect_right(starts, offset)
+                    end = starts[after] if after < len(starts) else section_end
+                    found = self._permkey_offsets(wanted, offset, end)
+                add_offsets(
+                    offset if permkey is None else found.get(permkey, offset) for permkey in asked
+                )
+            add_keys(zip(repeat(section), repeat(subject_id), asked))
+        places = self._sweep(sorted(set(offsets)))
+        return dict(zip(keys, map(places.__getitem__, offsets), strict=True))
+
+    def _all_plain(self, permkeys: Iterable[str | None]) -> bool:
+        """Whether each of ``permkeys`` is written as a JSON string without escapes (the
+        index holds only those); the odd ones are remembered in ``_odd_permkeys``."""
+        judged = self._plain_judged
+        for permkey in set(permkeys).difference(judged):
+            judged.add(permkey)
+            if permkey is not None and b"\\" in self._literal(permkey):
+                self._odd_permkeys.add(permkey)
+        return not self._odd_permkeys or self._odd_permkeys.isdisjoint(permkeys)
+
+    def _literal(self, permkey: str) -> bytes:
+        literal = self._literals.get(permkey)
+        if literal is None:
+            literal = self._literals[permkey] = msgspec.json.encode(permkey)
+        return literal
+
+    def _index_permkeys(self, start: int, end: int) -> dict[str, int]:
+        """The offset of the first ``"permkey"`` key of each permkey written without
+        escapes in the subject at ``data[start:end]``, in one pass over its rows (C-level
+        steps per row: the match, its start and its text)."""
+        data = self.data
+        assert data is not None
+        matches = list(_PERMKEY_PLAIN.finditer(data, start, end))
+        matches.reverse()  # the first occurrence of a permkey is the one kept
+        index = dict(
+            zip(
+                map(
+                    bytes.decode,
+                    map(_GROUP_ONE, matches),
+                    repeat("utf-8"),
+                    repeat("surrogateescape"),
+                ),
+                map(_MATCH_START, matches),
+                strict=True,
+            )
+        )
+        self._permkey_index[start] = index
+        return index
 
     def _permkey_offsets(self, permkeys: Sequence[str], start: int, end: int) -> dict[str, int]:
         """Offset of the first ``"permkey": LITERAL`` of each of ``permkeys`` (those found)
@@ -121,18 +191,14 @@ class Locator(msgspec.Struct):
         else read from one pass over the subject's permission rows."""
         data = self.data
         assert data is not None
-        literals = self._literals
         found: dict[str, int] = {}
         index = self._permkey_index.get(start)
         if index is None and len(permkeys) >= _INDEX_AFTER_ASKS:
-            matches = list(_PERMKEY_PLAIN.finditer(data, start, end))
-            index = self._permkey_index[start] = {m[1]: m.start() for m in reversed(matches)}
+            index = self._index_permkeys(start, end)
         for permkey in permkeys:
-            literal = literals.get(permkey)
-            if literal is None:
-                literal = literals[permkey] = msgspec.json.encode(permkey)
+            literal = self._literal(permkey)
             if index is not None and b"\\" not in literal:
-                at = index.get(literal)
+                at = index.get(permkey)
             else:
                 at = _find_permkey(data, literal, start, end)
             if at is not None:
@@ -146,6 +212,22 @@ class Locator(msgspec.Struct):
         newline lies between them (a minified file's one line is read once, too)."""
         text = self.data
         assert text is not None
+        if not offsets:
+            return {}
+        if self._ascii is None:
+            self._ascii = text.isascii()
+        if self._ascii:
+            # Bytes are characters: every step per offset is a C call (tens of thousands
+            # of offsets on a large account). Between one offset and the next: the
+            # newlines (their running sum is the line) and the last newline (the running
+            # maximum is the line's start, -1 on the first line).
+            before = [0, *offsets[:-1]]
+            newline = repeat(b"\n")
+            lines = accumulate(map(text.count, newline, before, offsets), initial=1)
+            next(lines)
+            line_starts = accumulate(map(text.rfind, newline, before, offsets), max)
+            columns = map(operator.sub, offsets, line_starts)
+            return dict(zip(offsets, map(Location, repeat(self.path), lines, columns), strict=True))
         path = self.path
         places: dict[int, Location] = {}
         count, rfind = text.count, text.rfind
@@ -306,11 +388,10 @@ class Locator(msgspec.Struct):
                 return _find_permkey(data, literal, start, end)
             # Literals without escapes (all but odd ones, which are searched for), first
             # occurrence kept, as the search finds it.
-            matches = list(_PERMKEY_PLAIN.finditer(data, start, end))
-            index = self._permkey_index[start] = {m[1]: m.start() for m in reversed(matches)}
+            index = self._index_permkeys(start, end)
         elif b"\\" in literal:
             return _find_permkey(data, literal, start, end)
-        return index.get(literal)
+        return index.get(literal[1:-1].decode("utf-8"))
 
 
 #: UTF-8 continuation bytes: every other byte starts a character
