@@ -561,6 +561,7 @@ def blast_radius_command(
     date_format: CsvDateFormat = None,
 ) -> None:
     """What every token and integration can really do, ranked by risk, with least-privilege roles."""
+    import gc
     from pathlib import Path
 
     from suitelint.blast import blast_radius
@@ -572,6 +573,10 @@ def blast_radius_command(
     today, catalog, loaded, policies = _judged_account(
         sources, policy, as_of, allow_empty, date_format
     )
+    # The account stays alive until the process leaves: the collector need not walk its
+    # objects again. Unfrozen, the first young-generation pass of the report's work
+    # (entry.main's threshold) traversed all of them: 0.1-0.35 s on the large benchmark.
+    gc.freeze()
     report = blast_radius(
         loaded.snapshot,
         policies,
