@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from suitelint.catalog import canonical_permkey, is_custom_permkey, load_catalog
+from suitelint.catalog import _glob_matcher, canonical_permkey, is_custom_permkey, load_catalog
 from suitelint.model import Level
 
 catalog = load_catalog()
@@ -23,6 +24,15 @@ def test_permissions_are_found_by_permkey_ui_name_or_alias_case_insensitively():
     assert catalog.lookup("  Customer   Payment ") == ("TRAN_CUSTPYMT",)
     assert catalog.lookup("Web Services") == ("ADMI_WEBSERVICES",)  # an Oracle alias
     assert catalog.lookup("No Such Permission") == ()
+
+
+_GLOB_TEXT = st.text(alphabet="ab*?[]!-\nA", max_size=6)
+
+
+@given(pattern=_GLOB_TEXT, text=_GLOB_TEXT)
+def test_a_glob_matches_as_fnmatch_does(pattern, text):
+    """glob() tests leading and trailing stars as string tests: the same answer."""
+    assert bool(_glob_matcher(pattern)(text)) == fnmatch.fnmatchcase(text, pattern)
 
 
 def test_globs_match_keys_and_names():

@@ -21,9 +21,9 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import msgspec
 import msgspec.json
@@ -309,16 +309,10 @@ class Catalog:
                 if ref is not None:
                     self._roles.setdefault(ref.casefold(), role)
 
-        # Indexes for lookup, built once, from the data (no record needed).
-        self._by_upper_key = {key.upper(): key for key in self._raw}
-        self._by_name: dict[str, list[str]] = {}
-        self._by_alias: dict[str, list[str]] = {}
-        for key, body in self._raw.items():
-            name = body.get("name")
-            if name:
-                self._by_name.setdefault(_normalise_name(name), []).append(key)
-            for alias in body.get("aliases", ()):
-                self._by_alias.setdefault(_normalise_name(alias), []).append(key)
+        # Indexes for lookup, built when first asked, from the data (no record needed).
+        self._by_upper: dict[str, str] | None = None
+        self._names: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+        self._folded: list[tuple[str, str, str | None]] | None = None
 
         # Capability thresholds: per permkey and per category, the lowest level that
         # confers each tag. capabilities_of() then only compares levels.
@@ -344,18 +338,21 @@ class Catalog:
     def _standard(self, key: str) -> PermissionInfo:
         info = self._built.get(key)
         if info is None:
+            # Built for each of the few hundred permkeys a run meets: map, not generators.
             body = self._raw[key]
+            get = body.get
+            observed = get("observed")
             info = self._built[key] = PermissionInfo(
-                permkey=key,
-                name=body.get("name"),
-                category=cast(Category, body["category"]),
-                levels=tuple(LEVEL_BY_NAME[lv] for lv in body.get("levels", ())),
-                aliases=tuple(body.get("aliases", ())),
-                sources=tuple(body.get("sources", ())),
-                observed=tuple(
-                    (LEVEL_BY_NAME[lv], str(seen["source"]))
-                    for lv, seen in body.get("observed", {}).items()
-                ),
+                key,
+                get("name"),
+                body["category"],
+                tuple(map(LEVEL_BY_NAME.__getitem__, get("levels", ()))),
+                False,
+                tuple(get("aliases", ())),
+                tuple(get("sources", ())),
+                tuple((LEVEL_BY_NAME[lv], str(seen["source"])) for lv, seen in observed.items())
+                if observed
+                else (),
             )
         return info
 
@@ -444,25 +441,45 @@ class Catalog:
         (case-insensitive, whitespace-normalised). More than one result = ambiguous;
         () = unknown."""
         text = name.strip()
-        key = self._by_upper_key.get(text.upper())
+        if self._by_upper is None:
+            self._by_upper = {key.upper(): key for key in self._raw}
+        key = self._by_upper.get(text.upper())
         if key is not None:
             return (key,)
         if is_custom_permkey(text):
             return (canonical_permkey(text),)
+        by_name, by_alias = self._name_index()
         wanted = _normalise_name(text)
-        found = self._by_name.get(wanted, []) + self._by_alias.get(wanted, [])
+        found = by_name.get(wanted, []) + by_alias.get(wanted, [])
         return tuple(sorted(set(found)))
+
+    def _name_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Permkeys by normalised UI name and by normalised alias."""
+        if self._names is None:
+            by_name: dict[str, list[str]] = {}
+            by_alias: dict[str, list[str]] = {}
+            for key, body in self._raw.items():
+                name = body.get("name")
+                if name:
+                    by_name.setdefault(" ".join(name.split()).casefold(), []).append(key)
+                for alias in body.get("aliases", ()):
+                    by_alias.setdefault(" ".join(alias.split()).casefold(), []).append(key)
+            self._names = by_name, by_alias
+        return self._names
 
     def glob(self, pattern: str) -> tuple[str, ...]:
         """Standard permkeys whose key or UI name matches the fnmatch ``pattern``,
         case-insensitive, sorted."""
-        needle = pattern.strip().casefold()
-        names = ((key, body.get("name")) for key, body in self._raw.items())
+        match = _glob_matcher(pattern.strip().casefold())
+        if self._folded is None:
+            self._folded = [
+                (key, key.casefold(), name.casefold() if name is not None else None)
+                for key, name in ((key, body.get("name")) for key, body in self._raw.items())
+            ]
         return tuple(
             key
-            for key, name in names
-            if fnmatch.fnmatchcase(key.casefold(), needle)
-            or (name is not None and fnmatch.fnmatchcase(name.casefold(), needle))
+            for key, folded_key, folded_name in self._folded
+            if match(folded_key) or (folded_name is not None and match(folded_name))
         )
 
     def suggest(self, text: str, n: int = 3) -> tuple[str, ...]:
@@ -500,6 +517,23 @@ class Catalog:
     def standard_role(self, ref: str) -> StandardRole | None:
         """The standard role with this name, scriptid or internal id (case-insensitive)."""
         return self._roles.get(" ".join(ref.split()).casefold())
+
+
+def _glob_matcher(needle: str) -> Callable[[str], object]:
+    """``fnmatch.fnmatchcase(text, needle)`` as one function for many texts: a pattern
+    whose only wildcards are a leading or trailing ``*`` is a string test (its regex
+    backtracks over every text), any other the compiled pattern fnmatch itself uses."""
+    inner = needle.strip("*")
+    if not any(c in inner for c in "*?["):
+        if needle.startswith("*") and needle.endswith("*"):
+            return lambda text: inner in text  # "*" too: every text holds ""
+        if needle.endswith("*") and not needle.startswith("*"):
+            return lambda text: text.startswith(inner)
+        if needle.startswith("*") and not needle.endswith("*"):
+            return lambda text: text.endswith(inner)
+        if needle == inner:
+            return needle.__eq__
+    return re.compile(fnmatch.translate(needle)).match
 
 
 def _lower(thresholds: dict[str, Level], tag: str, level: Level) -> None:
