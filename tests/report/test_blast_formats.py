@@ -196,7 +196,7 @@ def _huge(copies: int) -> BlastReport:
                 for chain in e.chains
             )
             tokens.append(
-                dataclasses.replace(
+                msgspec.structs.replace(
                     e, id=f"{e.id}-{i}", name=e.name + long, chains=chains, rank=len(tokens) + 1
                 )
             )
