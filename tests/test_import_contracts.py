@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
         "sanitize",
         "sdfref",
         "fsutil",
+        "diskcache",
         "yamlsrc",
         "yamlread",
         "jsonout",

@@ -220,7 +220,10 @@ def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> 
             local = dest / rel if rel else dest
             paths.append(str(local))
             shown[str(local)] = f"{ref}:{source}"
-        yield Checkout(ref, tuple(paths), shown)
+        from suitelint.sources.sdfcache import not_kept
+
+        with not_kept():  # the folder is used once: an SDF entry would never be found again
+            yield Checkout(ref, tuple(paths), shown)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
 

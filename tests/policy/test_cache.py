@@ -51,7 +51,8 @@ def entries(folder: Path) -> list[Path]:
 
 
 def files(folder: Path) -> list[Path]:
-    return [p for p in entries(folder) if p.is_file()]
+    """The policy entries under ``folder`` (the SDF cache keeps its own beside them)."""
+    return [p for p in entries(folder) if p.is_file() and p.parent.name.startswith("policies-")]
 
 
 ARGS = (PROJECT, "-p", POLICY, "--as-of", "2026-11-01")

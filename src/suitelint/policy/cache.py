@@ -26,30 +26,18 @@ policy cache").
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from suitelint import __version__
+from suitelint import __version__, diskcache
 from suitelint.yamlsrc import Positions
-
-# The interpreter's own SHA-256: hashlib starts OpenSSL when imported, which costs more
-# than reading a small policy (CPython 3.12 renamed the module _sha2).
-try:
-    from _sha2 import sha256  # type: ignore[import-not-found, unused-ignore]
-except ImportError:
-    try:
-        from _sha256 import sha256  # type: ignore[import-not-found, no-redef, unused-ignore]
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import sha256  # type: ignore[assignment, unused-ignore]
 
 #: bump when the entry layout or what the document holds changes
 FORMAT = 1
 #: entries larger than this are not read (a policy is at most 8 MiB of YAML)
-MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_ENTRY_BYTES = diskcache.MAX_ENTRY_BYTES
 #: the code and data whose change changes what a policy file reads as
 _READERS = ("loader.py", "cache.py", "policy.schema.json")
 _ROOT_READERS = ("yamlsrc.py", "yamlread.py", "schemacheck.py")
@@ -71,18 +59,8 @@ _DECODER = msgspec.msgpack.Decoder(_Entry)
 
 def folder() -> Path | None:
     """The cache folder, or None when the cache is off (or no home folder is known)."""
-    if os.environ.get("SUITELINT_NO_CACHE"):
-        return None
-    explicit = os.environ.get("SUITELINT_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / f"policies-{FORMAT}"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative path is to be ignored
-        return Path(xdg) / "suitelint" / f"policies-{FORMAT}"
-    try:
-        return Path.home() / ".cache" / "suitelint" / f"policies-{FORMAT}"
-    except (RuntimeError, KeyError):  # no home folder: no cache
-        return None
+    top = diskcache.root()
+    return None if top is None else top / f"policies-{FORMAT}"
 
 
 def _fingerprint() -> bytes:
@@ -103,7 +81,7 @@ def _fingerprint() -> bytes:
 
 def key_of(name: str, content: bytes) -> str:
     """The key of the document ``name`` reads as, given its bytes."""
-    digest = sha256()
+    digest = diskcache.new_digest()
     for part in (
         f"suitelint policy cache {FORMAT}".encode(),
         __version__.encode(),
@@ -116,31 +94,12 @@ def key_of(name: str, content: bytes) -> str:
     return str(digest.hexdigest())
 
 
-def _read(path: Path) -> bytes | None:
-    """The bytes of a regular file, or None (never blocks on a FIFO, never raises)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            blob = handle.read()  # sized by fstat (a read(n) would allocate n bytes)
-        return blob if len(blob) <= MAX_ENTRY_BYTES else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
 def lookup(key: str) -> tuple[Any, Positions] | None:
     """The document stored under ``key``, or None (no entry, or one not to be trusted)."""
     where = folder()
     if where is None:
         return None
-    blob = _read(where / key)
+    blob = diskcache.read_entry(where / key)
     if blob is None:
         return None
     try:
@@ -195,13 +154,5 @@ def entry(key: str, data: Any, positions: Positions) -> bytes | None:
 def store(key: str, blob: bytes) -> None:
     """Write an entry made by :func:`entry` (atomically); never raises."""
     where = folder()
-    if where is None:
-        return
-    from suitelint.errors import SuitelintError
-    from suitelint.fsutil import atomic_write_bytes
-
-    try:
-        where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic_write_bytes(where / key, blob)
-    except (OSError, SuitelintError):
-        return  # an unwritable cache is no cache
+    if where is not None:
+        diskcache.store(where, key, blob)

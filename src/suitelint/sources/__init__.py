@@ -123,9 +123,9 @@ def read_one(path: Path) -> _Read:
 
 def _read_one(path: Path) -> _Read:
     if path.is_dir() or path.suffix.lower() == ".xml":
-        from suitelint.sources.sdf import read_sdf
+        from suitelint.sources.sdfcache import read_sdf_cached
 
-        project = read_sdf(path)
+        project = read_sdf_cached(path)
         return project.snapshot, None, project.notices, project.suppressions
     if path.suffix.lower() == ".csv":
         from suitelint.sources.csv import load_csv

@@ -24,7 +24,7 @@ import codecs
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -106,7 +106,7 @@ def load_sdf(path: Path) -> Snapshot:
     return read_sdf(path).snapshot
 
 
-def read_sdf(path: Path) -> SdfProject:
+def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfProject:
     """Load the SDF objects under ``path`` as SDF deploys them.
 
     ``path`` is a SuiteCloud project (its ``src/Objects`` is read), a project's ``src``
@@ -129,22 +129,26 @@ def read_sdf(path: Path) -> SdfProject:
     the project, sorted by file and line (unreadable, oversized, malformed or hostile XML,
     a role that breaks the SDF schema, a scriptid deployed twice, a bad deploy.xml), or
     says there is nothing to read at all (an empty project never passes).
+
+    ``contents``: the bytes of files read already (by :mod:`.sdfcache`, which keys its
+    entries by them), used instead of reading those files again.
     """
     from suitelint.catalog import canonical_permkey
 
     layout = _layout(path)
+    given = contents or {}
     parser = _parser()  # lxml is imported here, lazily: `suitelint --version` stays fast
     problems = Problems()
     notices: list[Problem] = []
     own_appid: str | None = None
     if layout.manifest is not None:
         with problems.collect():
-            own_appid = _manifest_appid(layout.manifest, parser)
+            own_appid = _manifest_appid(layout.manifest, parser, given.get(layout.manifest))
     files = layout.files
     if layout.deploy is not None:
         patterns: tuple[str, ...] | None = None
         with problems.collect():
-            patterns = _deploy_patterns(layout.deploy, parser)
+            patterns = _deploy_patterns(layout.deploy, parser, given.get(layout.deploy))
         if patterns is None:
             files = []  # what is deployed is unknown: reading every copy would mislead
         else:
@@ -191,7 +195,7 @@ def read_sdf(path: Path) -> SdfProject:
     for file in files:
         shown = str(file)
         with problems.collect(), reading(file):  # a bug in what follows names the file
-            root = _parse(file, shown, parser)
+            root = _parse(file, shown, parser, given.get(file))
             tag = root.tag
             if isinstance(tag, str) and tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] in (
                 "role",
@@ -287,7 +291,9 @@ def _layout(path: Path) -> _Layout:
     return _Layout(files)
 
 
-def _deploy_patterns(deploy: Path, parser: etree.XMLParser) -> tuple[str, ...]:
+def _deploy_patterns(
+    deploy: Path, parser: etree.XMLParser, data: bytes | None = None
+) -> tuple[str, ...]:
     """The ``<objects><path>`` entries of deploy.xml, relative to the project root.
 
     Oracle (section_4737888643): the sections are ``<configuration>``, ``<files>``,
@@ -299,7 +305,7 @@ def _deploy_patterns(deploy: Path, parser: etree.XMLParser) -> tuple[str, ...]:
     A deploy.xml without ``<objects>`` deploys no object.
     """
     shown = str(deploy)
-    root = _parse(deploy, shown, parser)
+    root = _parse(deploy, shown, parser, data)
     if root.tag != "deploy":
         raise SourceError(
             f"expected <deploy> as the root of deploy.xml, found <{root.tag}>",
@@ -343,11 +349,13 @@ def _deployed(file: Path, root: Path, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def _manifest_appid(manifest: Path, parser: etree.XMLParser) -> str | None:
+def _manifest_appid(
+    manifest: Path, parser: etree.XMLParser, data: bytes | None = None
+) -> str | None:
     """A SuiteApp's appid, ``publisherid.projectid`` (Oracle sample airport360,
     section_4788674302); None for an account customization project."""
     shown = str(manifest)
-    root = _parse(manifest, shown, parser)
+    root = _parse(manifest, shown, parser, data)
     if root.tag != "manifest":
         raise SourceError(
             f"expected <manifest> as the root of manifest.xml, found <{root.tag}>",
@@ -493,10 +501,13 @@ def _declaration_in_prolog(text: str) -> int | None:
     return None
 
 
-def _parse(file: Path, shown: str, parser: etree.XMLParser) -> etree._Element:
+def _parse(
+    file: Path, shown: str, parser: etree.XMLParser, data: bytes | None = None
+) -> etree._Element:
     from lxml import etree as lx
 
-    data = _read(file, shown)
+    if data is None:
+        data = _read(file, shown)
     # A document type declaration can only stand in the prolog, so only the prolog is
     # read: "<!DOCTYPE html>" inside a CDATA field of some other object is text, not a
     # DTD, and must not make a valid project unreadable. It is read as the parser would
