@@ -65,6 +65,7 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 _STANDARD_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,199}", re.ASCII)
+_LEVEL_NAMES: dict[int, str] = {level: level.name for level in Level}
 _LEVELS_ASCENDING = tuple(level for level in Level if level is not Level.NONE)
 #: the permission subtab of each custom object type
 _CUSTOM_CATEGORY: dict[str | None, Category] = {
@@ -396,10 +397,27 @@ class Catalog:
             raise KeyError(f"permkey {permkey!r} is not in the catalog")
         return info
 
+    def knows(self, permkey: str) -> bool:
+        """``get(permkey) is not None``, without building a standard permission's record."""
+        return permkey in self._raw or self.get(permkey) is not None
+
+    def name_of(self, permkey: str) -> str | None:
+        """``get(permkey).name`` (None for an unknown permkey), without building a standard
+        permission's record."""
+        body = self._raw.get(permkey)
+        if body is not None:
+            name: str | None = body.get("name")
+            return name
+        info = self.get(permkey)
+        return info.name if info is not None else None
+
     def category(self, permkey: str) -> Category:
         """The permission's subtab; raises ``KeyError`` for an unknown permkey."""
-        info = self._built.get(permkey)
-        return info.category if info is not None else self._require(permkey).category
+        body = self._raw.get(permkey)
+        if body is not None:
+            category: Category = body["category"]
+            return category
+        return self._require(permkey).category
 
     def capabilities_of(self, permkey: str, level: Level) -> frozenset[str]:
         """Tags that holding ``permkey`` at ``level`` confers. Monotone: a higher level
@@ -408,12 +426,17 @@ class Catalog:
         cached = self._caps_cache.get(cache_key)
         if cached is not None:
             return cached
-        info = self._require(permkey)
+        body = self._raw.get(permkey)
+        if body is not None:  # a standard key as the catalog writes it: no record needed
+            key, category = permkey, body["category"]
+        else:
+            info = self._require(permkey)
+            key, category = info.permkey, info.category
         tags: set[str] = set()
         if level > Level.NONE:
             for thresholds in (
-                self._key_thresholds.get(info.permkey, {}),
-                self._category_thresholds.get(info.category, {}),
+                self._key_thresholds.get(key, {}),
+                self._category_thresholds.get(category, {}),
             ):
                 tags.update(tag for tag, minimum in thresholds.items() if level >= minimum)
         result = frozenset(tags)
@@ -429,6 +452,13 @@ class Catalog:
         (shared/netsuite/README.md)."""
         if level is Level.NONE:
             return True
+        body = self._raw.get(permkey)
+        if body is not None:  # as the record would answer, from the data
+            levels = body.get("levels")
+            if not levels:
+                return True
+            name = _LEVEL_NAMES.get(level)
+            return name in levels or name in body.get("observed", ())
         info = self.get(permkey)
         if info is None:
             return False

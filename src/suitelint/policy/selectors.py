@@ -87,12 +87,8 @@ class PermSelector(msgspec.Struct, frozen=True):
             held = reference_or_none(permkey) if "[" in permkey else None
             if held is not None and fnmatch.fnmatchcase(held.scriptid, self.pattern):
                 return self.level
-            info = catalog.get(permkey)
-            if (
-                info is not None
-                and info.name
-                and fnmatch.fnmatchcase(info.name.lower(), self.pattern)
-            ):
+            name = catalog.name_of(permkey)
+            if name and fnmatch.fnmatchcase(name.lower(), self.pattern):
                 return self.level
             return None
         if self.category is not None:

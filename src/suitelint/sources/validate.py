@@ -91,7 +91,7 @@ def _problems(
     def check_permkey(
         section: str, owner: str, permkey: str, path: str | None, line: int | None
     ) -> Iterator[Problem]:
-        if catalog.get(permkey) is not None:
+        if catalog.knows(permkey):
             return
         hints = catalog.suggest(permkey)
         hint = did_you_mean(permkey, hints=hints)
@@ -105,7 +105,7 @@ def _problems(
     # hundred permkeys (collected in C, once for validation and the engine): each is
     # looked up once, and rows are only walked when one is unknown.
     held = set(map(_PERMKEY, role_permission_values(snapshot, index)))
-    known = {permkey for permkey in held if catalog.get(permkey) is not None}
+    known = {permkey for permkey in held if catalog.knows(permkey)}
     if len(known) != len(held):
         for role in snapshot.roles:
             for perm in role.permissions:
