@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -408,6 +409,31 @@ def test_require_user_active_reports_tokens_of_inactive_users():
     data["users"][0]["inactive"] = True
     (finding,) = run_rules(text, data)
     assert "belongs to inactive user 'Sync User'" in finding.message
+
+
+def test_rules_that_read_no_permissions_build_no_permission_table():
+    """A token's table merges its role's and its user's global permissions: rules on a
+    token's age, its user's state or its role (thousands of tokens) never need one."""
+    from suitelint.effective import Effective
+
+    text = policy(
+        """
+  - id: token-user-active
+    applies_to: tokens
+    require: {user_active: true}
+  - id: token-rotation
+    applies_to: tokens
+    max_age_days: 30
+  - id: no-admin-tokens
+    applies_to: tokens
+    forbid: {roles: [Administrator]}
+"""
+    )
+    data = account()
+    data["users"][0]["inactive"] = True
+    with mock.patch.object(Effective, "token_table", side_effect=AssertionError("built")):
+        found = rules_of(run_rules(text, data))
+    assert sorted(found) == ["token-rotation", "token-user-active"]
 
 
 # The fail-closed branches of require: what cannot be checked is reported, never passed.

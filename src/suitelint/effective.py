@@ -19,6 +19,7 @@ built once per role and shared by every token that uses the role.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import compress, repeat
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import msgspec
@@ -220,14 +221,11 @@ EVERY_PERMISSION = Link("permission", "*", "every permission", "FULL")
 Match = tuple[str, Level, T]
 
 
-def _bits(mask: int) -> list[int]:
-    """The positions of the set bits of ``mask``, lowest first."""
-    found = []
-    while mask:
-        low = mask & -mask
-        found.append(low.bit_length() - 1)
-        mask ^= low
-    return found
+#: per level (NONE to FULL): a ``bytes.translate`` table turning a byte holding a level
+#: into 1 where that level is at or above it, else 0
+_AT_LEAST: tuple[bytes, ...] = tuple(
+    bytes(1 if value >= level else 0 for value in range(256)) for level in range(len(LEVEL_NAMES))
+)
 
 
 class Effective:
@@ -248,12 +246,19 @@ class Effective:
         #: custom object names by lower-cased scriptid (the first named one), built on first use
         self._custom_names: dict[str, str] | None = None
         self._links: dict[tuple[str, str, Level], Link] = {}
+        #: whether each role (by id) is token-capable (``policy.select.token_capable``)
+        self.token_capable: dict[str, bool] = {}
+        #: per kind (permission, global permission) and level: links by permkey
+        self._level_links: tuple[tuple[dict[str, Link], ...], ...] = tuple(
+            tuple({} for _ in LEVEL_NAMES) for _ in range(2)
+        )
         #: per selector: its threshold per permkey
         self._thresholds: ByIdentity[object, dict[str, Level | None]] = ByIdentity()
         #: per (selectors, table): what :meth:`matches` found
         self._matches: ByIdentity[object, ByIdentity[Table, list[Match[Any]]]] = ByIdentity()
         self._memo: dict[str, ByIdentity[object, object]] = {}
-        #: the bit of each permkey seen in a table (:meth:`_find`), and the permkey of each bit
+        #: the position of each permkey seen in a table (:meth:`_find`: its byte in the
+        #: masks), and the permkey at each position
         self._bits: dict[str, int] = {}
         self._keys: list[str] = []
         self._masks: ByIdentity[Table, tuple[int, ...]] = ByIdentity()
@@ -378,12 +383,13 @@ class Effective:
 
     def _find(self, table: Table, selectors: Sequence[S]) -> list[Match[S]]:
         # This runs for every table and rule, and a role can hold hundreds of permissions:
-        # the work per permission is done as bitwise operations on whole tables. Each
-        # permkey seen gets a bit; a table is, per level, the bits of the permkeys it holds
-        # at that level or above (worked out once per table); a selector is, per
-        # threshold, the bits of the permkeys it selects at that threshold (extended as
-        # permkeys are seen). What a selector finds in a table is then one AND per
-        # threshold, and only the permkeys found are visited one by one.
+        # the work per permission is done by C-level passes over whole tables. Each
+        # permkey seen gets a position; a table is, per level, an int with the byte of
+        # each permkey it holds at that level or above set to 1 (worked out once per
+        # table); a selector is, per threshold, the same kind of int for the permkeys it
+        # selects at that threshold (extended as permkeys are seen). What a selector finds
+        # in a table is then one AND per threshold, and the permkeys found are picked out
+        # of the hits' bytes by ``compress``, in position order.
         levels = table.levels
         at_least = self._masks.get(table, self._table_masks)
         keys = self._keys
@@ -397,30 +403,29 @@ class Effective:
                     hits &= ~taken
                 if hits:
                     taken |= hits
-                    for bit in _bits(hits):
-                        permkey = keys[bit]
-                        found.append((permkey, levels[permkey], selector))
+                    hit = list(compress(keys, hits.to_bytes(len(keys), "little")))
+                    found += zip(hit, map(levels.__getitem__, hit), repeat(selector))
         return found
 
     def _table_masks(self, table: Table) -> tuple[int, ...]:
-        """Per level (NONE to FULL): the bits of the permkeys ``table`` holds at that level
-        or above (NONE and VIEW: every permkey it lists)."""
+        """Per level (NONE to FULL): the permkeys ``table`` holds at that level or above,
+        as an int with each one's byte set to 1 (NONE and VIEW: every permkey it lists)."""
         bits = self._bits
-        masks = [0] * len(LEVEL_NAMES)
-        for permkey, level in table.levels.items():
-            bit = bits.get(permkey)
-            if bit is None:
-                bit = bits[permkey] = len(self._keys)
-                self._keys.append(permkey)
-            masks[level] |= 1 << bit
-        # at a level or above: accumulate from FULL down
-        for lv in range(len(masks) - 2, -1, -1):
-            masks[lv] |= masks[lv + 1]
-        return tuple(masks)
+        levels = table.levels
+        if not bits.keys() >= levels.keys():
+            keys = self._keys
+            for permkey in levels:  # in the table's order: positions are deterministic
+                if permkey not in bits:
+                    bits[permkey] = len(keys)
+                    keys.append(permkey)
+        held = bytearray(len(self._keys))
+        any(map(held.__setitem__, map(bits.__getitem__, levels), levels.values()))
+        masks = [int.from_bytes(held.translate(at), "little") for at in _AT_LEAST[1:]]
+        return (masks[0], *masks)
 
     def _selector_bits(self, selector: Selector) -> dict[Level, int]:
-        """Per threshold: the bits of the permkeys seen so far that ``selector`` selects at
-        that threshold."""
+        """Per threshold: the permkeys seen so far that ``selector`` selects at that
+        threshold, one byte each (as :meth:`_table_masks` sets them)."""
         entry = self._selected.get(id(selector))
         if entry is None:
             entry = self._selected[id(selector)] = (selector, {}, [0])
@@ -430,7 +435,7 @@ class Effective:
             for bit in range(done[0], len(keys)):
                 threshold = self.threshold(selector, keys[bit])
                 if threshold is not None:
-                    groups[threshold] = groups.get(threshold, 0) | (1 << bit)
+                    groups[threshold] = groups.get(threshold, 0) | (1 << (8 * bit))
             done[0] = len(keys)
         return groups
 
@@ -473,6 +478,11 @@ class Effective:
         if link is None:  # links are values: one per (kind, permkey, level) is enough
             link = self._links[key] = Link(kind, permkey, self.display(permkey), LEVEL_NAMES[level])
         return link
+
+    def level_links(self, grant: Grant) -> tuple[dict[str, Link], ...]:
+        """Per level, by permkey: the :meth:`perm_link` links for ``grant``'s kind made so
+        far, for a caller to fill (a lookup without building a key per finding)."""
+        return self._level_links[grant.is_global]
 
     def memo(self, name: str, key: object, compute: Callable[[], T]) -> T:
         """``compute()``, once per ``name`` and ``key`` object (by identity) for this

@@ -52,7 +52,16 @@ def used_by_tokens(account: Effective, role: Role) -> bool:
 def token_capable(account: Effective, role: Role) -> bool:
     """A role some active token uses, or one a token could use: it holds a log-in
     permission for integrations or is web-services-only. Judged on the permissions the
-    role lists, so an SDF project alone knows which of its roles are integration roles."""
+    role lists, so an SDF project alone knows which of its roles are integration roles.
+    Once per role and evaluation (a pack has many rules on token-capable roles)."""
+    known = account.token_capable
+    capable = known.get(role.id)
+    if capable is None:
+        capable = known[role.id] = _token_capable(account, role)
+    return capable
+
+
+def _token_capable(account: Effective, role: Role) -> bool:
     if used_by_tokens(account, role):
         return True
     if account.everything_role(role):

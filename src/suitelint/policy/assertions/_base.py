@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 import msgspec
 
@@ -150,6 +150,13 @@ class Emitter(msgspec.Struct):
     def perm_link(self, permkey: str, level: Level, grant: Grant) -> Link:
         return self.ctx.perm_link(permkey, level, grant)
 
+    def head(self) -> _Head:
+        """What every finding on the subject shares (:meth:`Context.head`)."""
+        head = self._head
+        if head is None:
+            head = self._head = self.ctx.head(self.subject)
+        return head
+
     def describe(self) -> str:
         """``kind 'name'`` of the subject, as messages start."""
         if self._described is None:  # once per subject and rule, not per finding
@@ -172,8 +179,12 @@ Check = Callable[[Emitter, Table], None]
 class Assertion(Protocol):
     """One compiled assertion of a rule."""
 
-    #: the check reads the subject's effective permission table
-    uses_table: ClassVar[bool]
+    @property
+    def uses_table(self) -> bool:
+        """Whether the check reads the subject's effective permission table (a class
+        attribute in most kinds; the engine builds no table for a rule whose assertions
+        all say no)."""
+        ...
 
     def describe(self) -> str:
         """One line saying what the assertion checks (``explain``, ``rules --json``)."""

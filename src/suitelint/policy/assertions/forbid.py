@@ -33,8 +33,8 @@ from suitelint.effective import (
     subject_roles,
 )
 from suitelint.errors import PolicyError, Problem, did_you_mean
-from suitelint.findings import Link
-from suitelint.model import Role, subject_names
+from suitelint.findings import Finding, Link
+from suitelint.model import Role, Token, subject_names
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.assertions.restricted_to import knows_subsidiaries, subsidiary_note
 from suitelint.policy.compiling import Compiler
@@ -55,7 +55,12 @@ class ForbidRoles(msgspec.Struct, frozen=True):
         forbidden = _bind_role_refs(ctx, rule_id, self.roles)
 
         def check(em: Emitter, table: Table) -> None:
-            for _, role in subject_roles(em.ctx, em.subject):
+            subject = em.subject
+            if isinstance(subject, Token):  # its role, without the chain down to it
+                roles: Iterable[Role] = (em.ctx.token_parts(subject)[0],)
+            else:
+                roles = (role for _, role in subject_roles(em.ctx, subject))
+            for role in roles:
                 if forbidden(role):
                     _report(em, role)
                     em.role_forbidden = True
@@ -155,12 +160,38 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
         note = subsidiary_note(em) if reach else ""  # once per subject, not per finding
         # A token-capable admin-like role holds hundreds of forbidden permissions: what
         # the loop needs is looked up once, not once per finding.
-        subject, perm_link, grant_of, emit = (
-            em.describe(),
-            ctx.perm_link,
-            table.grant_of,
-            em.emit_held,
-        )
+        subject, perm_link = em.describe(), ctx.perm_link
+        grant = table.grant
+        if table.grants is None and (grant.role is None or grant.role.path is None):
+            # One grant for every permission, and no file line per permission (a snapshot's
+            # rows are placed later): the findings differ only in permkey, link and message,
+            # made here without a call per finding (what Emitter.emit_held makes).
+            kind, subject_id, label, scriptid, prefix, _, place = em.head()
+            chain = prefix + grant.via
+            links = ctx.level_links(grant)
+            append, rule_id, severity = em.out.append, em.rule_id, em.severity
+            for permkey, level, selector in found:
+                link = links[level].get(permkey)
+                if link is None:
+                    link = links[level][permkey] = perm_link(permkey, level, grant)
+                append(
+                    Finding(
+                        rule_id,
+                        severity,
+                        f"{subject} holds {link.name} at {link.detail}; "
+                        f"forbidden: {selector.described}{note}",
+                        kind,
+                        subject_id,
+                        label,
+                        scriptid,
+                        permkey,
+                        "",
+                        (*chain, link),
+                        place,
+                    )
+                )
+            return
+        grant_of, emit = table.grant_of, em.emit_held
         for permkey, level, selector in found:
             grant = grant_of(permkey)
             link = perm_link(permkey, level, grant)  # its name and detail: shown, level

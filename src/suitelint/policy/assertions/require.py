@@ -24,7 +24,7 @@ the level the subject holds instead (``holds NONE``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import msgspec
 
@@ -61,7 +61,12 @@ class Require(msgspec.Struct, frozen=True):
     attributes: Mapping[str, Any] = msgspec.field(default_factory=dict)
     permissions: tuple[LevelEntry, ...] = ()
     covered_by_allow_only: bool = False
-    uses_table: ClassVar[bool] = True
+
+    @property
+    def uses_table(self) -> bool:
+        """Only held permissions and whether a token can log in read the table: a token
+        rule on its user's state (token-user-active) builds none for each token."""
+        return bool(self.permissions) or "can_log_in" in self.attributes
 
     def describe(self) -> str:
         parts = [f"{key} = {_value(value)}" for key, value in sorted(self.attributes.items())]
