@@ -41,6 +41,13 @@ def test_globs_match_keys_and_names():
     assert "ADMI_WEBSERVICES" in catalog.glob("*web services*")
 
 
+@pytest.mark.parametrize(
+    "pattern", ["TRAN_*", "*web services*", "*payment", "Customer ?ayment", "zzz*", "[", "*"]
+)
+def test_glob_matches_says_whether_glob_finds_any(pattern):
+    assert catalog.glob_matches(pattern) == bool(catalog.glob(pattern))
+
+
 def test_categories_follow_the_permission_subtabs():
     assert catalog.category("ADMI_ACCTSETUP") == "setup"
     assert catalog.category("TRAN_CUSTINVC") == "transactions"

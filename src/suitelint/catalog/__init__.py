@@ -512,6 +512,16 @@ class Catalog:
             if match(folded_key) or (folded_name is not None and match(folded_name))
         )
 
+    def glob_matches(self, pattern: str) -> bool:
+        """``bool(glob(pattern))``, answered at the first match (keys before names)."""
+        match = _glob_matcher(pattern.strip().casefold())
+        raw = self._raw
+        return any(match(key.casefold()) for key in raw) or any(
+            match(name.casefold())
+            for name in (body.get("name") for body in raw.values())
+            if name is not None
+        )
+
     def suggest(self, text: str, n: int = 3) -> tuple[str, ...]:
         """Up to ``n`` close matches for a mistyped permkey, name or alias, best first, as
         display strings: ``TRAN_CUSTPYMT (Customer Payment)``."""

@@ -84,7 +84,7 @@ class Compiler:
             return self._custom(reference, level, location)
         if is_glob(name):
             pattern = name.lower()
-            if not self.catalog.glob(name) and not glob_may_name_custom(pattern):
+            if not self.catalog.glob_matches(name) and not glob_may_name_custom(pattern):
                 self.fail(
                     f"permission glob {name!r} matches no permission in the catalog, and no "
                     "custom object scriptid (customrecord*, customtransaction*, "
