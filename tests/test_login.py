@@ -146,3 +146,49 @@ def test_a_cloudextend_role_set_up_as_cloudextend_documents_passes_the_default_p
     path.write_text(json.dumps(account), "utf-8")
     result = run_cli("check", path, "--as-of", "2026-11-25")
     assert result.exit_code == 1 and "token-can-log-in" in result.stdout
+
+
+def test_tokens_sharing_a_role_are_judged_once_each_with_its_own_finding() -> None:
+    """``require: {can_log_in: true}``: the verdict is worked out once per role table and
+    token type (thousands of tokens share a role), and each token still gets its finding;
+    a token whose user adds global permissions is judged on its own table."""
+    from unittest import mock
+
+    from conftest import run_rules
+    from suitelint import login
+    from suitelint.policy.assertions import require
+
+    data = {
+        "account": {"id": "1", "environment": "production"},
+        "roles": [
+            {
+                "id": "9",
+                "name": "Sync",
+                "permissions": [{"permkey": "LIST_EMPLOYEE", "level": "VIEW"}],
+            }
+        ],
+        "users": [
+            {"id": "7", "name": "A", "roles": ["9"]},
+            {
+                "id": "8",
+                "name": "B",
+                "roles": ["9"],
+                "global_permissions": [{"permkey": "ADMI_LOGIN_OAUTH", "level": "FULL"}],
+            },
+        ],
+        "tokens": [
+            {"id": f"T{k}", "name": f"t{k}", "user": "7" if k < 3 else "8", "role": "9"}
+            for k in range(4)
+        ],
+    }
+    policy = """suitelint: 1
+rules:
+  - id: tokens-log-in
+    applies_to: tokens
+    require: {can_log_in: true}
+"""
+    with mock.patch.object(require, "check_login", wraps=login.check_login) as judged:
+        findings = run_rules(policy, data)
+    assert judged.call_count == 2  # the role's table, and token T3's own
+    assert sorted(f.subject_id for f in findings) == ["T0", "T1", "T2", "T3"]
+    assert all("cannot log in" in f.message for f in findings)

@@ -168,13 +168,24 @@ def _user_active(em: Emitter, wanted: Any) -> None:
             )
 
 
+#: the memo name of each token type's log-in verdicts
+_LOGIN_MEMO = {kind: "can_log_in:" + kind for kind in ("tba", "client_credentials")}
+
+
 def _can_log_in(em: Emitter, table: Table) -> None:
     subject = em.subject
     if not isinstance(subject, Token):
         return
-    role = em.ctx.token_parts(subject)[0]
-    verdict = check_login(
-        em.ctx.catalog, role, table.level, table.everything is not None, subject.type
+    ctx = em.ctx
+    role = ctx.token_parts(subject)[0]
+    # Once per table and token type: thousands of tokens share their role's table (a
+    # table is its role's, or one token's own when its user has global permissions).
+    verdict = ctx.memo(
+        _LOGIN_MEMO.get(subject.type) or "can_log_in:" + subject.type,
+        table,
+        lambda: check_login(
+            ctx.catalog, role, table.level, table.everything is not None, subject.type
+        ),
     )
     if verdict.ok:
         return
