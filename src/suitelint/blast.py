@@ -347,6 +347,8 @@ _S = TypeVar("_S", Integration, User, Role)
 #: a table and the chain above its grants (a token's and its user's link, in an integration)
 _Source = tuple[Table, tuple[Link, ...]]
 
+#: each level by its value
+_LEVELS = tuple(sorted(Level))
 _HIGHEST_FIRST = tuple(sorted((level for level in Level if level > Level.NONE), reverse=True))
 
 
@@ -365,10 +367,12 @@ class _Shared:
         "_chains",
         "_described",
         "_flags",
+        "_held",
         "_links",
         "_parts",
         "_restrictions",
         "_tagged",
+        "_terms",
         "ctx",
         "part_cache",
         "tags",
@@ -381,6 +385,8 @@ class _Shared:
         self._tagged: dict[int, tuple[Table, _Tagged]] = {}
         self._parts: dict[int, tuple[tuple[CapabilityHeld, ...], tuple[ScorePart, ...], int]] = {}
         self._flags: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._held: dict[int, tuple[Table, tuple[int, ...]]] = {}
+        self._terms: dict[tuple[str, int, Level], ScorePart] = {}
         #: the score parts other than capabilities made so far (see :func:`_scored`)
         self.part_cache: _PartCache = {}
         self._chains: dict[int, tuple[Token, tuple[Link, ...]]] = {}
@@ -400,7 +406,7 @@ class _Shared:
         """The capabilities' score parts and their sum, once per capabilities tuple."""
         found = self._parts.get(id(caps))
         if found is None:
-            parts = _capability_parts(caps)
+            parts = self.score_terms(caps)
             found = self._parts[id(caps)] = (caps, parts, sum(p.points for p in parts))
         return found[1], found[2]
 
@@ -467,36 +473,64 @@ class _Shared:
         is its highest in any token's capabilities; the conferrals are worked out when
         first read."""
         ctx = self.ctx
-        sources: list[_Source] = []
-        for token in tokens:
-            _, user, _ = ctx.token_parts(token)
-            sources.append((ctx.token_table(token), (token_link(token), user_link(user))))
-        if any(table.everything is not None for table, _ in sources):
-            return self._united(sources), True
-        tags = self.tags
-        best: dict[int, Level] = {}
-        for table, _ in sources:
-            for cap in self.capabilities(table):
-                i = tags.index[cap.tag]
-                if cap.level > best.get(i, Level.NONE):
-                    best[i] = cap.level
+        tables = [ctx.token_table(token) for token in tokens]
+        if not tables:
+            return (), False
+        if any(table.everything is not None for table in tables):
+            return self._united(self._sources(tokens, tables)), True
+        vectors = [self._levels_held(table) for table in tables]
+        best = vectors[0] if len(vectors) == 1 else tuple(map(max, *vectors))
         conferrals: list[list[tuple[Conferral, ...]]] = []
 
         def conferred_by(i: int) -> tuple[Conferral, ...]:
             if not conferrals:
-                conferrals.append(self._conferrals(sources))
+                conferrals.append(self._conferrals(self._sources(tokens, tables)))
             return conferrals[0][i]
 
+        tags = self.tags
         return tuple(
             CapabilityHeld(
                 tags.order[i],
                 tags.titles[i],
-                best[i],
+                _LEVELS[level],
                 tags.weights[i],
                 partial(conferred_by, i),
             )
-            for i in sorted(best)
+            for i, level in enumerate(best)
+            if level
         ), False
+
+    def _sources(self, tokens: Sequence[Token], tables: Sequence[Table]) -> list[_Source]:
+        """The tokens' tables, each with the chain above its grants in an integration."""
+        parts = self.ctx.token_parts
+        return [
+            (table, (token_link(token), user_link(parts(token)[1])))
+            for token, table in zip(tokens, tables, strict=True)
+        ]
+
+    def _levels_held(self, table: Table) -> tuple[int, ...]:
+        """Per tag (by position), the level the table's capabilities hold it at (0: not
+        held); once per table."""
+        found = self._held.get(id(table))
+        if found is None:
+            levels = [0] * len(self.tags.order)
+            index = self.tags.index
+            for cap in self.capabilities(table):
+                levels[index[cap.tag]] = int(cap.level)
+            found = self._held[id(table)] = (table, tuple(levels))
+        return found[1]
+
+    def score_terms(self, caps: Sequence[CapabilityHeld]) -> tuple[ScorePart, ...]:
+        """:func:`_capability_parts`, each term made once per tag, weight and level."""
+        made = self._terms
+        parts = []
+        for cap in caps:
+            key = (cap.tag, cap.weight, cap.level)
+            part = made.get(key)
+            if part is None:
+                part = made[key] = _capability_parts((cap,))[0]
+            parts.append(part)
+        return tuple(parts)
 
     def _tagged_rows(self, table: Table) -> _Tagged:
         """The table's rows that confer a tag, by level and grant; once per table."""
@@ -1100,7 +1134,7 @@ def _integration_exposure(
     parts: tuple[ScorePart, ...] = ()
     score = 0
     if tokens:
-        capability_parts = _capability_parts(caps)
+        capability_parts = shared.score_terms(caps)
         parts, score = _scored(
             capability_parts,
             sum(p.points for p in capability_parts),

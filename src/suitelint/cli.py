@@ -567,7 +567,7 @@ def blast_radius_command(
     from suitelint.blast import blast_radius
     from suitelint.errors import SourceError
     from suitelint.fsutil import atomic_write_text
-    from suitelint.report.blast import BLAST_FORMATS
+    from suitelint.report.blast import BLAST_FORMATS, BLAST_STREAMS
 
     specs = parse_formats(format or [], BLAST_FORMATS)
     today, catalog, loaded, policies = _judged_account(
@@ -597,7 +597,7 @@ def blast_radius_command(
             say(f"wrote {folder / proposal.filename}", err=True)
         if not report.proposals:
             typer.echo("no proposed roles: no allow_only rule declares a token", err=True)
-    write_outputs(specs, lambda name, _colored: BLAST_FORMATS[name](report), ColorMode.never)
+    write_outputs(specs, lambda name, _colored: BLAST_STREAMS[name](report), ColorMode.never)
 
 
 @app.command()

@@ -16,6 +16,7 @@ from suitelint.blast import BlastReport, blast_radius
 from suitelint.catalog import load_catalog
 from suitelint.report.blast import (
     BLAST_FORMATS,
+    BLAST_STREAMS,
     as_data,
     md,
     mermaid,
@@ -59,6 +60,16 @@ def hostile() -> BlastReport:
 
 def test_text_matches_golden_file():
     assert_golden("blast.txt", render_text(example()))
+
+
+def test_text_is_written_in_pieces_that_make_the_whole_report():
+    report = _huge(60)  # more subjects than one piece holds
+    pieces = list(BLAST_STREAMS["text"](report))
+    assert len(pieces) > 2
+    assert "".join(pieces) == render_text(report)
+    assert render_text(report).count("\n#") == len(report.tokens)
+    for name in ("markdown", "json", "html"):
+        assert list(BLAST_STREAMS[name](example())) == [BLAST_FORMATS[name](example())]
 
 
 def test_markdown_matches_golden_file():

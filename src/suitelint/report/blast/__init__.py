@@ -11,7 +11,7 @@ that only lets the report's own inline script and style run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from suitelint.blast import BlastReport
@@ -37,7 +37,7 @@ from suitelint.report.blast.markdown import (
     mermaid_label,
     render_markdown,
 )
-from suitelint.report.blast.text import render_text
+from suitelint.report.blast.text import render_text, stream_text
 from suitelint.report.htmlpage import csp_hash
 
 
@@ -55,9 +55,22 @@ BLAST_FORMATS: Mapping[str, BlastRenderer] = {
     "html": html.render,
 }
 
+
+def _whole(render: BlastRenderer) -> Callable[[BlastReport], Iterable[str]]:
+    return lambda report: (render(report),)
+
+
+#: every format as the pieces it is written in, as they are made: text streams (a large
+#: account's is 27 MB, never held whole); the others are one piece
+BLAST_STREAMS: Mapping[str, Callable[[BlastReport], Iterable[str]]] = {
+    name: stream_text if name == "text" else _whole(render)
+    for name, render in BLAST_FORMATS.items()
+}
+
 __all__ = [
     "BLAST_FORMATS",
     "BLAST_FORMAT_VERSION",
+    "BLAST_STREAMS",
     "FORMULA_LINE",
     "MARKDOWN_MAX_BYTES",
     "MARKDOWN_MAX_DETAILS",
@@ -78,4 +91,5 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "stream_text",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from suitelint import sanitize
 from suitelint.blast import (
@@ -13,7 +13,6 @@ from suitelint.effective import LEVEL_NAMES
 from suitelint.findings import Link
 from suitelint.report.blast.common import (
     FORMULA_LINE,
-    compact_sum,
     excess_text,
     permission_phrase,
     removed_tags,
@@ -55,7 +54,17 @@ class _Shared:
     restrictions, a role's, user's or integration's link in a chain, are one object
     wherever they are shown. Keyed by identity: the report keeps every key alive."""
 
-    __slots__ = ("cells", "chains", "links", "proposals", "restrictions", "shown")
+    __slots__ = (
+        "cells",
+        "chains",
+        "flags",
+        "links",
+        "proposals",
+        "restrictions",
+        "shown",
+        "terms",
+        "unexplained",
+    )
 
     def __init__(self, report: BlastReport) -> None:
         #: by the capabilities tuple and whether it is everything: the lines, joined
@@ -63,8 +72,17 @@ class _Shared:
         self.chains: dict[int, str] = {}
         self.links: dict[int, str] = {}
         self.cells: dict[tuple[int, int], str] = {}
-        self.restrictions: dict[int, list[str]] = {}
+        #: by the restrictions tuple: its lines, joined
+        self.restrictions: dict[int, str] = {}
+        #: by the flags tuple (blast_radius makes one per distinct answer): joined
+        self.flags: dict[int, tuple[tuple[str, ...], str]] = {}
+        #: by score part: None for a capability's, else its term of the sum and its line
+        self.terms: dict[int, tuple[str, str] | None] = {}
         self.proposals = {p.scriptid: p for p in report.proposals}
+        self.unexplained = tuple(
+            f"  unexplained {kind}: no allow_only rule declares what it needs"
+            for kind in ("integration", "token")
+        )
 
     def chain(self, chain: Sequence[Link]) -> str:
         text = self.chains.get(id(chain))
@@ -85,14 +103,21 @@ class _Shared:
             found = self.shown[key] = "\n".join(_capability_lines(e))
         return found
 
-    def restriction_lines(self, e: Exposure) -> list[str]:
+    def restriction_block(self, e: Exposure) -> str:
+        """The restrictions' lines, joined ("" when there are none)."""
         found = self.restrictions.get(id(e.restrictions))
         if found is None:
-            found = self.restrictions[id(e.restrictions)] = [
+            found = self.restrictions[id(e.restrictions)] = "\n".join(
                 f"  restrictions of role {sanitize.line(role)!r}: {sanitize.line(text)}"
                 for role, text in e.restrictions
-            ]
+            )
         return found
+
+    def flag_text(self, flags: tuple[str, ...]) -> str:
+        found = self.flags.get(id(flags))
+        if found is None:
+            found = self.flags[id(flags)] = (flags, ", ".join(flags))
+        return found[1]
 
     def token_row(self, e: Exposure) -> list[str]:
         cells = {}
@@ -106,7 +131,7 @@ class _Shared:
             self.cell(cells.get("integration"), 24),
             self.cell(cells.get("user"), 24),
             self.cell(cells.get("role"), 28),
-            ", ".join(e.flags) or "-",
+            self.flag_text(e.flags) or "-",
         ]
 
     def cell(self, link: Link | None, width: int) -> str:
@@ -140,39 +165,70 @@ def _capability_lines(e: Exposure) -> list[str]:
     return lines
 
 
-def _detail_lines(e: Exposure, report: BlastReport, shared: _Shared | None = None) -> list[str]:
-    if shared is None:
-        shared = _Shared(report)
+def _detail_block(e: Exposure, shared: _Shared) -> str:
+    """The detail section of one subject: its lines joined, each shared piece (chain links,
+    restrictions, capabilities, score terms, flags) written once per report."""
+    flags = shared.flag_text(e.flags)
     head = f"#{e.rank} {e.kind} {sanitize.line(e.name)!r} [{sanitize.line(e.id)}]: score {e.score}"
-    if e.flags:
-        head += f" ({', '.join(e.flags)})"
-    lines = [head]
+    out = [f"{head} ({flags})" if e.flags else head]
     for chain in e.chains:
-        lines.append(shared.chain(chain))
+        out.append(shared.chain(chain))
     if not e.chains:
-        lines.append("  chain: no active tokens")
-    lines += shared.restriction_lines(e)
-    lines.append(shared.capability_lines(e))
-    lines.append(f"  score: {compact_sum(e.parts)}")
+        out.append("  chain: no active tokens")
+    restrictions = shared.restriction_block(e)
+    if restrictions:
+        out.append(restrictions)
+    out.append(shared.capability_lines(e))
+    # common.compact_sum and the terms' lines in one pass, each term's texts once
+    terms = shared.terms
+    capabilities, held, total = 0, False, 0
+    summed: list[str] = [""]  # the capabilities' term goes first, if there is one
+    explained: list[str] = []
     for part in e.parts:
-        if not part.name.startswith("capability "):
-            lines.append(f"    {part.name}: {part.points:+d} ({sanitize.line(part.reason)})")
+        total += part.points
+        found = terms.get(id(part))
+        if found is None:
+            found = terms[id(part)] = (
+                None
+                if part.name.startswith("capability ")
+                else (
+                    f"{part.name} {part.points}",
+                    f"    {part.name}: {part.points:+d} ({sanitize.line(part.reason)})",
+                )
+            )
+        if found is None:
+            capabilities += part.points
+            held = True
+        else:
+            summed.append(found[0])
+            explained.append(found[1])
+    if held:
+        summed[0] = f"capabilities {capabilities}"
+    else:
+        del summed[0]
+    if summed:
+        joined = " + ".join(summed).replace("+ environment -", "- environment ")
+        out.append(f"  score: {joined} = {total}")
+    else:
+        out.append("  score: 0 (no active tokens)")
+    out += explained
     if e.declared_by:
-        lines.append(f"  declared by: {', '.join(sanitize.line(r) for r in e.declared_by)}")
-        lines.append(f"  excess: {excess_text(e)}")
+        out.append(f"  declared by: {', '.join(sanitize.line(r) for r in e.declared_by)}")
+        out.append(f"  excess: {excess_text(e)}")
     elif e.kind == "token" or e.chains:
-        lines.append(f"  unexplained {e.kind}: no allow_only rule declares what it needs")
+        out.append(shared.unexplained[e.kind == "token"])
     proposal = shared.proposals.get(e.proposal) if e.proposal is not None else None
     if proposal is not None:
-        held = " + ".join(permission_phrase(p) for p in proposal.permissions) or "nothing"
-        lines.append(f"  proposed role: {proposal.scriptid} ({sanitize.line(held)})")
+        held_text = " + ".join(permission_phrase(p) for p in proposal.permissions) or "nothing"
+        out.append(f"  proposed role: {proposal.scriptid} ({sanitize.line(held_text)})")
         removed = removed_tags(e, proposal)
         if removed:
-            lines.append(f"    it would no longer: {', '.join(removed)}")
-    return lines
+            out.append(f"    it would no longer: {', '.join(removed)}")
+    return "\n".join(out)
 
 
-def render_text(report: BlastReport) -> str:
+def stream_text(report: BlastReport) -> Iterator[str]:
+    """The text report in pieces, as they are written (joined: :func:`render_text`)."""
     lines = [
         f"Blast radius of account {sanitize.line(report.account_id)} ({report.environment}), "
         f"as of {report.as_of}; catalog {report.catalog_version}",
@@ -206,28 +262,45 @@ def render_text(report: BlastReport) -> str:
         )
     else:
         lines.append("  no integrations")
+    yield "\n".join(lines)
+    del lines
+    # each subject after an empty line; written a batch at a time
+    batch: list[str] = []
     for e in report.tokens:
-        lines.append("")
-        lines += _detail_lines(e, report, shared)
+        batch.append(_detail_block(e, shared))
+        if len(batch) == _BATCH:
+            yield "\n\n" + "\n\n".join(batch)
+            batch = []
+    if batch:
+        yield "\n\n" + "\n\n".join(batch)
+    tail: list[str] = []
     if report.proposals:
-        lines += ["", "Proposed roles (write them with --write-roles DIR)"]
+        tail += ["", "Proposed roles (write them with --write-roles DIR)"]
         for p in report.proposals:
-            lines.append(
+            tail.append(
                 f"  {p.filename}: {sanitize.line(p.name)!r} for {', '.join(sanitize.line(s) for s in p.subjects)}"
                 f" (from {', '.join(sanitize.line(r) for r in p.rules)})"
             )
             for perm in p.permissions:
-                lines.append(f"    {sanitize.line(perm.name)} = {perm.level.name}")
+                tail.append(f"    {sanitize.line(perm.name)} = {perm.level.name}")
             for note in p.notes:
-                lines.append(f"    note: {sanitize.line(note)}")
+                tail.append(f"    note: {sanitize.line(note)}")
     unexplained = [e for e in report.tokens if not e.explained]
-    lines += [
+    tail += [
         "",
         f"{len(report.tokens)} active tokens, {len(unexplained)} unexplained"
         + (f" ({', '.join(sanitize.line(e.name) for e in unexplained)})" if unexplained else "")
         + f"; {len(report.proposals)} proposed roles",
     ]
-    return "\n".join(lines) + "\n"
+    yield "\n" + "\n".join(tail) + "\n"
+
+
+#: subjects' detail sections per piece of :func:`stream_text` (about 300 kB)
+_BATCH = 100
+
+
+def render_text(report: BlastReport) -> str:
+    return "".join(stream_text(report))
 
 
 #: this format under the reporter contract (see suitelint.report.blast)
