@@ -128,3 +128,20 @@ def test_projects_read_inside_not_kept_are_not_stored(cache_dir: Path) -> None:
     assert entries(cache_dir) == []
     sdfcache.read_sdf_cached(project)
     assert len(entries(cache_dir)) == 1
+
+
+def test_a_project_the_entry_cannot_hold_whole_is_not_stored(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import msgspec
+
+    from suitelint.model import User
+
+    project = FIXTURES / "sdf" / "project"
+    read = read_sdf(project)
+    more = msgspec.structs.replace(
+        read, snapshot=msgspec.structs.replace(read.snapshot, users=(User(id="1", name="u"),))
+    )
+    monkeypatch.setattr(sdfcache, "read_sdf", lambda path, contents=None: more)
+    assert sdfcache.read_sdf_cached(project) == more
+    assert entries(cache_dir) == []  # an entry holds roles, integrations, custom objects only

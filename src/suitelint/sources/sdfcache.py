@@ -16,7 +16,8 @@ location) and the name and every byte of each file. A miss reads the project fro
 bytes just hashed, so an entry always holds what its key's bytes read as. A project with
 any problem raises as before and is never stored: its errors are found and located on
 every run. An entry is msgpack decoded into the project's fixed types (never pickle),
-stored only when it decodes back equal to what was read; an unreadable, corrupt or
+stored only when it decodes back equal to what was read (the whole project, so a
+snapshot field the entry does not hold would never be stored); an unreadable, corrupt or
 foreign entry is ignored.
 """
 
@@ -30,17 +31,45 @@ from pathlib import Path
 import msgspec
 
 from suitelint import __version__, diskcache
-from suitelint.errors import SuitelintError
+from suitelint.errors import Problem, SuitelintError
+from suitelint.model import CustomObject, Integration, Role, Snapshot
+from suitelint.sources.inline import InlineSuppression
 from suitelint.sources.sdf import SdfProject, _layout, _read, read_sdf
 
 #: bump when what an entry holds changes
-FORMAT = 1
+FORMAT = 2
 
 
 class _Entry(msgspec.Struct, array_like=True, frozen=True):
+    """What an SDF project holds (a snapshot of roles, integrations and custom objects
+    only: decoding needs no type information for users, tokens or the account)."""
+
     format: int
     key: str
-    project: SdfProject
+    roles: tuple[Role, ...]
+    integrations: tuple[Integration, ...]
+    custom_objects: tuple[CustomObject, ...]
+    notices: tuple[Problem, ...]
+    suppressions: tuple[InlineSuppression, ...]
+
+    @classmethod
+    def of(cls, key: str, project: SdfProject) -> _Entry:
+        snapshot = project.snapshot
+        return cls(
+            FORMAT,
+            key,
+            snapshot.roles,
+            snapshot.integrations,
+            snapshot.custom_objects,
+            project.notices,
+            project.suppressions,
+        )
+
+    def project(self) -> SdfProject:
+        snapshot = Snapshot(
+            roles=self.roles, integrations=self.integrations, custom_objects=self.custom_objects
+        )
+        return SdfProject(snapshot, self.notices, self.suppressions)
 
 
 #: the modules and data whose content decides what a project's bytes read as
@@ -137,11 +166,11 @@ def read_sdf_cached(path: Path) -> SdfProject:
         except (msgspec.DecodeError, msgspec.ValidationError):
             entry = None
         if entry is not None and entry.format == FORMAT and entry.key == key:
-            return entry.project
+            return entry.project()
     project = read_sdf(path, contents)  # raises on any problem: nothing is stored
     try:
-        made = msgspec.msgpack.encode(_Entry(FORMAT, key, project))
-        same = decoder.decode(made).project == project
+        made = msgspec.msgpack.encode(_Entry.of(key, project))
+        same = decoder.decode(made).project() == project  # all of it: nothing else read
     except (msgspec.EncodeError, msgspec.DecodeError, msgspec.ValidationError, OverflowError):
         same = False
     if same:
