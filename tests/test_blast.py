@@ -4,6 +4,7 @@ least-privilege role proposed from its allow_only declaration."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import random
 
@@ -469,6 +470,28 @@ def test_cli_text_ranks_invoice_sync_first(run_cli):
     assert ranked[1].split()[:3] == ["1", "273", "Invoice"]
     assert SEED_FIVE in result.stdout
     assert "customrole_invoice_sync" in result.stdout
+
+
+def test_the_command_leaves_the_collector_as_it_found_it(run_cli, tmp_path):
+    # blast-radius freezes the loaded account for the collector while it works; a caller
+    # in the same process gets nothing left frozen, whether the command ends well or not
+    assert gc.get_freeze_count() == 0
+    assert (
+        run_cli("blast-radius", EXAMPLES / "account.json", "--as-of", "2026-11-25").exit_code == 0
+    )
+    assert gc.get_freeze_count() == 0
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    failed = run_cli(
+        "blast-radius",
+        EXAMPLES / "account.json",
+        "--as-of",
+        "2026-11-25",
+        "--write-roles",
+        blocked / "roles",
+    )
+    assert failed.exit_code == 2
+    assert gc.get_freeze_count() == 0
 
 
 def test_cli_writes_formats_and_roles(run_cli, tmp_path):
