@@ -491,9 +491,9 @@ class Catalog:
             for key, body in self._raw.items():
                 name = body.get("name")
                 if name:
-                    by_name.setdefault(" ".join(name.split()).casefold(), []).append(key)
+                    by_name.setdefault(_normalise_name(name), []).append(key)
                 for alias in body.get("aliases", ()):
-                    by_alias.setdefault(" ".join(alias.split()).casefold(), []).append(key)
+                    by_alias.setdefault(_normalise_name(alias), []).append(key)
             self._names = by_name, by_alias
         return self._names
 
