@@ -384,7 +384,7 @@ class _Shared:
         self._caps: dict[int, tuple[Table, tuple[CapabilityHeld, ...]]] = {}
         self._tagged: dict[int, tuple[Table, _Tagged]] = {}
         self._parts: dict[int, tuple[tuple[CapabilityHeld, ...], tuple[ScorePart, ...], int]] = {}
-        self._flags: dict[tuple[object, ...], tuple[str, ...]] = {}
+        self._flags: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._held: dict[int, tuple[Table, tuple[int, ...]]] = {}
         self._terms: dict[tuple[str, int, Level], ScorePart] = {}
         #: the score parts other than capabilities made so far (see :func:`_scored`)
@@ -412,18 +412,8 @@ class _Shared:
 
     def flags(self, facts: _Facts, kind: str) -> tuple[str, ...]:
         """:func:`_flags`, one tuple per distinct answer (reports write each once)."""
-        key = (
-            kind,
-            facts.everything_role is not None,
-            facts.explained,
-            bool(facts.inactive_users),
-            bool(facts.not_wso_roles),
-            bool(facts.all_subsidiary_roles),
-        )
-        found = self._flags.get(key)
-        if found is None:
-            found = self._flags[key] = _flags(facts, kind)
-        return found
+        flags = _flags(facts, kind)
+        return self._flags.setdefault(flags, flags)
 
     def chain(self, token: Token) -> tuple[Link, ...]:
         """integration → token → user → role (as ``subject_prefix`` and ``role_link``
