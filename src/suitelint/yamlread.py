@@ -27,6 +27,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from suitelint import yamlblock
 from suitelint.errors import SuitelintError
 
 PathKey = tuple[str | int, ...]  # as suitelint.yamlsrc names it (which imports this module)
@@ -76,6 +77,22 @@ def _plain_resolver() -> Callable[[str], str]:
 
 
 _resolve_scalar = _plain_resolver()
+
+
+def _plain_value(value: str) -> Any:
+    """A plain scalar's value as the event reader builds it, or yamlblock.NO where that
+    reader would leave the document to the node reader (an unsupported tag, a value
+    that does not construct)."""
+    tag = _resolve_scalar(value)
+    if tag in _STR_TAGS:
+        return value
+    construct = _PLAIN_TAGS.get(tag)
+    if construct is None:
+        return yamlblock.NO
+    try:
+        return construct(ScalarNode(tag, value))
+    except (ValueError, OverflowError, yaml.YAMLError):
+        return yamlblock.NO
 
 
 def _fast_loader() -> type[Any] | None:
@@ -138,7 +155,11 @@ def load_yaml(
     try:
         if loader is _FAST_LOADER and "&" not in text:
             keep = MAX_DEPTH + 1 if positions_depth is None else positions_depth
-            loaded = _load_from_events(text, loader, keep)
+            # Plain block YAML (as yaml.safe_dump writes snapshots) line by line; anything
+            # else from libyaml's events (see suitelint.yamlblock: a fast path only).
+            loaded = yamlblock.read_block(text, keep, _plain_value, MAX_NODES, MAX_DEPTH)
+            if loaded is None:
+                loaded = _load_from_events(text, loader, keep)
             if loaded is not None:
                 return loaded
         return _load(text, path, error, loader, positions_depth)

@@ -9,6 +9,8 @@ Every document is read by libyaml where PyYAML has it (twenty to fifty times fas
 the pure-Python reader: a YAML snapshot of the medium benchmark account took 10 s). A
 document libyaml refuses is read again by the pure-Python reader, whose error (message,
 line and column) is the one reported: the same error whichever reader PyYAML has.
+Plain block YAML, as snapshots are written, is read line by line before that
+(:mod:`suitelint.yamlblock`: the same values and positions, several times faster).
 """
 
 from __future__ import annotations
