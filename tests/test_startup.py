@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_probe
+from test_leanimport import LEFT_OUT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,6 +165,8 @@ def test_the_console_script_checks_an_sdf_project_with_a_lean_import_graph(
     warm = _modules_after(code, env)  # the SDF cache holds what the project read as
     assert "suitelint.sources.sdfcache" in warm and "msgspec" in warm
     assert not warm & {*NOT_IN_AN_SDF_CHECK, "lxml", "lxml.etree", "inspect", "gzip"}
+    # nor what suitelint.leanimport leaves out of msgspec's and pathlib's imports
+    assert not warm & set(LEFT_OUT)
 
 
 def test_msgspec_imported_without_typing_extensions_uses_what_it_would_get_from_it() -> None:

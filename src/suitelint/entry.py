@@ -9,25 +9,10 @@ import sys
 
 
 def import_msgspec() -> None:
-    """Import msgspec as it imports itself where ``typing_extensions`` is not installed.
+    """Import msgspec without the modules a run never uses (:mod:`suitelint.leanimport`)."""
+    from suitelint.leanimport import import_msgspec as lean
 
-    msgspec takes two names from ``typing_extensions`` when it can: ``get_type_hints``
-    (called as ``get_type_hints(obj, include_extras=True)``) and ``Required`` /
-    ``NotRequired``. On every Python suitelint supports (3.11+) these are ``typing``'s own
-    objects or, for ``get_type_hints`` on 3.11 and 3.12, a wrapper that returns
-    ``typing.get_type_hints(obj, include_extras=True)`` unchanged; so msgspec falls back
-    to exactly what it would call. Importing ``typing_extensions`` (and the ``inspect``
-    it imports) was a tenth of a check's start-up. The module is hidden only while
-    msgspec is imported: anything imported later gets the real one.
-    """
-    if "msgspec" in sys.modules or "typing_extensions" in sys.modules:
-        return
-    sys.modules["typing_extensions"] = None  # type: ignore[assignment]  # import fails
-    try:
-        import msgspec  # noqa: F401
-    finally:
-        if sys.modules.get("typing_extensions", ...) is None:
-            del sys.modules["typing_extensions"]
+    lean()
 
 
 def main() -> None:
@@ -44,6 +29,9 @@ def main() -> None:
 
     gc.set_threshold(200_000, 30, 30)
     import_msgspec()
+    from suitelint.leanimport import import_pathlib
+
+    import_pathlib()
     try:
         if sys.argv[1:2] == ["check"]:
             from suitelint.checkcmd import fast_main

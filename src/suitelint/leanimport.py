@@ -1,0 +1,207 @@
+"""Importing msgspec and pathlib without the modules a run of suitelint never uses.
+
+Only the console script (:func:`suitelint.entry.main`) calls these, first thing, so they
+decide what the process imports; imported any other way (a test, a library user) suitelint
+imports msgspec and pathlib as usual. Each function stands a small placeholder module in
+``sys.modules`` while it imports, removes it again at once (a later ``import uuid``,
+``import decimal``, ``import urllib.parse``, ``import msgspec.inspect`` gets the real
+module) and, should the import fail with the placeholders, imports the plain way (but
+msgspec's C module, once started, keeps what it read: see :func:`import_msgspec`).
+``tests/test_leanimport.py`` holds every fact relied on here, in fresh interpreters.
+
+Why: these imports were a fifth of a small check's start-up (about 36 M of 249 M
+instructions; bare Python is 38 M), all of it for code no check runs.
+
+- **uuid and decimal** (~15 M; uuid imports ``platform``, which compiles nine patterns):
+  msgspec's C module reads ``uuid.UUID``, ``uuid.SafeUUID.unknown`` and
+  ``decimal.Decimal`` when it starts, to recognise those types when it encodes a value or
+  builds a decoder. suitelint never encodes or decodes a UUID or a Decimal (a test holds
+  that no Struct of suitelint names either), so msgspec is handed placeholder classes.
+  This fails closed: in that process msgspec refuses a real UUID or Decimal as a type it
+  does not support (``TypeError`` / ``EncodeError``), it never reads one wrongly.
+- **msgspec.inspect, msgspec._json_schema (with textwrap), msgspec.toml, msgspec.yaml**
+  (~12 M): ``msgspec/__init__`` imports them all; suitelint uses ``msgspec.inspect`` and
+  ``msgspec.json.schema`` only to write the snapshot schema and in ``jsonin``, never in a
+  check. They are imported on first use instead: the names are removed from the
+  ``msgspec`` and ``msgspec.json`` modules, whose module ``__getattr__`` (PEP 562)
+  imports the real module on the first access and binds what it found, so
+  ``msgspec.inspect``, ``from msgspec.json import schema`` and ``import msgspec.toml`` give
+  exactly msgspec's own objects.
+- **typing_extensions** (~11 M with the ``inspect`` it imports): msgspec takes
+  ``get_type_hints`` (called with ``include_extras=True``), ``Required`` and
+  ``NotRequired`` from it when it can; on 3.11+ these are ``typing``'s own objects or a
+  wrapper that returns ``typing.get_type_hints(..., include_extras=True)`` unchanged, so
+  with it hidden msgspec falls back to exactly what it would call.
+- **urllib.parse** (~10 M with ``ipaddress``): ``pathlib`` imports it for one function,
+  ``quote_from_bytes``, which only ``Path.as_uri`` calls. pathlib is handed a function
+  that imports ``urllib.parse`` when first called and returns what it returns.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+from typing import Any
+
+#: msgspec's submodules imported on first use (names of the ``msgspec`` package)
+LAZY_MSGSPEC_SUBMODULES = ("inspect", "toml", "yaml")
+#: the names ``msgspec.json`` takes from ``msgspec._json_schema``
+LAZY_JSON_NAMES = ("schema", "schema_components")
+#: the docstring of every placeholder module
+_PLACEHOLDER = "placeholder of suitelint.leanimport"
+
+
+class _Placeholder:
+    """A class that stands for a type msgspec would otherwise import (see the module's
+    docstring): no value of it is ever made."""
+
+    def __init__(self) -> None:  # pragma: no cover - never called
+        raise TypeError("a placeholder of suitelint.leanimport")
+
+
+def _placeholders() -> dict[str, ModuleType | None]:
+    """The placeholder modules for msgspec's import, by name (None: the import fails)."""
+    made: dict[str, ModuleType | None] = {"typing_extensions": None}
+    if "uuid" not in sys.modules:
+        uuid = ModuleType("uuid", _PLACEHOLDER)
+        uuid.UUID = type("UUID", (_Placeholder,), {})  # type: ignore[attr-defined]
+        uuid.SafeUUID = type("SafeUUID", (_Placeholder,), {"unknown": None})  # type: ignore[attr-defined]
+        made["uuid"] = uuid
+    if "decimal" not in sys.modules:
+        decimal = ModuleType("decimal", _PLACEHOLDER)
+        decimal.Decimal = type("Decimal", (_Placeholder,), {})  # type: ignore[attr-defined]
+        made["decimal"] = decimal
+    for name in LAZY_MSGSPEC_SUBMODULES:
+        made[f"msgspec.{name}"] = ModuleType(f"msgspec.{name}", _PLACEHOLDER)
+    schema = ModuleType("msgspec._json_schema", _PLACEHOLDER)
+    for name in LAZY_JSON_NAMES:
+        setattr(schema, name, _Placeholder)
+    made["msgspec._json_schema"] = schema
+    return made
+
+
+def _remove(placeholders: dict[str, ModuleType | None]) -> None:
+    """Take the placeholders out of ``sys.modules`` (what the import put there instead is
+    left alone)."""
+    for name, module in placeholders.items():
+        if name in sys.modules and sys.modules[name] is module:
+            del sys.modules[name]
+
+
+#: the names of ``msgspec`` and of ``msgspec.json`` left to their ``__getattr__``
+_LAZY: dict[str, set[str]] = {"msgspec": set(), "msgspec.json": set()}
+
+
+def _msgspec_getattr(name: str) -> Any:
+    """``msgspec.__getattr__``: a submodule left out at start-up, imported on first use."""
+    if name in _LAZY["msgspec"]:
+        __import__(f"msgspec.{name}")  # the import binds it on the package
+        return getattr(sys.modules["msgspec"], name)
+    raise AttributeError(f"module 'msgspec' has no attribute {name!r}")
+
+
+def _msgspec_json_getattr(name: str) -> Any:
+    """``msgspec.json.__getattr__``: what it takes from ``msgspec._json_schema``, imported on
+    first use and then bound in ``msgspec.json`` as msgspec binds it."""
+    if name in _LAZY["msgspec.json"]:
+        from msgspec import _json_schema
+
+        json = sys.modules["msgspec.json"]
+        for each in _LAZY["msgspec.json"]:
+            setattr(json, each, getattr(_json_schema, each))
+        return getattr(_json_schema, name)
+    raise AttributeError(f"module 'msgspec.json' has no attribute {name!r}")
+
+
+def _leave_to_getattr(module: ModuleType, placeholders: dict[str, Any], getattr_: Any) -> None:
+    """Unbind from ``module`` each name bound to a placeholder (``placeholders``: by name),
+    and let ``getattr_`` give it on first use."""
+    lazy = _LAZY[module.__name__]
+    for name, placeholder in placeholders.items():
+        if name in vars(module) and vars(module)[name] is placeholder:
+            del vars(module)[name]
+            lazy.add(name)
+    if lazy:
+        module.__getattr__ = getattr_  # type: ignore[method-assign]
+
+
+def import_msgspec() -> None:
+    """Import msgspec without what a run never uses (see the module's docstring); the plain
+    way when it is imported already, or when importing it with the placeholders fails.
+
+    One thing cannot be undone: once msgspec's C module has started (with the uuid and
+    decimal placeholders, or without) it keeps what it read, in this process, whatever is
+    imported again. So if the rest of msgspec fails to import with the placeholders, the
+    C module is kept and the rest imported the plain way.
+    """
+    if "msgspec" in sys.modules:
+        return
+    if "typing_extensions" in sys.modules:  # it is there anyway: nothing to gain here
+        import msgspec
+
+        return
+    placeholders = _placeholders()
+    sys.modules.update(placeholders)  # type: ignore[arg-type]  # None: the import fails
+    try:
+        import msgspec
+        import msgspec.json
+    except Exception:
+        _remove(placeholders)
+        for name in [name for name in sys.modules if name.partition(".")[0] == "msgspec"]:
+            if name != "msgspec._core":  # see above
+                del sys.modules[name]
+        sys.modules["typing_extensions"] = None  # type: ignore[assignment]
+        placeholders = {"typing_extensions": None}
+        import msgspec
+    else:
+        _leave_to_getattr(
+            msgspec,
+            {name: placeholders[f"msgspec.{name}"] for name in LAZY_MSGSPEC_SUBMODULES},
+            _msgspec_getattr,
+        )
+        schema = placeholders["msgspec._json_schema"]
+        _leave_to_getattr(
+            msgspec.json,
+            {name: getattr(schema, name) for name in LAZY_JSON_NAMES},
+            _msgspec_json_getattr,
+        )
+    finally:
+        _remove(placeholders)
+
+
+def _quote_from_bytes(bs: Any, safe: Any = "/") -> str:
+    """``urllib.parse.quote_from_bytes``, importing ``urllib.parse`` when first called (it is
+    what ``pathlib`` binds as ``urlquote_from_bytes``; only ``Path.as_uri`` calls it)."""
+    from urllib.parse import quote_from_bytes
+
+    return quote_from_bytes(bs, safe)
+
+
+def _parse_placeholder() -> ModuleType:
+    """The placeholder ``urllib.parse`` for pathlib's import."""
+    parse = ModuleType("urllib.parse", _PLACEHOLDER)
+    parse.quote_from_bytes = _quote_from_bytes  # type: ignore[attr-defined]
+    return parse
+
+
+def import_pathlib() -> None:
+    """Import pathlib without ``urllib.parse`` (see the module's docstring); the plain way
+    when either is imported already or when importing it so fails."""
+    if "pathlib" in sys.modules or "urllib.parse" in sys.modules:
+        return
+    import urllib
+
+    parse = _parse_placeholder()
+    sys.modules["urllib.parse"] = parse
+    try:
+        import pathlib
+    except Exception:
+        if sys.modules.get("urllib.parse") is parse:
+            del sys.modules["urllib.parse"]
+        sys.modules.pop("pathlib", None)
+        import pathlib  # noqa: F401
+    finally:
+        if sys.modules.get("urllib.parse") is parse:
+            del sys.modules["urllib.parse"]
+        if getattr(urllib, "parse", None) is parse:  # pragma: no cover - not bound by 3.11
+            del urllib.parse
