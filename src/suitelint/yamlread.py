@@ -12,6 +12,9 @@ import gc
 from collections.abc import Callable
 from typing import Any
 
+from suitelint import yamlprime  # noqa: F401  # before PyYAML: its import compiles less
+
+# isort: split
 import yaml
 from yaml.events import (
     AliasEvent,
