@@ -31,7 +31,9 @@ event reader on what ``yaml.safe_dump`` writes and on arbitrary YAML-shaped line
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
+from itertools import chain, islice, repeat
 from typing import Any
 
 PathKey = tuple[str | int, ...]
@@ -42,7 +44,8 @@ Places = tuple[dict[PathKey, tuple[int, int]], dict[PathKey, tuple[int, int]]]
 _LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_]*):(?: +(.+))?|(.+))?")
 #: characters that send a text to the full reader: not printable in YAML, or line breaks
 #: other than "\n" (which the split below would not see)
-_ASCII_OTHER = re.compile(r"[^\n\x20-\x7e]")
+#: (ASCII text) the bytes that may stand in it: deleting them leaves nothing
+_ASCII_PRINTABLE = bytes([10, *range(0x20, 0x7F)])
 _OTHER = re.compile(
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
@@ -121,6 +124,80 @@ def _scalar(text: str, plain: Callable[[str], Any]) -> Any:
     return plain(text)
 
 
+_RUN_VALUE = "([A-Za-z0-9_][A-Za-z0-9_.-]*)"
+#: runs are read for entries of at most this many keys, and at most this many patterns
+#: compiled for a text beyond those already known
+_RUN_KEYS = 16
+_RUN_COMPILES = 64
+_RUNS: dict[tuple[int, tuple[str, ...]], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _run_patterns(column: int, keys: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """For entries at ``column`` (``- `` there) of a mapping with ``keys`` in that order,
+    one per line, each value a plain word: one entry with its values as groups, and a run
+    of one or more such entries."""
+    found = _RUNS.get((column, keys))
+    if found is None:
+        inner = " " * (column + 2)
+        entry = (
+            " " * column
+            + "- "
+            + "".join(
+                f"{'' if n == 0 else inner}{re.escape(key)}: {_RUN_VALUE}\n"
+                for n, key in enumerate(keys)
+            )
+        )
+        found = (re.compile(entry), re.compile(f"(?:{entry})+"))
+        if len(_RUNS) < 1_000:
+            _RUNS[(column, keys)] = found
+    return found
+
+
+def _run(
+    text: str,
+    offset: int,
+    column: int,
+    keys: tuple[str, ...],
+    cache: dict[str, Any],
+    plain: Callable[[str], Any],
+) -> tuple[list[dict[str, Any]], int, int] | Any:
+    """The entries of a block sequence from ``offset`` on that have exactly ``keys``, one
+    per line, each value a plain word (a snapshot's permission rows: ``- permkey: X`` and
+    ``  level: FULL``), read with two regular expressions over the whole run; and the
+    lines each takes. None when the entry at ``offset`` is not of that shape (the caller
+    reads it line by line), NO when a value is not one this reader builds.
+
+    A word (letters, digits, ``_ . -``, not starting with ``.`` or ``-``) is a whole plain
+    scalar wherever it stands at the end of a ``key: `` line: it holds no space, ``:`` or
+    ``#`` and starts with no indicator; and a line at the entry's own indentation or less
+    cannot continue it. So each line of the run is the line reader's ``key: value`` line.
+    """
+    entry, entries = _run_patterns(column, keys)
+    whole = entries.match(text, offset)
+    if whole is None:
+        return None
+    found = entry.findall(text, offset, whole.end())
+    lines_each = len(keys)
+    words: Iterable[str]
+    if lines_each == 1:
+        words = found
+        found = [(word,) for word in found]
+    else:
+        words = set(chain.from_iterable(found))
+    for word in words:
+        if word not in cache:
+            built = plain(word)
+            if built is NO:
+                return NO
+            cache[word] = built
+    if lines_each == 2:
+        first, second = keys
+        rows = [{first: cache[a], second: cache[b]} for a, b in found]
+    else:
+        rows = [dict(zip(keys, map(cache.__getitem__, words), strict=True)) for words in found]
+    return rows, lines_each, whole.end()
+
+
 def read_block(
     text: str, keep: int, plain: Callable[[str], Any], max_values: int, max_depth: int
 ) -> tuple[Any, Places] | None:
@@ -128,7 +205,10 @@ def read_block(
     gives them (values at most ``keep`` deep have positions), or None when the text is
     not entirely of the plain block shape this reader knows (see the module's docstring).
     """
-    if (_ASCII_OTHER if text.isascii() else _OTHER).search(text) is not None:
+    if text.isascii():
+        if text.encode("ascii").translate(None, _ASCII_PRINTABLE):
+            return None
+    elif _OTHER.search(text) is not None:
         return None
     by_path: dict[PathKey, tuple[int, int]] = {}
     key_by_path: dict[PathKey, tuple[int, int]] = {}
@@ -148,9 +228,14 @@ def read_block(
     pending: int | None = None
     pending_key = ""
     match = _LINE.fullmatch
-    number = 0
-    for line in text.split("\n"):
-        number += 1
+    lines = text.split("\n")
+    pos = 0  # where the next line starts in text
+    compiles = _RUN_COMPILES
+    numbered = enumerate(lines)
+    for index, line in numbered:
+        number = index + 1
+        offset = pos
+        pos += len(line) + 1
         found = match(line)
         if found is None:
             return None  # pragma: no cover - every line matches (the groups are optional)
@@ -203,6 +288,45 @@ def read_block(
             if indent != column or is_map != (dash is None):
                 return None
         if dash is not None:
+            if (
+                key is not None
+                and depth + 2 > keep
+                and container
+                and type(container[-1]) is dict
+                and 0 < len(container[-1]) <= _RUN_KEYS
+                and ((column, tuple(container[-1])) in _RUNS or compiles > 0)
+            ):
+                # Entries shaped like the one before (a permission row): a run of them
+                # is read at once. The entries' own keys have no positions kept here.
+                # (Patterns are compiled for a bounded number of entry shapes per text,
+                # so a text of many differently shaped entries costs no more than lines.)
+                shape = tuple(container[-1])
+                if (column, shape) not in _RUNS:
+                    compiles -= 1
+                run = _run(text, offset, column, shape, cache, plain)
+                if run is NO:
+                    return None
+                if run is not None:
+                    rows, lines_each, pos = run
+                    remaining -= len(rows) * (1 + lines_each)
+                    if remaining < 0:
+                        return None
+                    if deeper:
+                        first = len(container)
+                        by_path.update(
+                            zip(
+                                [(*frame_at, i) for i in range(first, first + len(rows))],
+                                zip(
+                                    range(number, number + len(rows) * lines_each, lines_each),
+                                    repeat(column + 3),
+                                ),
+                                strict=True,
+                            )
+                        )
+                    container.extend(rows)
+                    # the run's lines after this one are read
+                    deque(islice(numbered, len(rows) * lines_each - 1), maxlen=0)
+                    continue
             # an entry of the sequence `container`
             column += len(dash)
             remaining -= 1
@@ -245,7 +369,8 @@ def read_block(
         if key in container:
             return None  # the full reader names the duplicate
         if deeper:
-            key_by_path[(*frame_at, key)] = (number, column + 1)
+            here: PathKey = (*frame_at, key)
+            key_by_path[here] = (number, column + 1)
         if value is None:
             pending, pending_key = column, key
             continue
@@ -253,7 +378,7 @@ def read_block(
         if remaining < 0:
             return None
         if deeper:
-            by_path[(*frame_at, key)] = (number, found.start(4) + 1)
+            by_path[here] = (number, found.start(4) + 1)
         built = cache.get(value, NO)
         if built is NO:
             if value == "[]" or value == "{}":

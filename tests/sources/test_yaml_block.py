@@ -99,12 +99,33 @@ VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
     max_leaves=25,
 )
-DOCUMENTS = st.dictionaries(KEYS, VALUES, min_size=1, max_size=4) | st.lists(
-    VALUES, min_size=1, max_size=4
+#: words a run of entries reads at once, words it must not, and other values
+PLAIN_WORDS = st.sampled_from(
+    [
+        *("FULL", "VIEW", "LIST_X", "a.b", "a-b", "_x", "yes", "No", "null", "1", "0x1F"),
+        *("1_000", "1.5", "1e3", "2026-11-25", "-1", ".inf", "~", "a:b", "a b", "", "'q'", "é"),
+    ]
+)
+WORDS = PLAIN_WORDS | SCALARS
+ROW_KEYS = st.sampled_from([("permkey", "level"), ("permkey",), ("a", "b", "c"), ("level", "x")])
+ROWS = st.lists(
+    ROW_KEYS.flatmap(lambda keys: st.fixed_dictionaries(dict.fromkeys(keys, WORDS))),
+    min_size=1,
+    max_size=8,
+)
+#: a snapshot's shape: the rows of a subject at depth 4, where positions stop
+SNAPSHOTS = st.fixed_dictionaries(
+    {"roles": st.lists(st.fixed_dictionaries({"id": WORDS, "permissions": ROWS}), max_size=3)}
+)
+DOCUMENTS = (
+    st.dictionaries(KEYS, VALUES, min_size=1, max_size=4)
+    | st.lists(VALUES, min_size=1, max_size=4)
+    | SNAPSHOTS
+    | ROWS
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=500)
 @given(
     DOCUMENTS,
     st.booleans(),
@@ -119,6 +140,23 @@ def test_what_safe_dump_writes_reads_as_the_event_reader_reads_it(
     )
     agrees(text)
     assert outcome(text, pure=False) == outcome(text, pure=True)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.lists(
+            ROW_KEYS.flatmap(lambda keys: st.fixed_dictionaries(dict.fromkeys(keys, PLAIN_WORDS))),
+            max_size=12,
+        ),
+        max_size=3,
+    )
+)
+def test_runs_of_rows_read_as_the_event_reader_reads_them(permissions: list[Any]) -> None:
+    document = {
+        "roles": [{"id": str(n), "permissions": rows} for n, rows in enumerate(permissions)]
+    }
+    agrees(yaml.safe_dump(document, sort_keys=False))
 
 
 LINE_STARTS = ["", "  ", "    ", "   ", "- ", "  - ", "    - ", "-   ", "- - ", "  -  "]
@@ -214,3 +252,10 @@ def test_limits_leave_the_document_to_the_other_readers() -> None:
     # 21 values: the list and its 20 entries
     assert yamlblock.read_block(many, 4, yamlread._plain_value, 20, 200) is None
     assert yamlblock.read_block(many, 4, yamlread._plain_value, 21, 200) is not None
+
+
+def test_entries_of_many_shapes_read_as_the_event_reader_reads_them() -> None:
+    # each entry shaped like no other: a pattern per shape is compiled for a few only
+    text = "rows:\n" + "".join(f"- k{n}: v\n  x: {n}\n- k{n}: w\n  x: 1\n" for n in range(300))
+    assert block(text, 1) is not None
+    agrees(text)
