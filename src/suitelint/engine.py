@@ -34,6 +34,7 @@ from suitelint.policy.assertions import (
     Check,
     Context,
     Emitter,
+    RoleRows,
     allow_lists,
     forbids_roles,
     reads_last_use,
@@ -327,13 +328,17 @@ def evaluate(
     *,
     place: Callable[[list[Finding]], list[Finding]] | None = None,
     index: Index | None = None,
+    role_rows: RoleRows | None = None,
 ) -> tuple[Finding, ...]:
     """Every finding of every rule on every selected subject, waivers applied, sorted.
 
     ``place`` gives findings their place in the input files before they are sorted (by
     place): sorting tens of thousands of findings once, not before and after placing.
-    ``index``: the snapshot's index, if loading built it (``Loaded.index``)."""
+    ``index``: the snapshot's index, if loading built it (``Loaded.index``).
+    ``role_rows``: where the rows of a snapshot role are (``Loaded.role_rows``): the
+    findings on them are made placed (``place`` then places the others)."""
     ctx = Context(snapshot, catalog, today, index)
+    ctx.role_rows = role_rows
     findings: list[Finding] = list(data_findings(ctx))
     # Bound before anything runs: a policy naming a role the account lacks is an error.
     checks: list[list[Check]] = [

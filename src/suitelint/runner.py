@@ -323,6 +323,7 @@ def evaluate_loaded(
         today,
         place=lambda found: place_findings(found, loaded),
         index=loaded.index,
+        role_rows=loaded.role_rows,
     )
 
 

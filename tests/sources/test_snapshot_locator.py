@@ -17,10 +17,12 @@ import json
 from dataclasses import dataclass, field
 from unittest import mock
 
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 
 from suitelint.findings import Location
+from suitelint.model import Snapshot
 from suitelint.sources import snapshot
 from suitelint.sources.snapshot import Locator
 
@@ -202,3 +204,81 @@ def test_an_unknown_subject_is_located_at_the_file_only() -> None:
     assert locator.locate("tokens", "1") == Location("s.json")
     # placing many at once answers only what it places at a line
     assert locator.place_all({("roles", "2"): ["ADMI_ROLES"], ("tokens", "1"): [None]}) == {}
+
+
+def _written(sections: dict, order: list, indent: str | None, ascii_only: bool, newline: str):
+    writer = Writer(indent, ascii_only, newline)
+    writer.put("{")
+    for k, name in enumerate(order):
+        if k:
+            writer.put(",")
+        writer.newline(1)
+        writer.put(writer.string(name) + ":")
+        if name == "account":
+            writer.obj([("id", "ACCOUNT")], 1, "account", "")
+            continue
+        writer.put("[")
+        for i, item in enumerate(sections[name]):
+            if i:
+                writer.put(",")
+            writer.newline(2)
+            writer.obj(list(item.items()), 2, name, item["id"])
+        writer.put("]")
+    writer.newline(0)
+    writer.put("}")
+    return writer.text
+
+
+@given(
+    accounts(),
+    st.sampled_from([None, "", "  ", "\t"]),
+    st.booleans(),
+    st.sampled_from(["\n", "\r\n"]),
+    st.lists(st.permutations(["id", "name", "permissions"]), min_size=6, max_size=6),
+    st.booleans(),
+)
+def test_a_roles_rows_read_from_the_decoded_role_are_where_the_search_finds_them(
+    account, indent, ascii_only, newline, key_orders, reorder
+):
+    """``Locator.role_rows`` reads where each row of a role is from the text between its
+    ``"id"`` key and the next role's, aligned with the rows the decoder read. Whatever
+    the layout (keys in any order, so that a role's rows may stand before its "id" and
+    inside the previous role's text; names that look like rows), it answers what
+    ``locate`` answers for every permkey of the role, or nothing; for a file written
+    with "id" first, indented or minified, it always answers."""
+    sections, order = account
+    if reorder:
+        sections["roles"] = [
+            {key: role[key] for key in keys}
+            for role, keys in zip(sections["roles"], key_orders, strict=False)
+        ]
+    text = _written(sections, order, indent, ascii_only, newline)
+    data = text.encode()
+    decoded = msgspec.json.decode(data, type=Snapshot)
+    fast = Locator("s.json", data=data, roles=decoded.roles)
+    searched = Locator("s.json", data=data)
+    for role in decoded.roles:
+        rows = fast.role_rows(role.id)
+        k = next(k for k, r in enumerate(sections["roles"]) if r["id"] == role.id)
+        id_first = [next(iter(r)) == "id" for r in sections["roles"][k : k + 2]]
+        if all(id_first):
+            assert rows is not None, role.id
+        if rows is None:
+            continue
+        for permkey in [None, *PERMKEYS]:
+            expected_place = searched.locate("roles", role.id, permkey)
+            assert rows.get(permkey, rows[None]) == expected_place, (role.id, permkey)
+
+
+def test_a_role_whose_rows_are_laid_out_otherwise_is_searched_for() -> None:
+    # rows written in two ways (one on the role's line, one below it): not laid out
+    data = (
+        b'{"roles": [{"id": "1", "name": "R", "permissions": [{"permkey": "ADMI_ROLES",'
+        b' "level": "FULL"},\n {"permkey": "LIST_EMPLOYEE", "level": "VIEW"}]}]}'
+    )
+    decoded = msgspec.json.decode(data, type=Snapshot)
+    locator = Locator("s.json", data=data, roles=decoded.roles)
+    assert locator.role_rows("1") is None
+    assert locator.locate("roles", "1", "LIST_EMPLOYEE") == Location("s.json", 2, 3)
+    # a role that is not in the file (a standard role added by loading) is not laid out
+    assert locator.role_rows("3") is None

@@ -7,7 +7,7 @@ sources merge into one snapshot (an SDF project's roles with an account's tokens
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -64,6 +64,18 @@ class Loaded(msgspec.Struct, frozen=True):
             if location.line is not None:
                 return location
         return Location(self.locators[0].path) if self.locators else None
+
+    @property
+    def role_rows(self) -> Callable[[str], Mapping[str | None, Location] | None] | None:
+        """Where each permission row of a role is (by role id; see
+        :meth:`suitelint.sources.snapshot.Locator.role_rows`), when one snapshot file is
+        the only source: findings can then be made placed. None otherwise (findings are
+        placed afterwards, by :meth:`place_all`)."""
+        if len(self.locators) != 1:
+            return None
+        rows: Callable[[str], Mapping[str | None, Location] | None] | None
+        rows = getattr(self.locators[0], "role_rows", None)
+        return rows
 
     def place_all(
         self, asks: Mapping[tuple[str, str], Collection[str | None]]

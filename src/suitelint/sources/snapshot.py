@@ -25,7 +25,7 @@ from suitelint.errors import SnapshotError
 from suitelint.findings import Location
 from suitelint.fsutil import atomic_write_bytes, read_input
 from suitelint.jsonin import refuse_duplicate_keys
-from suitelint.model import Permission, Snapshot
+from suitelint.model import Permission, Role, Snapshot
 from suitelint.yamlsrc import PathKey, Positions, decode_text, load_yaml
 
 SNAPSHOT_SUFFIXES = (".json", ".yaml", ".yml")
@@ -35,6 +35,11 @@ _PERMKEY_KEY = re.compile(rb'"permkey"\s*:\s*("(?:[^"\\]|\\.)*")')
 #: a permkey written without escapes: its text is the permkey's UTF-8
 _PERMKEY_PLAIN = re.compile(rb'"permkey"\s*:\s*"([^"\\]*)"')
 _JSON_SPACE = b" \t\r\n"
+#: a permission row's key up to its value's opening quote, as one file writes it
+_ROW_KEY = re.compile(rb'"permkey"\s*:\s*"')
+#: every byte but a newline and NUL (:meth:`Locator._lay_out_rows`'s row marks)
+_NOT_LINE_OR_MARK = bytes(b for b in range(256) if b not in b"\n\0")
+_PERMKEY_OF = operator.attrgetter("permkey")
 _GROUP_ONE = operator.itemgetter(1)
 _MATCH_START = re.Match.start
 _LINE_CHUNK = 1 << 12
@@ -56,6 +61,11 @@ class Locator(msgspec.Struct):
     data: bytes | None = None
     positions: Positions | None = None
     snapshot: Snapshot | None = None
+    #: JSON: the roles the file decoded to, in file order (:meth:`role_rows` reads where
+    #: their permission rows are from the text between their ``"id"`` keys)
+    roles: tuple[Role, ...] = ()
+    _roles_by_id: dict[str, Role] | None = None
+    _role_rows: dict[str, dict[str | None, Location] | None] = msgspec.field(default_factory=dict)
     _json_ids: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
     _json_offsets: dict[str, list[int]] = msgspec.field(default_factory=dict)
     _json_spans: dict[str, tuple[int, int]] | None = None
@@ -145,6 +155,105 @@ class Locator(msgspec.Struct):
             add_keys(zip(repeat(section), repeat(subject_id), asked))
         places = self._sweep(sorted(set(offsets)))
         return dict(zip(keys, map(places.__getitem__, offsets), strict=True))
+
+    def role_rows(self, role_id: str) -> dict[str | None, Location] | None:
+        """The place of role ``role_id``'s first row of each permkey it lists (None: the
+        role itself), as :meth:`locate` answers ``("roles", role_id, permkey)``; None when
+        the file's text does not lay the rows out plainly (then ask :meth:`locate`).
+
+        The rows are read from the decoded role, not searched for. When ``"id"`` is the
+        first key of the role's object and of the next role's (as suitelint and msgspec
+        write them), the text from the role's ``"id"`` key to the next role's holds all
+        of the role's rows and no other role's. Each row's key there is marked
+        (``"permkey": "`` as the role's first row writes it: such text is always a
+        row's key, since a ``"`` inside a JSON string is escaped); when there are exactly
+        as many marks as the role has rows, the k-th mark is the k-th row the decoder
+        read, and the first row of a permkey is the first mark holding it. Lines and
+        columns are then counted in C-level passes over the text (an indented file: each
+        row's key starts its line at the same indentation; a minified one: every row on
+        the role's line). Otherwise (keys before ``"id"``, rows written in several ways
+        or laid out otherwise) None. A few passes per role, however many of its rows
+        findings name: an administrator-like role of a large account has hundreds of
+        findings, a large account 600,000 rows.
+
+        One difference from the search, by design: a permkey written with escapes in
+        one row and plainly in a later row of the same role is placed at the first row
+        the decoder read it from; the search compares the written text and finds the
+        plain one."""
+        if role_id in self._role_rows:
+            return self._role_rows[role_id]
+        rows = self._role_rows[role_id] = self._lay_out_rows(role_id)
+        return rows
+
+    def _lay_out_rows(self, role_id: str) -> dict[str | None, Location] | None:
+        data = self.data
+        if data is None or self.positions is not None:
+            return None
+        by_id = self._roles_by_id
+        if by_id is None:
+            by_id = self._roles_by_id = {}
+            for one in self.roles:
+                by_id.setdefault(one.id, one)
+        role = by_id.get(role_id)
+        ids, starts = self._ids("roles")
+        start = ids.get(role_id)
+        if role is None or start is None:
+            return None
+        after = bisect.bisect_right(starts, start)
+        end = starts[after] if after < len(starts) else self._section_span("roles")[1]
+        if not _first_key(data, start) or (after < len(starts) and not _first_key(data, end)):
+            return None  # a key before "id": rows may stand before it, in another's text
+        place = self._subject_place(start)
+        assert place.line is not None and place.column is not None
+        perms = role.permissions
+        if not perms:
+            return {None: place}
+        text = data[start:end]
+        first = text.find(b'"permkey"')
+        match = _ROW_KEY.match(text, first) if first >= 0 else None
+        if match is None:
+            return None
+        key = match.group()
+        count = len(perms)
+        # each row's key marked by one NUL (JSON text holds none): as many as rows?
+        marked = text.replace(key, b"\0")
+        if len(text) - len(marked) != count * (len(key) - 1):
+            return None
+        line_start = text.rfind(b"\n", 0, first)
+        if line_start >= 0:
+            # An indented file: each row's key is the first text of its line, indented
+            # alike (then its column is the indentation's), and its line is the role's
+            # plus the newlines before it: only the newlines and marks kept, split at
+            # the marks, each piece is the newlines between two keys.
+            indent = text[line_start + 1 : first]
+            if indent.strip(b" \t") or text.count(b"\n" + indent + key) != count:
+                return None  # rows laid out otherwise: searched for
+            between = marked.translate(None, _NOT_LINE_OR_MARK).split(b"\0")
+            lines: Iterator[int] = accumulate(map(len, between), initial=place.line)
+            next(lines)
+            columns: Iterable[int] = repeat(len(indent) + 1, count)
+        elif marked.find(b"\n", 0, marked.rfind(b"\0")) < 0:
+            # Every row on the role's line (a minified file): a row's column is the
+            # role's plus the characters from the role's key to the row's.
+            pieces = marked.split(b"\0")
+            del pieces[count]  # the text after the last row's key
+            sizes: Iterable[int] = map(len, pieces)  # a column counts characters
+            if not text.isascii():
+                sizes = map(len, map(bytes.decode, pieces, repeat("utf-8")))
+            width = len(key)
+            ends = accumulate(sizes, initial=place.column)
+            next(ends)
+            lines = repeat(place.line, count)
+            columns = map(operator.add, ends, range(0, width * count, width))
+        else:
+            return None
+        places = list(map(Location, repeat(self.path), lines, columns))
+        places.reverse()  # the first row of a permkey is the one kept
+        rows: dict[str | None, Location] = dict(
+            zip(map(_PERMKEY_OF, reversed(perms)), places, strict=True)
+        )
+        rows[None] = place
+        return rows
 
     def _all_plain(self, permkeys: Iterable[str | None]) -> bool:
         """Whether each of ``permkeys`` is written as a JSON string without escapes (the
@@ -394,6 +503,13 @@ class Locator(msgspec.Struct):
         return index.get(literal[1:-1].decode("utf-8"))
 
 
+def _first_key(data: bytes, at: int) -> bool:
+    """Whether the key at ``data[at]`` is the first of its object (only white space
+    between it and a ``{``)."""
+    brace = data.rfind(b"{", 0, at)
+    return brace >= 0 and not data[brace + 1 : at].strip(_JSON_SPACE)
+
+
 #: UTF-8 continuation bytes: every other byte starts a character
 _CONTINUATION = bytes(range(0x80, 0xC0))
 
@@ -535,7 +651,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
             pass
         else:
             refuse_duplicate_keys(body, path, SnapshotError, Snapshot, snapshot)
-            return LoadedSnapshot(snapshot, Locator(path, data=body))
+            return LoadedSnapshot(snapshot, Locator(path, data=body, roles=snapshot.roles))
     text = decode_text(data, path, SnapshotError)
     if not text.strip():
         raise SnapshotError("empty file; expected a suitelint snapshot", path, 1, 1)
@@ -579,7 +695,7 @@ def parse_snapshot(data: bytes, path: str) -> LoadedSnapshot:
         message = re.sub(r"\s*\(byte \d+\)", "", str(exc))
         raise SnapshotError(f"invalid JSON: {message}", path, line, col) from None
     refuse_duplicate_keys(raw, path, SnapshotError, Snapshot, snapshot)
-    return LoadedSnapshot(snapshot, Locator(path, data=raw))
+    return LoadedSnapshot(snapshot, Locator(path, data=raw, roles=snapshot.roles))
 
 
 def snapshot_from_data(raw: Any, positions: Positions, path: str) -> LoadedSnapshot:

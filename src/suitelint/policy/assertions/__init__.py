@@ -23,7 +23,7 @@ from suitelint.policy.assertions import (
     require,
     restricted_to,
 )
-from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
+from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind, RoleRows
 from suitelint.policy.assertions.allow_only import allow_lists
 from suitelint.policy.assertions.forbid import forbids_roles
 from suitelint.policy.assertions.max_idle_days import reads_last_use
@@ -65,6 +65,7 @@ __all__ = [
     "Context",
     "Emitter",
     "Kind",
+    "RoleRows",
     "allow_lists",
     "compile_assertions",
     "forbids_roles",

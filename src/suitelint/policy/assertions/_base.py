@@ -14,7 +14,7 @@ module of this package. The module holds:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import msgspec
@@ -37,6 +37,9 @@ class Context(Effective):
         super().__init__(snapshot, catalog, index)
         self.today = today
         self.covered: Callable[[Subject], bool] = lambda subject: False
+        #: where a snapshot role's permission rows are, by role id (``Loaded.role_rows``),
+        #: when the engine is given it: findings on them are made placed
+        self.role_rows: RoleRows | None = None
         self._heads: ByIdentity[Subject, _Head] = ByIdentity()
 
     def days_since(self, day: dt.date) -> int:
@@ -63,6 +66,9 @@ class Context(Effective):
             _subject_location(subject),
         )
 
+
+#: a role's rows' places by permkey (None: the role's own place), or None: not known
+RoleRows = Callable[[str], Mapping[str | None, Location] | None]
 
 #: a subject's kind, id, label, scriptid, chain prefix, chain when a finding adds nothing to
 #: it, and place in its file (when the model knows it)

@@ -20,7 +20,7 @@ says so (naming every selector), unless the same rule already forbids that role.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -33,7 +33,7 @@ from suitelint.effective import (
     subject_roles,
 )
 from suitelint.errors import PolicyError, Problem, did_you_mean
-from suitelint.findings import Finding, Link
+from suitelint.findings import Finding, Link, Location
 from suitelint.model import Role, Token, subject_names
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.assertions.restricted_to import knows_subsidiaries, subsidiary_note
@@ -167,6 +167,13 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
             # rows are placed later): the findings differ only in permkey, link and message,
             # made here without a call per finding (what Emitter.emit_held makes).
             kind, subject_id, label, scriptid, prefix, _, place = em.head()
+            rows: Mapping[str | None, Location] | None = None
+            if kind == "role" and ctx.role_rows is not None:
+                rows = ctx.role_rows(subject_id)  # placed now, not copied when placed later
+            if rows is None:
+                rows = _NO_ROWS
+            else:
+                place = rows[None]
             chain = prefix + grant.via
             links = ctx.level_links(grant)
             append, rule_id, severity = em.out.append, em.rule_id, em.severity
@@ -187,7 +194,7 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
                         permkey,
                         "",
                         (*chain, link),
-                        place,
+                        rows.get(permkey, place),
                     )
                 )
             return
@@ -202,6 +209,9 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
                 grant,
                 link,
             )
+
+
+_NO_ROWS: Mapping[str | None, Location] = {}
 
 
 def forbids_roles(assertions: Iterable[Assertion]) -> bool:
