@@ -3,7 +3,7 @@
 The layers, lowest first (a module may import its own layer and the ones below it):
 
 0. foundations: errors, findings, model, sanitize, sdfref, fsutil, yamlsrc, yamlread, yamlblock,
-   yamlprime, jsonout, schemacheck, jsonin, restrictions (the restriction vocabulary)
+   yamlprime, jsonout, schemacheck, jsonin, restrictions (the restriction vocabulary), lazyre
 1. catalog, login (what the catalog knows about logging in)
 2. sources/ (files) and netsuite/ (the live account), which produces snapshots too
 3. effective: effective permissions of an account (no policy, no date)
@@ -45,6 +45,7 @@ LAYERS: list[tuple[str, ...]] = [
         "schemacheck",
         "jsonin",
         "restrictions",
+        "lazyre",
         "",
     ),
     ("catalog", "login"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
@@ -21,9 +20,10 @@ from pathlib import Path
 import msgspec
 
 from suitelint.errors import SourceError, SuitelintError
+from suitelint.lazyre import lazy
 
 #: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: an open descriptor, written as is
-_FD_PATH = re.compile(r"/dev/std(out|err)|/(?:dev|proc/self)/fd/(\d+)")
+_FD_PATH = lazy(r"/dev/std(out|err)|/(?:dev|proc/self)/fd/(\d+)")
 
 
 def _special_target(target: Path) -> bool:

@@ -19,9 +19,9 @@ It never counts as a restriction, so it never lets a role pass a policy (fail cl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
+from suitelint.lazyre import lazy
 from suitelint.model import Role
 
 SUBSIDIARY_OPTIONS = ("ALL", "ALLACTIVE", "OWN", "SELECTED")
@@ -86,9 +86,9 @@ EMPLOYEE_LABELS = {
 }
 #: what an SDF-style value looks like: an upper-case token (a value suitelint does not know
 #: yet is kept when it has this shape; anything else in SDF XML is malformed)
-VALUE_SHAPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_SPACES = re.compile(r"[\s_-]+")
-_PUNCTUATION = re.compile(r"[^a-z0-9]+")
+VALUE_SHAPE = lazy(r"^[A-Z][A-Z0-9_]*$")
+_SPACES = lazy(r"[\s_-]+")
+_PUNCTUATION = lazy(r"[^a-z0-9]+")
 
 
 def canonical(aspect: str, text: str) -> str | None:

@@ -30,12 +30,14 @@ from __future__ import annotations
 import functools
 import re
 
+from suitelint.lazyre import lazy
+
 REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 _WORD_JOINER = "&#8288;"  # U+2060: invisible; not a letter, so no mention/link continues
 
 # "::" anywhere (GitHub's V2 form, read at the start of a line), "##[" and "##vso["
 # anywhere (GitHub's legacy form, Azure DevOps). Case-insensitive, as the runners are.
-_COMMAND = re.compile(r"(?<=:):|#(?=#(?:\[|vso\[))", re.IGNORECASE)
+_COMMAND = lazy(r"(?<=:):|#(?=#(?:\[|vso\[))", re.IGNORECASE)
 _DEFUSED = {":": "\N{FULLWIDTH COLON}", "#": "\N{FULLWIDTH NUMBER SIGN}"}
 
 #: Characters outside the XML 1.0 Char production (https://www.w3.org/TR/xml/#charsets).
@@ -65,7 +67,7 @@ _MARKDOWN = str.maketrans(
     }
 )
 # bare URLs autolink at "://" (https://x) and at "www." without a scheme
-_AUTOLINK = re.compile(r"(?<=www)\.|:(?=//)", re.IGNORECASE)
+_AUTOLINK = lazy(r"(?<=www)\.|:(?=//)", re.IGNORECASE)
 
 
 def _printable(text: str) -> str:

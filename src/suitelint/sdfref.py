@@ -39,6 +39,8 @@ from typing import Literal
 
 import msgspec
 
+from suitelint.lazyre import lazy
+
 __all__ = [
     "CUSTOM_PREFIXES",
     "KNOWN_FORMS",
@@ -84,10 +86,10 @@ KNOWN_FORMS = (
 # Value grammars: Salto's (scriptid [a-z0-9_]+ with dotted children, type [a-z_]+,
 # bundleid digits) made case-insensitive; appids are reverse domain names, and real
 # publisher ids carry digits and hyphens, so the appid grammar is a little wider than Salto's.
-_SCRIPTID = re.compile(r"[a-z0-9_]{1,99}(?:\.[a-z0-9_]{1,99}){0,9}", re.IGNORECASE | re.ASCII)
-_APPID = re.compile(r"[a-z0-9_][a-z0-9_.-]{0,199}", re.IGNORECASE | re.ASCII)
-_TYPE = re.compile(r"[a-z_]{1,60}", re.IGNORECASE | re.ASCII)
-_BUNDLEID = re.compile(r"[0-9]{1,20}", re.ASCII)
+_SCRIPTID = lazy(r"[a-z0-9_]{1,99}(?:\.[a-z0-9_]{1,99}){0,9}", re.IGNORECASE | re.ASCII)
+_APPID = lazy(r"[a-z0-9_][a-z0-9_.-]{0,199}", re.IGNORECASE | re.ASCII)
+_TYPE = lazy(r"[a-z_]{1,60}", re.IGNORECASE | re.ASCII)
+_BUNDLEID = lazy(r"[0-9]{1,20}", re.ASCII)
 _GRAMMARS = {"bundleid": _BUNDLEID, "appid": _APPID, "type": _TYPE, "scriptid": _SCRIPTID}
 _ORDER = ("bundleid", "appid", "type", "scriptid")
 _CUSTOM_SCRIPTID = re.compile(

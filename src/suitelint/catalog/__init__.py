@@ -64,7 +64,6 @@ CATEGORIES: tuple[Category, ...] = (
     "other",
 )
 
-_STANDARD_KEY = re.compile(r"[A-Z][A-Z0-9_]{0,199}", re.ASCII)
 _LEVEL_NAMES: dict[int, str] = {level: level.name for level in Level}
 _LEVELS_ASCENDING = tuple(level for level in Level if level is not Level.NONE)
 #: the permission subtab of each custom object type

@@ -36,6 +36,7 @@ import msgspec
 
 from suitelint.errors import Problem
 from suitelint.findings import Location
+from suitelint.lazyre import lazy
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -43,13 +44,13 @@ if TYPE_CHECKING:
 __all__ = ["DIRECTIVE", "InlineSuppression", "parse_directive", "read_inline"]
 
 DIRECTIVE = "suitelint-disable"
-_RULE = re.compile(r"[A-Za-z0-9_*?\[\]/.:-]+")
-_FIELD = re.compile(r'(reason|expires)=("[^"]*"?|\S*)')
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WORD = re.compile(r"\S+")
+_RULE = lazy(r"[A-Za-z0-9_*?\[\]/.:-]+")
+_FIELD = lazy(r'(reason|expires)=("[^"]*"?|\S*)')
+_DATE = lazy(r"\d{4}-\d{2}-\d{2}")
+_WORD = lazy(r"\S+")
 #: a comment meant for suitelint, well formed or not: ``suitelint-disable``, and near misses
 #: (``suitelint:disable``, ``SuiteLint ignore``, ``suitelint-disable-next-line``)
-_FOR_SUITELINT = re.compile(
+_FOR_SUITELINT = lazy(
     r"suitelint(?:[-_:=]\S|\s*(?:disable|enable|ignore|skip|noqa|off)\b)", re.IGNORECASE
 )
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import os
-import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -32,6 +31,7 @@ import msgspec
 
 from suitelint.errors import Problem, Problems, SourceError, SuitelintError
 from suitelint.fsutil import read_input, reading
+from suitelint.lazyre import lazy
 from suitelint.model import (
     LEVEL_BY_NAME,
     CustomObject,
@@ -89,7 +89,7 @@ _ROLE_OPTIONS = {
 _LEVELS = tuple(LEVEL_BY_NAME)
 _LEVEL_SET = frozenset(_LEVELS)
 _PERMISSION_RESTRICTION_SET = frozenset(PERMISSION_RESTRICTIONS)
-_LIBXML_WHERE = re.compile(r",\s*line \d+, column \d+\s*$")
+_LIBXML_WHERE = lazy(r",\s*line \d+, column \d+\s*$")
 
 
 class SdfProject(msgspec.Struct, frozen=True):
