@@ -8,7 +8,7 @@ validator. Compiling (resolving names against the catalog and the sources' custo
 objects) still happens on every run, from the document, so every compile error is
 reported, at its file:line, on every run.
 
-The key of an entry is a SHA-256 over everything that decides the document: the cache
+The key of an entry is a BLAKE2b-256 hash over everything that decides the document: the cache
 format, the suitelint version, the size and mtime of the modules and the schema that
 read policies (so an edited development checkout never meets entries of its former
 self), the policy's name as given (it is in every error message) and all of its bytes

@@ -10,7 +10,7 @@ both off with ``SUITELINT_NO_CACHE=1``).
 Every run still walks the project (the same folders, symlink checks, sorted order) and
 reads every object file, deploy.xml and manifest.xml through the same reader (size limit,
 regular files, confinement): only what follows, the parsing, is skipped on a hit. The key
-is a SHA-256 over the cache format, the suitelint version, the size and mtime of the
+is a BLAKE2b-256 hash over the cache format, the suitelint version, the size and mtime of the
 modules whose code decides what a project reads as, the path as given (it is in every
 location) and the name and every byte of each file. A miss reads the project from the
 bytes just hashed, so an entry always holds what its key's bytes read as. A project with
