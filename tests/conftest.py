@@ -105,6 +105,21 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Invoke:
     return invoke
 
 
+def console_check(project: Path) -> str:
+    """The console script's check of ``project`` (entry.main), listing modules before it
+    leaves with os._exit."""
+    return (
+        "import os, sys\n"
+        "class Done(BaseException):\n    pass\n"
+        "def leave(code):\n    raise Done\n"
+        "os._exit = leave\n"
+        "from suitelint.entry import main\n"
+        f"sys.argv = ['suitelint', 'check', {str(project)!r}, '-p', 'examples/policies.yaml',"
+        " '--as-of', '2026-11-01']\n"
+        "try:\n    main()\nexcept Done:\n    pass\n"
+    )
+
+
 def run_probe(
     code: str, marker: str, env: dict[str, str] | None = None
 ) -> tuple[int, str, str, str]:

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import suitelint
-from conftest import run_probe
+from conftest import console_check, run_probe
 from suitelint.lazyre import MADE, LazyPattern, lazy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,15 +65,7 @@ def test_a_lazy_pattern_answers_as_the_compiled_one(text: str) -> None:
 
 def test_a_warm_check_of_an_sdf_project_compiles_few_of_them(tmp_path: Path) -> None:
     project = ROOT / "tests" / "fixtures" / "sdf" / "project"
-    code = (
-        "import os, sys\n"
-        "class Done(BaseException):\n    pass\n"
-        "def leave(code):\n    raise Done\n"
-        "os._exit = leave\n"
-        "from suitelint.entry import main\n"
-        f"sys.argv = ['suitelint', 'check', {str(project)!r}, '-p', 'examples/policies.yaml',"
-        " '--as-of', '2026-11-01']\n"
-        "try:\n    main()\nexcept Done:\n    pass\n"
+    code = console_check(project) + (
         "from suitelint.lazyre import MADE\n"
         "import json\n"
         "sys.stderr.write('\\nCOMPILED ' + json.dumps([m.pattern for m in MADE if m.compiled]))\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_probe
+from conftest import console_check, run_probe
 from test_leanimport import LEFT_OUT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,25 +139,10 @@ NOT_IN_AN_SDF_CHECK = (
 )
 
 
-def _console_check(project: Path) -> str:
-    """The console script's check of ``project`` (entry.main), listing modules before it
-    leaves with os._exit."""
-    return (
-        "import os, sys\n"
-        "class Done(BaseException):\n    pass\n"
-        "def leave(code):\n    raise Done\n"
-        "os._exit = leave\n"
-        "from suitelint.entry import main\n"
-        f"sys.argv = ['suitelint', 'check', {str(project)!r}, '-p', 'examples/policies.yaml',"
-        " '--as-of', '2026-11-01']\n"
-        "try:\n    main()\nexcept Done:\n    pass\n"
-    )
-
-
 def test_the_console_script_checks_an_sdf_project_with_a_lean_import_graph(
     tmp_path: Path,
 ) -> None:
-    code = _console_check(ROOT / "tests" / "fixtures" / "sdf" / "project")
+    code = console_check(ROOT / "tests" / "fixtures" / "sdf" / "project")
     env = {**os.environ, "SUITELINT_CACHE_DIR": str(tmp_path)}
     cold = _modules_after(code, env)
     assert "suitelint.sources.sdf" in cold and "lxml.etree" in cold  # the project is parsed

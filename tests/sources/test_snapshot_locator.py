@@ -143,26 +143,7 @@ def test_each_subject_and_permission_is_located_at_its_key(
     account, indent, ascii_only, rng, chunk, newline
 ):
     sections, order = account
-    writer = Writer(indent, ascii_only, newline)
-    writer.put("{")
-    for k, name in enumerate(order):
-        if k:
-            writer.put(",")
-        writer.newline(1)
-        writer.put(writer.string(name) + ":")
-        if name == "account":
-            writer.obj([("id", "ACCOUNT")], 1, "account", "")
-            continue
-        items = sections[name]
-        writer.put("[")
-        for i, item in enumerate(items):
-            if i:
-                writer.put(",")
-            writer.newline(2)
-            writer.obj(list(item.items()), 2, name, item["id"])
-        writer.put("]")
-    writer.newline(0)
-    writer.put("}")
+    writer = _written(sections, order, indent, ascii_only, newline)
     text = writer.text
     json.loads(text)  # the writer writes JSON
     locator = Locator("s.json", data=text.encode())
@@ -206,7 +187,11 @@ def test_an_unknown_subject_is_located_at_the_file_only() -> None:
     assert locator.place_all({("roles", "2"): ["ADMI_ROLES"], ("tokens", "1"): [None]}) == {}
 
 
-def _written(sections: dict, order: list, indent: str | None, ascii_only: bool, newline: str):
+def _written(
+    sections: dict, order: list, indent: str | None, ascii_only: bool, newline: str
+) -> Writer:
+    """The account's sections written as JSON in ``order``, by a :class:`Writer` (which
+    remembers where each subject and permission key is)."""
     writer = Writer(indent, ascii_only, newline)
     writer.put("{")
     for k, name in enumerate(order):
@@ -226,7 +211,7 @@ def _written(sections: dict, order: list, indent: str | None, ascii_only: bool, 
         writer.put("]")
     writer.newline(0)
     writer.put("}")
-    return writer.text
+    return writer
 
 
 @given(
@@ -252,7 +237,7 @@ def test_a_roles_rows_read_from_the_decoded_role_are_where_the_search_finds_them
             {key: role[key] for key in keys}
             for role, keys in zip(sections["roles"], key_orders, strict=False)
         ]
-    text = _written(sections, order, indent, ascii_only, newline)
+    text = _written(sections, order, indent, ascii_only, newline).text
     data = text.encode()
     decoded = msgspec.json.decode(data, type=Snapshot)
     fast = Locator("s.json", data=data, roles=decoded.roles)
