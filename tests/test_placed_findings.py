@@ -21,15 +21,7 @@ def _both(source: Path) -> tuple[tuple, tuple, int]:
     catalog = runner.load_catalog()
     loaded, policy = load_checked([str(source)], ["builtin:baseline"], catalog)
     assert loaded.role_rows is not None
-    made_placed = evaluate(
-        policy,
-        loaded.snapshot,
-        catalog,
-        TODAY,
-        place=lambda found: place_findings(found, loaded),
-        index=loaded.index,
-        role_rows=loaded.role_rows,
-    )
+    made_placed = runner.evaluate_loaded(loaded, policy, catalog, TODAY)  # as check runs it
     placed_after = evaluate(
         policy,
         loaded.snapshot,
