@@ -20,7 +20,7 @@ in a fresh process and repeated (min and median reported):
   pull-request case) and ``suitelint --version``, against ``python -c pass``; the check
   twice: with the policy cache warm (the harness's own cache folder, ``benchmarks/out/cache``,
   filled by the warm-up run) and with the cache off (``SUITELINT_NO_CACHE=1``: the policy
-  read from its file every run, as a cold cache reads it once);
+  read from its file every run, as a cold cache reads it once: reported, not a target);
 * peak RSS of every child, measured in a fresh process: each command is started by a small
   wrapper process (its own ``os.wait4`` resource usage), not by this large harness, whose
   peak a child started directly would report as its own.
@@ -83,7 +83,12 @@ TARGET_SARIF_RSS = 1.3  # SARIF peak memory against check's
 TARGET_MINIFIED = 1.1  # a minified snapshot against the same indented
 TARGET_YAML = 3.0  # a YAML snapshot against the same in JSON (medium)
 TARGET_CUSTOMS = 2.0  # 16,000 custom record types against 8,000
-TARGET_TINY_S = 0.050  # the pull-request case over python -c pass
+TARGET_TINY_S = 0.050  # the pull-request case over python -c pass (caches warm, as issue 21
+# allows: "the compiled policy could be cached by content hash"; with the caches off the figure
+# is reported, not judged)
+#: rounds of the start-up and custom-record groups, whatever --repeats says (short commands)
+STARTUP_ROUNDS = 30
+CUSTOMS_ROUNDS = 7
 #: the policy file of the pull-request case (a user's own: validated, not built in)
 USER_POLICY = str(HERE.parent / "examples" / "policies.yaml")
 
@@ -405,7 +410,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         results["customs"] = bench_customs(tool, repeats)
 
     print("measuring startup and sdf20 ...", file=sys.stderr, flush=True)
-    startup_repeats = max(3, repeats * 3) if not args.quick else 1
+    # A start-up is ~0.1 s against a host whose speed spreads by half between rounds: the
+    # medians need many rounds to settle (a few seconds in all).
+    startup_repeats = max(STARTUP_ROUNDS, repeats * 3) if not args.quick else 1
     sdf = str(generate.paths("sdf20")["sdf"])
     tiny = [*tool, "check", sdf, "-p", USER_POLICY, "--as-of", AS_OF]
     startup = measure_rounds(
@@ -480,7 +487,9 @@ def bench_customs(tool: list[str], repeats: int) -> dict[str, Any]:
             (0, 1),
             False,
         )
-    measured = measure_rounds(commands, repeats)
+    # Under a second each: a ratio of two minima of three rounds is one lucky round away
+    # from the truth (8,000: 0.344 s minimum, 0.565 s median in one run).
+    measured = measure_rounds(commands, max(CUSTOMS_ROUNDS, repeats))
     found: dict[str, Any] = {name: m.summary() for name, m in measured.items()}
     for name in generate.CUSTOM_RECORD_SIZES:
         found[f"check-{name}"]["findings"] = _findings(measured[f"check-{name}"])
@@ -584,13 +593,6 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     add(
         "tiny check (sdf20 + a policy file, policy cache warm) over python -c pass",
         results["startup"].get("tiny-check_minus_python_s"),
-        TARGET_TINY_S,
-        TARGET_TINY_S,
-        "s",
-    )
-    add(
-        "tiny check (sdf20 + a policy file, policy cache off) over python -c pass",
-        results["startup"].get("tiny-check-cold_minus_python_s"),
         TARGET_TINY_S,
         TARGET_TINY_S,
         "s",
