@@ -237,3 +237,43 @@ def test_the_placeholders_stand_for_what_msgspec_reads_at_its_start() -> None:
         "import msgspec._core as core\n"
         "assert 'uuid' not in sys.modules and 'decimal' not in sys.modules\n"
     )
+
+
+#: records the text of every typing.ForwardRef made: making one compiles its text, and the
+#: first compile() of a process builds the types of Python's ast module (~9 M instructions)
+RECORD_FORWARD_REFS = (
+    "import typing\n_made = []\n_init = typing.ForwardRef.__init__\n"
+    "def _record(self, arg, is_argument=True, module=None, *, is_class=False):\n"
+    "    _made.append(arg)\n"
+    "    _init(self, arg, is_argument, module, is_class=is_class)\n"
+    "typing.ForwardRef.__init__ = _record\n"
+)
+
+
+def test_msgspec_is_imported_without_compiling_and_forward_refs_are_real_again() -> None:
+    """msgspec asks whether ForwardRef takes is_class (it does on 3.11+): the probe answers
+    as the real class would, compiling nothing, and is gone once msgspec is imported."""
+    _ok(
+        RECORD_FORWARD_REFS
+        + "real = typing.ForwardRef\n"
+        + LEAN
+        + "assert _made == [], _made\n"  # a plain import makes ForwardRef('Foo')
+        "assert typing.ForwardRef is real\n"
+        "import msgspec, msgspec._utils as u\n"
+        "ref = u._forward_ref('int')\n"  # the branch a plain import chooses on 3.11+
+        "assert type(ref) is real and ref.__forward_is_class__\n"
+        "assert not ref.__forward_is_argument__\n"
+        "class S(msgspec.Struct):\n    x: 'list[int]'\n"
+        "assert msgspec.json.decode(b'{\"x\": [1]}', type=S) == S([1])\n"
+    )
+
+
+def test_forward_ref_is_the_real_class_again_when_the_lean_import_falls_back() -> None:
+    _ok(
+        "import sys, types, typing\nimport suitelint.leanimport as lean_import\n"
+        "real_ref = typing.ForwardRef\n"
+        "real = lean_import._placeholders\n"
+        "lean_import._placeholders = lambda: {**real(), 'uuid': types.ModuleType('uuid')}\n"
+        "lean_import.import_msgspec()\n"
+        "assert typing.ForwardRef is real_ref\n" + MSGSPEC_IS_WHOLE
+    )

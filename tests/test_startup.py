@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import console_check, run_probe
-from test_leanimport import LEFT_OUT
+from test_leanimport import LEFT_OUT, RECORD_FORWARD_REFS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,3 +185,16 @@ def test_msgspec_imported_as_usual_when_typing_extensions_is_there_already() -> 
     )
     _, _, stderr, value = run_probe(code, "OK")
     assert value == "yes", stderr
+
+
+def test_a_warm_console_script_check_makes_no_forward_ref(tmp_path: Path) -> None:
+    """A ForwardRef compiles its text, and Python's first compile() in a process builds the
+    ast module's types (~9 M instructions): in a warm check the decoded Structs' annotations
+    are objects (their modules do not use ``from __future__ import annotations``), TypeVar
+    bounds are classes and msgspec's own probe makes none (:mod:`suitelint.leanimport`)."""
+    code = RECORD_FORWARD_REFS + console_check(ROOT / "tests" / "fixtures" / "sdf" / "project")
+    code += "sys.stderr.write('\\nCOMPILED ' + repr(_made))\n"
+    env = {**os.environ, "SUITELINT_CACHE_DIR": str(tmp_path)}
+    run_probe(code, "COMPILED", env)  # fills the policy and SDF caches
+    _, _, stderr, compiled = run_probe(code, "COMPILED", env)
+    assert compiled == "[]", stderr

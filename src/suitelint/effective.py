@@ -45,7 +45,6 @@ from suitelint.model import (
 from suitelint.sdfref import reference_or_none
 
 K = TypeVar("K")
-S = TypeVar("S", bound="Selector")
 V = TypeVar("V")
 T = TypeVar("T")
 
@@ -82,6 +81,9 @@ class Selector(Protocol):
     def threshold(self, permkey: str, catalog: Catalog) -> Level | None:
         """The lowest level at which holding ``permkey`` matches, or None."""
         ...
+
+
+S = TypeVar("S", bound=Selector)
 
 
 class Grant(msgspec.Struct, frozen=True):

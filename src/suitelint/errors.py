@@ -5,8 +5,6 @@ message on stderr and exit code 2. Every problem names its file and, where the i
 has one, its 1-based line and column, and says what was expected.
 """
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import Iterable, Iterator
 

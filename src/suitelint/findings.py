@@ -5,8 +5,6 @@ findings, the documentation of the rules that produced them, and what the run wa
 judged against (catalog version, sources).
 """
 
-from __future__ import annotations
-
 import enum
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -21,7 +19,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> Severity:
+    def parse(cls, text: str) -> "Severity":
         try:
             return cls[text.upper()]
         except KeyError:
@@ -156,7 +154,7 @@ class Finding(msgspec.Struct, frozen=True, gc=False):
             self.qualifier + "\x1f" + self.message,
         )
 
-    def suppress(self, suppression: Suppression) -> Finding:
+    def suppress(self, suppression: Suppression) -> "Finding":
         return msgspec.structs.replace(self, suppression=suppression)
 
 

@@ -32,6 +32,13 @@ instructions; bare Python is 38 M), all of it for code no check runs.
   ``NotRequired`` from it when it can; on 3.11+ these are ``typing``'s own objects or a
   wrapper that returns ``typing.get_type_hints(..., include_extras=True)`` unchanged, so
   with it hidden msgspec falls back to exactly what it would call.
+- **Python's compiler** (~9 M): ``msgspec._utils`` makes ``typing.ForwardRef("Foo",
+  is_class=True)`` to learn whether ``ForwardRef`` takes ``is_class`` (new in 3.11); making
+  one compiles its text, and the first ``compile()`` of a process builds the ``ast``
+  module's hundred-odd types. A warm check compiles nothing else (a test holds that), so
+  while msgspec imports, ``typing.ForwardRef`` is a probe that takes exactly the real one's
+  parameters and compiles nothing (only when the real one takes ``is_class``: msgspec then
+  chooses what it would have chosen); it is the real class again once msgspec is imported.
 - **urllib.parse** (~10 M with ``ipaddress``): ``pathlib`` imports it for one function,
   ``quote_from_bytes``, which only ``Path.as_uri`` calls. pathlib is handed a function
   that imports ``urllib.parse`` when first called and returns what it returns.
@@ -40,6 +47,7 @@ instructions; bare Python is 38 M), all of it for code no check runs.
 from __future__ import annotations
 
 import sys
+import typing
 from types import ModuleType
 from typing import Any
 
@@ -78,6 +86,23 @@ def _placeholders() -> dict[str, ModuleType | None]:
         setattr(schema, name, _Placeholder)
     made["msgspec._json_schema"] = schema
     return made
+
+
+def _forward_ref_probe(
+    arg: str, is_argument: bool = True, module: Any = None, *, is_class: bool = False
+) -> None:
+    """``typing.ForwardRef`` while msgspec imports: the parameters of 3.11's, no compiling
+    (msgspec only calls it to see whether ``is_class`` is taken)."""
+
+
+def _probe_forward_ref() -> Any:
+    """Stand :func:`_forward_ref_probe` for ``typing.ForwardRef`` when the real one takes
+    ``is_class``; return the real one to put back, or None (nothing was changed)."""
+    real = typing.ForwardRef
+    if "is_class" not in real.__init__.__code__.co_varnames:  # pragma: no cover - < 3.11
+        return None
+    typing.ForwardRef = _forward_ref_probe  # type: ignore[misc,assignment]
+    return real
 
 
 def _remove(placeholders: dict[str, ModuleType | None]) -> None:
@@ -142,6 +167,7 @@ def import_msgspec() -> None:
         return
     placeholders = _placeholders()
     sys.modules.update(placeholders)  # type: ignore[arg-type]  # None: the import fails
+    forward_ref = _probe_forward_ref()
     try:
         import msgspec
         import msgspec.json
@@ -166,6 +192,8 @@ def import_msgspec() -> None:
             _msgspec_json_getattr,
         )
     finally:
+        if forward_ref is not None:
+            typing.ForwardRef = forward_ref  # type: ignore[misc]
         _remove(placeholders)
 
 

@@ -9,8 +9,6 @@ Ids are strings throughout: NetSuite internal ids come back from SuiteQL as stri
 and SDF objects only have a scriptid.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import enum
 from collections.abc import Mapping

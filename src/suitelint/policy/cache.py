@@ -24,8 +24,6 @@ Where: ``$SUITELINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/suitelint``, else
 policy cache").
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

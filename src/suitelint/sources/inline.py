@@ -25,8 +25,6 @@ This module only reads the comments; :mod:`suitelint.policy.inline` checks their
 against the policy and applies them.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -147,11 +145,11 @@ def parse_directive(text: str) -> tuple[tuple[str, ...], str, dt.date] | None:
 
 
 def read_inline(
-    root: etree._Element,
+    root: "etree._Element",
     scriptid: str,
     shown: str,
-    permkey_of: Callable[[etree._Element], str | None],
-    line_of: Callable[[etree._Element], int | None],
+    permkey_of: "Callable[[etree._Element], str | None]",
+    line_of: "Callable[[etree._Element], int | None]",
 ) -> tuple[list[InlineSuppression], list[Problem]]:
     """The suppressions of one object file (``root`` and the comments beside it) and the
     problems of the malformed ones. ``permkey_of`` gives a ``<permission>`` element's
@@ -203,7 +201,7 @@ def read_inline(
     return found, problems
 
 
-def _permission_of(comment: etree._Element) -> etree._Element | None:
+def _permission_of(comment: "etree._Element") -> "etree._Element | None":
     """The ``<permission>`` a comment covers: the one it is in, or the next element after
     it when that is one."""
     parent = comment.getparent()

@@ -21,8 +21,6 @@ snapshot field the entry does not hold would never be stored); an unreadable, co
 foreign entry is ignored.
 """
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -53,7 +51,7 @@ class _Entry(msgspec.Struct, array_like=True, frozen=True):
     suppressions: tuple[InlineSuppression, ...]
 
     @classmethod
-    def of(cls, key: str, project: SdfProject) -> _Entry:
+    def of(cls, key: str, project: SdfProject) -> "_Entry":
         snapshot = project.snapshot
         return cls(
             FORMAT,
