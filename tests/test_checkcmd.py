@@ -271,3 +271,22 @@ def test_a_closed_stdout_is_exit_1_as_with_typer(tmp_path: Path) -> None:
         seen.append((child.wait(), stderr))
     assert seen[0] == seen[1]
     assert seen[0][0] == 1
+
+
+def test_ctrl_c_during_a_check_is_exit_2_and_says_so() -> None:
+    """``guarded`` sets its SIGINT handler through signal's C module (``signal`` itself is not
+    imported by a check): Ctrl-C is still an error, never "findings"."""
+    code = (
+        "import os, sys\n"
+        "from suitelint.checkcmd import guarded\n"
+        "def run():\n"
+        "    os.kill(os.getpid(), 2)\n"  # SIGINT
+        "    for _ in range(10**7):\n        pass\n"
+        "    sys.exit(0)\n"
+        "imported = 'signal' in sys.modules\n"
+        "try:\n    guarded(run)\nexcept SystemExit as done:\n"
+        "    sys.stderr.write(f'\\nDONE {done.code} {imported}')\n"
+    )
+    _, _, stderr, done = run_probe(code, "DONE")
+    assert done == "2 False", stderr
+    assert stderr.endswith("suitelint: interrupted\n")

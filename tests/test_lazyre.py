@@ -75,10 +75,18 @@ def test_a_warm_check_of_an_sdf_project_compiles_few_of_them(tmp_path: Path) -> 
     _, _, stderr, compiled = run_probe(code, "COMPILED", env)
     assert compiled, stderr
     # the SDF cache hit reads no comment, no XML error, no restriction label, no file path;
-    # only the grammars of the references the policy names may be asked
+    # only the grammars of the references the policy names may be asked, and the custom
+    # scriptid pattern by the project's custom permkeys
     from suitelint import sdfref
 
     grammars = {
-        p.pattern for p in (sdfref._SCRIPTID, sdfref._APPID, sdfref._TYPE, sdfref._BUNDLEID)
+        p.pattern
+        for p in (
+            sdfref._SCRIPTID,
+            sdfref._APPID,
+            sdfref._TYPE,
+            sdfref._BUNDLEID,
+            sdfref._CUSTOM_SCRIPTID,
+        )
     }
     assert set(json.loads(compiled)) <= grammars, compiled

@@ -132,6 +132,7 @@ def test_the_console_script_checks_without_the_cli_framework(tmp_path: Path) -> 
 #: and its JSON machinery (no snapshot is read), typing_extensions (msgspec falls back to
 #: the typing objects it would get from it), dataclasses (the start-up records are Structs)
 NOT_IN_AN_SDF_CHECK = (
+    "signal",  # its enums: the check's Ctrl-C handler is set through _signal
     "typing_extensions",
     "dataclasses",
     "suitelint.sources.snapshot",

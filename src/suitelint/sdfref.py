@@ -92,7 +92,7 @@ _TYPE = lazy(r"[a-z_]{1,60}", re.IGNORECASE | re.ASCII)
 _BUNDLEID = lazy(r"[0-9]{1,20}", re.ASCII)
 _GRAMMARS = {"bundleid": _BUNDLEID, "appid": _APPID, "type": _TYPE, "scriptid": _SCRIPTID}
 _ORDER = ("bundleid", "appid", "type", "scriptid")
-_CUSTOM_SCRIPTID = re.compile(
+_CUSTOM_SCRIPTID = lazy(
     r"(?:customrecord|customtransaction|custompurchase|customsale|cseg)[a-z0-9_]{1,92}",
     re.IGNORECASE | re.ASCII,
 )
