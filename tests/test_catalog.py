@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from suitelint.catalog import _glob_matcher, canonical_permkey, is_custom_permkey, load_catalog
+from suitelint.catalog import canonical_permkey, glob_matcher, is_custom_permkey, load_catalog
 from suitelint.model import Level
 
 catalog = load_catalog()
@@ -32,7 +32,7 @@ _GLOB_TEXT = st.text(alphabet="ab*?[]!-\nA", max_size=6)
 @given(pattern=_GLOB_TEXT, text=_GLOB_TEXT)
 def test_a_glob_matches_as_fnmatch_does(pattern, text):
     """glob() tests leading and trailing stars as string tests: the same answer."""
-    assert bool(_glob_matcher(pattern)(text)) == fnmatch.fnmatchcase(text, pattern)
+    assert bool(glob_matcher(pattern)(text)) == fnmatch.fnmatchcase(text, pattern)
 
 
 def test_globs_match_keys_and_names():

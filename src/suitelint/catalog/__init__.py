@@ -50,6 +50,7 @@ __all__ = [
     "StandardRole",
     "canonical_permkey",
     "custom_category",
+    "glob_matcher",
     "is_custom_permkey",
     "load_catalog",
 ]
@@ -499,7 +500,7 @@ class Catalog:
     def glob(self, pattern: str) -> tuple[str, ...]:
         """Standard permkeys whose key or UI name matches the fnmatch ``pattern``,
         case-insensitive, sorted."""
-        match = _glob_matcher(pattern.strip().casefold())
+        match = glob_matcher(pattern.strip().casefold())
         if self._folded is None:
             self._folded = [
                 (key, key.casefold(), name.casefold() if name is not None else None)
@@ -513,7 +514,7 @@ class Catalog:
 
     def glob_matches(self, pattern: str) -> bool:
         """``bool(glob(pattern))``, answered at the first match (keys before names)."""
-        match = _glob_matcher(pattern.strip().casefold())
+        match = glob_matcher(pattern.strip().casefold())
         raw = self._raw
         return any(match(key.casefold()) for key in raw) or any(
             match(name.casefold())
@@ -558,7 +559,7 @@ class Catalog:
         return self._roles.get(" ".join(ref.split()).casefold())
 
 
-def _glob_matcher(needle: str) -> Callable[[str], object]:
+def glob_matcher(needle: str) -> Callable[[str], object]:
     """``fnmatch.fnmatchcase(text, needle)`` as one function for many texts: a pattern
     whose only wildcards are a leading or trailing ``*`` is a string test (its regex
     backtracks over every text), any other the compiled pattern fnmatch itself uses."""

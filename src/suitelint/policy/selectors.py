@@ -11,7 +11,7 @@ import fnmatch
 
 import msgspec
 
-from suitelint.catalog import Catalog
+from suitelint.catalog import Catalog, glob_matcher
 from suitelint.findings import Location
 from suitelint.model import Level
 from suitelint.sdfref import SdfReference, reference_or_none
@@ -123,7 +123,8 @@ class NameRef(msgspec.Struct, frozen=True):
             if value is None:
                 continue
             if self.glob:
-                if fnmatch.fnmatchcase(value.casefold(), needle):
+                # fnmatch.fnmatchcase, without compiling a pattern for "Shopify*" and the like
+                if glob_matcher(needle)(value.casefold()):
                     return True
             elif value.casefold() == needle:
                 return True
