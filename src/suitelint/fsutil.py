@@ -13,8 +13,8 @@ import contextlib
 import errno
 import os
 import stat
+from _contextvars import ContextVar  # contextvars.ContextVar, without its module
 from collections.abc import Iterable, Iterator, Mapping
-from contextvars import ContextVar
 from pathlib import Path
 
 import msgspec

@@ -22,8 +22,8 @@ foreign entry is ignored.
 """
 
 import contextlib
+from _contextvars import ContextVar  # contextvars.ContextVar, without its module
 from collections.abc import Iterator
-from contextvars import ContextVar
 from pathlib import Path
 
 import msgspec
