@@ -4,8 +4,12 @@ the same bytes as the whole report."""
 from __future__ import annotations
 
 import msgspec
+from hypothesis import given
+from hypothesis import strategies as st
 
+from hostile import HOSTILE, assert_log_safe
 from reports import sample_report
+from suitelint.findings import Finding, Link, Location, Severity
 from suitelint.report import streamer, text
 
 
@@ -24,16 +28,55 @@ def test_findings_become_text_while_the_report_is_written_not_before(monkeypatch
     report = sample_report()
     report = msgspec.structs.replace(report, findings=report.findings * 700)
     done = []
-    real = text._Formatter.finding
+    real = text._Formatter.batch
 
-    def counting(self, finding):
-        done.append(finding)
-        return real(self, finding)
+    def counting(self, findings):
+        done.extend(findings)
+        return real(self, findings)
 
-    monkeypatch.setattr(text._Formatter, "finding", counting)
+    monkeypatch.setattr(text._Formatter, "batch", counting)
     pieces = text.stream(report)
     next(pieces)
     assert len(done) == text.BATCH < len(report.active)
     for _ in pieces:
         pass
-    assert len(done) == len(report.active)
+    assert len(done) == len(report.active) - len(report.active) % text.BATCH
+
+
+_NAMES = HOSTILE | st.sampled_from(["Sync", "Bench Admin Role 0002", "x"])
+_LINKS = st.builds(
+    Link,
+    kind=st.sampled_from(["role", "token", "user", "permission", "global_permission"]),
+    id=_NAMES,
+    name=_NAMES,
+    detail=st.sampled_from(["", "FULL", "VIEW"]) | HOSTILE,
+)
+_FINDINGS = st.builds(
+    Finding,
+    rule_id=st.sampled_from(["a-rule", "other", "suitelint/x"]),  # the policy's schema checks ids
+    severity=st.sampled_from(list(Severity)),
+    message=st.sampled_from(["role 'Sync' holds X at FULL", "plain"]) | HOSTILE,
+    subject_kind=st.just("role"),
+    subject_id=st.just("1"),
+    subject_name=_NAMES,
+    chain=st.lists(_LINKS, max_size=3).map(tuple),
+    location=st.none()
+    | st.builds(
+        Location,
+        path=st.sampled_from(["a.json", "b.json"]) | HOSTILE,
+        line=st.none() | st.integers(1, 99),
+        column=st.none() | st.integers(1, 99),
+    ),
+)
+
+
+@given(st.lists(_FINDINGS, max_size=12), st.booleans(), st.randoms())
+def test_a_batch_is_its_findings_one_by_one_whatever_their_names(findings, color, rnd) -> None:
+    """The batch writer's fast path (a line and a column, two links, a plain message)
+    writes what the one-finding writer does, links and heads shared or not, hostile names
+    still through the sanitiser."""
+    findings += [rnd.choice(findings) for _ in findings]  # the same links and heads again
+    whole = text._Formatter(color, {}).batch(findings)
+    assert whole == "\n".join(map(text._Formatter(color, {}).finding, findings))
+    if not color:
+        assert_log_safe(whole)

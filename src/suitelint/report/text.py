@@ -5,7 +5,7 @@ Written as a stream (:func:`stream`): findings are turned into text a batch at a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from suitelint import sanitize
 from suitelint.findings import Finding, Link, Report, Severity
@@ -30,6 +30,12 @@ class _Formatter:
         self.paths: dict[str, str] = {}
         #: "severity rule-id" by (severity, rule id)
         self.labels: dict[tuple[Severity, str], str] = {}
+        #: by rule id, for :meth:`batch`: the severity and path it was made for, the text
+        #: before the line number and the text between the column and the message (an
+        #: enum member hashes in Python: a key of rule ids alone)
+        self.heads: dict[str, tuple[Severity, str, str, str]] = {}
+        #: the first link of a two-link chain: (the link, "\n    text → ")
+        self.tails: dict[int, tuple[Link, str]] = {}
 
     def finding(self, finding: Finding) -> str:
         location = finding.location
@@ -69,6 +75,65 @@ class _Formatter:
             text = _paint(text, "2", True)
         return f"{where}: {label} {message}\n    {text}"
 
+    def batch(self, findings: Sequence[Finding]) -> str:
+        """``"\\n".join(map(self.finding, findings))``, the common shape written from
+        what was worked out before: a finding with a line and a column, a message that is
+        its own sanitised form and a chain of two links, without colour. The rest go
+        through :meth:`finding`."""
+        if self.color:
+            return "\n".join(map(self.finding, findings))
+        finding = self.finding
+        heads = self.heads
+        tails = self.tails
+        shown = self.shown
+        out: list[str] = []
+        append = out.append
+        for f in findings:
+            location = f.location
+            chain = f.chain
+            message = f.message
+            if (
+                location is None
+                or location.line is None
+                or location.column is None
+                or len(chain) != 2
+                or not message.isprintable()
+                or "::" in message
+                or "##" in message
+            ):
+                append(finding(f))
+                continue
+            head = heads.get(f.rule_id)
+            if head is None or head[0] is not f.severity or head[1] != location.path:
+                head = heads[f.rule_id] = self._head(f)
+            first, second = chain
+            entry = tails.get(id(first))
+            if entry is None:
+                entry = shown.get(id(first))
+                if entry is None:  # the entry holds the link, so its id stays its own
+                    entry = shown[id(first)] = (first, sanitize.line(str(first)))
+                entry = tails[id(first)] = (first, f"\n    {entry[1]} → ")
+            other = shown.get(id(second))
+            if other is None:
+                other = shown[id(second)] = (second, sanitize.line(str(second)))
+            append(
+                f"{head[2]}{location.line}:{location.column}{head[3]}{message}{entry[1]}{other[1]}"
+            )
+        return "\n".join(out)
+
+    def _head(self, finding: Finding) -> tuple[Severity, str, str, str]:
+        """What a finding's line has before its line number and between its column and
+        its message, for the findings of one rule and severity in one file."""
+        assert finding.location is not None
+        path = self.paths.get(finding.location.path)
+        if path is None:
+            path = self.paths[finding.location.path] = sanitize.line(finding.location.path)
+        key = (finding.severity, finding.rule_id)
+        label = self.labels.get(key)
+        if label is None:
+            label = self.labels[key] = f"{self.severities[key[0]]} {key[1]}"
+        return (finding.severity, finding.location.path, f"{path}:", f": {label} ")
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
@@ -107,12 +172,12 @@ BATCH = 1024
 def stream(report: Report, *, color: bool = False) -> Iterator[str]:
     """The report's text in pieces, as :func:`render` writes it whole: each piece is a
     batch of findings' blocks, each block ending in a newline."""
-    render_one = _Formatter(color, {}).finding
+    formatter = _Formatter(color, {})
     active = report.active
     whole = len(active) - len(active) % BATCH
     for start in range(0, whole, BATCH):
-        yield "\n".join(map(render_one, active[start : start + BATCH])) + "\n"
-    blocks = list(map(render_one, active[whole:]))
+        yield formatter.batch(active[start : start + BATCH]) + "\n"
+    blocks = list(map(formatter.finding, active[whole:]))
     suppressed = report.suppressed
     if suppressed:
         lines = ["suppressed:"]
