@@ -3,13 +3,10 @@ by the command line."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from suitelint import config
@@ -182,45 +179,6 @@ def test_the_config_date_format_reads_csv_exports_and_the_flag_overrides_it(
     assert "'Invoice Sync (production)' was created 2025-03-01" in day_first.stdout
     month_first = run_cli("check", "--as-of", "2026-11-25", "--date-format", "M/D/YYYY")
     assert "'Invoice Sync (production)' was created 2025-01-03" in month_first.stdout
-
-
-#: the pattern suitelint's table header was found by (``opens_tool_table`` answers as it does)
-_TOOL_TABLE = r"^\s*\[\s*tool\s*\.\s*suitelint\s*\]"
-_TOML_PIECES = st.sampled_from(
-    [
-        "[",
-        "]",
-        "tool",
-        ".",
-        "suitelint",
-        "tool.suitelint",
-        " ",
-        "\t",
-        "\n",
-        "\r",
-        "\x0b",
-        "\x0c",
-        "\x1c",
-        "\x85",
-        "\u00a0",
-        "\u2028",
-        "\u3000",
-        "#",
-        "x",
-        "=",
-        '"',
-        "[tool.ruff]",
-        "[[tool.suitelint]]",
-        "suitelint]",
-        "[ tool . suitelint ]",
-    ]
-)
-
-
-@given(st.lists(_TOML_PIECES, max_size=14).map("".join) | st.text(max_size=30))
-def test_the_tool_table_is_found_where_the_pattern_finds_it(text: str) -> None:
-    found = re.search(_TOOL_TABLE, text, re.MULTILINE) is not None
-    assert config.opens_tool_table(text) == found
 
 
 def test_the_tool_table_header_as_toml_writes_it() -> None:

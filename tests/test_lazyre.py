@@ -76,8 +76,9 @@ def test_a_warm_check_of_an_sdf_project_compiles_few_of_them(tmp_path: Path) -> 
     assert compiled, stderr
     # the SDF cache hit reads no comment, no XML error, no restriction label, no file path;
     # only the grammars of the references the policy names may be asked, and the custom
-    # scriptid pattern by the project's custom permkeys
-    from suitelint import sdfref
+    # scriptid pattern by the project's custom permkeys; and the header of pyproject.toml's
+    # [tool.suitelint], since this fixture lies below the repository's pyproject.toml
+    from suitelint import config, sdfref
 
     grammars = {
         p.pattern
@@ -87,6 +88,7 @@ def test_a_warm_check_of_an_sdf_project_compiles_few_of_them(tmp_path: Path) -> 
             sdfref._TYPE,
             sdfref._BUNDLEID,
             sdfref._CUSTOM_SCRIPTID,
+            config._TOOL_TABLE,
         )
     }
     assert set(json.loads(compiled)) <= grammars, compiled

@@ -21,6 +21,7 @@ import msgspec
 
 from suitelint.errors import ConfigError, Problem, SuitelintError, UsageError, did_you_mean
 from suitelint.fsutil import read_input, reading
+from suitelint.lazyre import lazy
 from suitelint.yamlsrc import Positions, decode_text, load_yaml
 
 CONFIG_NAMES = (".suitelint.yaml", ".suitelint.yml")
@@ -144,37 +145,14 @@ def _has_tool_table(path: Path) -> bool:
     return opens_tool_table(text)
 
 
-#: what follows a line's ``[`` in the header of suitelint's table, each word after any
-#: whitespace (TOML allows it around the brackets and the dot; newlines included, as the
-#: pattern of :func:`opens_tool_table` reads them)
-_TOOL_TABLE_WORDS = ("tool", ".", "suitelint", "]")
+#: a line that opens ``[tool.suitelint]`` (TOML allows whitespace around the brackets and
+#: the dot); compiled only when a folder above the check has a pyproject.toml
+_TOOL_TABLE = lazy(r"^\s*\[\s*tool\s*\.\s*suitelint\s*\]", re.MULTILINE)
 
 
 def opens_tool_table(text: str) -> bool:
-    """Whether a line of ``text`` opens ``[tool.suitelint]``: what
-    ``re.search(r"^\\s*\\[\\s*tool\\s*\\.\\s*suitelint\\s*\\]", text, re.MULTILINE)`` finds,
-    without compiling the pattern (a check reads the pyproject.toml of the folders above
-    it on every run). ``str.isspace`` is the pattern's ``\\s``; ``^`` follows a newline."""
-    start = 0
-    for line in text.split("\n"):
-        stripped = line.lstrip()
-        if stripped.startswith("[") and _words_follow(text, start + len(line) - len(stripped) + 1):
-            return True
-        start += len(line) + 1
-    return False
-
-
-def _words_follow(text: str, at: int) -> bool:
-    """Whether the words of the table's header follow ``text[at:]``, each after any
-    whitespace."""
-    end = len(text)
-    for word in _TOOL_TABLE_WORDS:
-        while at < end and text[at].isspace():
-            at += 1
-        if not text.startswith(word, at):
-            return False
-        at += len(word)
-    return True
+    """Whether a line of ``text`` opens ``[tool.suitelint]``."""
+    return _TOOL_TABLE.search(text) is not None
 
 
 def find_config(start: Path) -> Path | None:
