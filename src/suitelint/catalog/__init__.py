@@ -559,10 +559,13 @@ class Catalog:
         return self._roles.get(" ".join(ref.split()).casefold())
 
 
+@functools.lru_cache(maxsize=4096)
 def glob_matcher(needle: str) -> Callable[[str], object]:
     """``fnmatch.fnmatchcase(text, needle)`` as one function for many texts: a pattern
     whose only wildcards are a leading or trailing ``*`` is a string test (its regex
-    backtracks over every text), any other the compiled pattern fnmatch itself uses."""
+    backtracks over every text), any other the compiled pattern fnmatch itself uses.
+    Made once per needle (a policy's globs are matched against every subject and
+    permission of an account)."""
     inner = needle.strip("*")
     if not any(c in inner for c in "*?["):
         if needle.startswith("*") and needle.endswith("*"):

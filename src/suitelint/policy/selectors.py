@@ -7,8 +7,6 @@ account by the engine, because custom roles only exist in the account.
 
 from __future__ import annotations
 
-import fnmatch
-
 import msgspec
 
 from suitelint.catalog import Catalog, glob_matcher
@@ -82,13 +80,14 @@ class PermSelector(msgspec.Struct, frozen=True):
                     return self.level
             return None
         if self.pattern is not None:
-            if fnmatch.fnmatchcase(permkey.lower(), self.pattern):
+            match = glob_matcher(self.pattern)
+            if match(permkey.lower()):
                 return self.level
             held = reference_or_none(permkey) if "[" in permkey else None
-            if held is not None and fnmatch.fnmatchcase(held.scriptid, self.pattern):
+            if held is not None and match(held.scriptid):
                 return self.level
             name = catalog.name_of(permkey)
-            if name and fnmatch.fnmatchcase(name.lower(), self.pattern):
+            if name and match(name.lower()):
                 return self.level
             return None
         if self.category is not None:
@@ -123,7 +122,7 @@ class NameRef(msgspec.Struct, frozen=True):
             if value is None:
                 continue
             if self.glob:
-                # fnmatch.fnmatchcase, without compiling a pattern for "Shopify*" and the like
+                # fnmatch.fnmatchcase, without a regex for "Shopify*" and the like
                 if glob_matcher(needle)(value.casefold()):
                     return True
             elif value.casefold() == needle:
