@@ -75,6 +75,9 @@ class Fault:
     delay: float = 0.0
     code: str = ""
     detail: str = "Transient failure (injected)"
+    #: only a SuiteQL request whose query is this one takes the fault (others pass it by);
+    #: empty: the next request, whichever it is
+    only_query: str = ""
 
 
 @dataclasses.dataclass
@@ -380,9 +383,14 @@ class FakeNetSuite:
         with self._lock:
             self.faults.extend(faults)
 
-    def _next_fault(self) -> Fault | None:
+    def _next_fault(self, sql: str | None = None) -> Fault | None:
+        """The first injected fault that applies to a request for ``sql``, taken."""
         with self._lock:
-            return self.faults.popleft() if self.faults else None
+            for fault in self.faults:
+                if not fault.only_query or fault.only_query == sql:
+                    self.faults.remove(fault)
+                    return fault
+            return None
 
     # --- authentication ----------------------------------------------------------------
 
@@ -645,7 +653,11 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(*_error(401, "INVALID_LOGIN", "Invalid login attempt."))
             return
-        fault = fake._next_fault()
+        try:
+            asked = msgspec.json.decode(raw)["q"]
+        except (msgspec.DecodeError, KeyError, TypeError):
+            asked = None  # answered as a bad body below, unless a fault comes first
+        fault = fake._next_fault(asked if isinstance(asked, str) else None)
         if fault is not None:
             with fake._lock:
                 fake.stats.faults += 1

@@ -27,6 +27,7 @@ from suitelint.netsuite.auth import (
 )
 from suitelint.netsuite.client import ClientConfig, QueryError, SuiteQLClient, token_url_for
 from suitelint.netsuite.export import (
+    SQL_ROLES,
     ExportResult,
     export_account,
     normalise_account,
@@ -307,13 +308,22 @@ def test_a_permission_error_names_the_missing_permission(server: FakeNetSuite) -
 def test_after_a_query_fails_no_worker_sends_another_request(server: FakeNetSuite) -> None:
     # One query is refused for good while the others are asked to come back later: the
     # export fails at once, and the workers still waiting stop instead of retrying (they
-    # used to go on for as long as NetSuite said 429, holding the process open).
-    refused = Fault("status", 403, code="INSUFFICIENT_PERMISSION", detail="Permission Violation")
+    # used to go on for as long as NetSuite said 429, holding the process open). The roles
+    # query is refused: a refused optional query (or one with a fallback) does not fail the
+    # export, and which query's request reaches the server first is up to the scheduler.
+    refused = Fault(
+        "status",
+        403,
+        code="INSUFFICIENT_PERMISSION",
+        detail="Permission Violation",
+        only_query=SQL_ROLES,
+    )
     server.inject(refused, *[Fault("status", 429, retry_after="1") for _ in range(40)])
     auth = TbaAuth(TbaCredentials.from_env(tba_env()), "1234567")
     client = SuiteQLClient(ClientConfig(base_url=server.base_url), auth)  # real waits
     with pytest.raises(QueryError, match="HTTP 403"):
         exported(client, concurrency=4)
+    assert refused not in server.faults  # the roles query took it
     for worker in [t for t in threading.enumerate() if t.name.startswith("suiteql")]:
         worker.join(timeout=30)
         assert not worker.is_alive()
