@@ -15,12 +15,13 @@ allow_only}`` and ``blast-radius`` (excess, proposed roles) read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import msgspec
 
 from suitelint.effective import EVERY_PERMISSION, Table
+from suitelint.findings import Finding, Location
 from suitelint.model import Level
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.compiling import Compiler
@@ -74,25 +75,93 @@ def cap_levels(
                 qualifier="everything",
             )
         return
+    # Each permkey's first naming entry, once per entry list and account (a permkey is
+    # held by many roles), not once per role and permkey.
+    named: dict[str, Level | None] = ctx.memo("cap_levels", entries, dict)
+    subject = em.describe()
+    grant = table.grant
+    if table.grants is None and (grant.role is None or grant.role.path is None):
+        # One grant for every permission and no file line per permission (a snapshot's
+        # rows): the findings are made here, placed at their rows when the role's rows are
+        # known (placing then copies none of them), as forbid.permissions makes them.
+        kind, subject_id, label, scriptid, prefix, _, place = em.head()
+        rows: Mapping[str | None, Location] | None = None
+        if kind == "role" and ctx.role_rows is not None:
+            rows = ctx.role_rows(subject_id)
+        if rows is None:
+            rows = _NO_ROWS
+        else:
+            place = rows[None]
+        chain = prefix + grant.via
+        links = ctx.level_links(grant)
+        perm_link = ctx.perm_link
+        append, rule_id, severity = em.out.append, em.rule_id, em.severity
+        for permkey, level in table.levels.items():
+            if level == Level.NONE:
+                continue
+            entry_level = named.get(permkey, _UNKNOWN)
+            if entry_level is _UNKNOWN:
+                entry_level = named[permkey] = _entry_level(ctx, entries, permkey)
+            allowed = default if entry_level is None else entry_level
+            if allowed is None or level <= allowed:
+                continue
+            link = links[level].get(permkey)
+            if link is None:
+                link = links[level][permkey] = perm_link(permkey, level, grant)
+            if allowed == Level.NONE and allow_list:
+                message = (
+                    f"{subject} holds {link.name} at {link.detail}, which is not in its allow-list"
+                )
+            else:
+                message = (
+                    f"{subject} holds {link.name} at {link.detail}; "
+                    f"at most {allowed.name} is allowed"
+                )
+            append(
+                Finding(
+                    rule_id,
+                    severity,
+                    message,
+                    kind,
+                    subject_id,
+                    label,
+                    scriptid,
+                    permkey,
+                    "",
+                    (*chain, link),
+                    rows.get(permkey, place),
+                )
+            )
+        return
     for permkey, level in table.levels.items():
         if level == Level.NONE:
             continue
-        entry = entry_for(ctx, entries, permkey)
-        allowed = entry.level if entry is not None else default
+        entry_level = named.get(permkey, _UNKNOWN)
+        if entry_level is _UNKNOWN:
+            entry_level = named[permkey] = _entry_level(ctx, entries, permkey)
+        allowed = default if entry_level is None else entry_level
         if allowed is None or level <= allowed:
             continue
         grant = table.grant_of(permkey)
         if allowed == Level.NONE and allow_list:
-            message = (
-                f"{em.describe()} holds {ctx.display(permkey)} at {level.name}, "
-                "which is not in its allow-list"
-            )
+            message = f"{subject} holds {ctx.display(permkey)} at {level.name}, which is not in its allow-list"
         else:
             message = (
-                f"{em.describe()} holds {ctx.display(permkey)} at {level.name}; "
+                f"{subject} holds {ctx.display(permkey)} at {level.name}; "
                 f"at most {allowed.name} is allowed"
             )
         em.emit_held(message, permkey, grant, em.perm_link(permkey, level, grant))
+
+
+#: a permkey no entry has been asked about yet (None: asked, and no entry names it)
+_UNKNOWN: Any = object()
+_NO_ROWS: Mapping[str | None, Location] = {}
+
+
+def _entry_level(ctx: Context, entries: Sequence[LevelEntry], permkey: str) -> Level | None:
+    """The level of the first entry that names ``permkey``; None if none does."""
+    entry = entry_for(ctx, entries, permkey)
+    return entry.level if entry is not None else None
 
 
 def entry_for(ctx: Context, entries: Sequence[LevelEntry], permkey: str) -> LevelEntry | None:
