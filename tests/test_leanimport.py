@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -28,7 +29,8 @@ LEFT_OUT = (
     "ipaddress",
 )
 
-LEAN = "from suitelint.entry import import_msgspec\nimport_msgspec()\n"
+LEAN = "from suitelint.leanimport import import_datetime\nimport_datetime()\n"
+LEAN += "from suitelint.entry import import_msgspec\nimport_msgspec()\n"
 LEAN += "from suitelint.leanimport import import_pathlib\nimport_pathlib()\n"
 
 
@@ -276,4 +278,56 @@ def test_forward_ref_is_the_real_class_again_when_the_lean_import_falls_back() -
         "lean_import._placeholders = lambda: {**real(), 'uuid': types.ModuleType('uuid')}\n"
         "lean_import.import_msgspec()\n"
         "assert typing.ForwardRef is real_ref\n" + MSGSPEC_IS_WHOLE
+    )
+
+
+#: what a fresh interpreter's ``datetime`` module holds, as one line (``__builtins__``, which
+#: only a module run from its code has, aside)
+DESCRIBE_DATETIME = (
+    "import sys, _datetime\n"
+    "m = sys.modules['datetime']\n"
+    "spec = m.__spec__\n"
+    "facts = [sorted(set(vars(m)) - {'__builtins__'}), m.__all__, m.__file__, m.__cached__,"
+    " m.__package__, m.__doc__ == _datetime.__doc__, m.sys is sys,"
+    " [n for n in vars(m) if n[:1] != '_' and n != 'sys' and getattr(m, n) is not"
+    " getattr(_datetime, n)],"
+    " (spec.name, spec.origin, spec.cached, type(spec.loader).__name__, spec.parent),"
+    " type(m.__loader__).__name__]\n"
+    "sys.stderr.write('\\nDATETIME ' + repr(facts))\n"
+)
+
+
+def _datetime_facts(before: str) -> str:
+    _, _, stderr, facts = run_probe(before + "import datetime\n" + DESCRIBE_DATETIME, "DATETIME")
+    assert facts, stderr
+    return facts
+
+
+def test_the_lean_datetime_is_the_module_datetime_py_makes() -> None:
+    """datetime.py (before 3.13) defines its classes in Python, then takes _datetime's: the
+    module made from _datetime holds the same names, objects and import facts."""
+    plain = _datetime_facts("")
+    assert "'date'" in plain and "[]" in plain  # every class is _datetime's own
+    assert _datetime_facts(LEAN) == plain
+    _ok(
+        LEAN + "import sys, datetime\n"
+        "assert 'placeholder' not in (datetime.__doc__ or '')\n"
+        "assert datetime.date.fromisoformat('2026-11-25') - datetime.date(2026, 1, 1) =="
+        " datetime.timedelta(days=328)\n"
+        "assert datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC).isoformat() =="
+        " '2026-01-01T00:00:00+00:00'\n"
+        "import msgspec\n"
+        "assert msgspec.json.decode(b'\"2026-11-25\"', type=datetime.date) =="
+        " datetime.date(2026, 11, 25)\n"
+    )
+
+
+def test_datetime_is_imported_the_plain_way_when_another_file_would_be_found(
+    tmp_path: Path,
+) -> None:
+    """A datetime.py ahead of the standard library's on the path is what the import runs."""
+    (tmp_path / "datetime.py").write_text("from _datetime import *\nMARK = 1\n")
+    _ok(
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\n" + LEAN + "import datetime\n"
+        "assert datetime.MARK == 1\n"
     )

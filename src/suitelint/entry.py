@@ -33,6 +33,9 @@ def main() -> None:
     import gc
 
     gc.disable()
+    from suitelint.leanimport import import_datetime
+
+    import_datetime()  # before msgspec, which imports it
     import_msgspec()
     from suitelint.leanimport import import_pathlib
 

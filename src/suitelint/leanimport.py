@@ -42,10 +42,17 @@ instructions; bare Python is 38 M), all of it for code no check runs.
 - **urllib.parse** (~10 M with ``ipaddress``): ``pathlib`` imports it for one function,
   ``quote_from_bytes``, which only ``Path.as_uri`` calls. pathlib is handed a function
   that imports ``urllib.parse`` when first called and returns what it returns.
+- **datetime.py's pure-Python implementation** (~3 M): before 3.13, ``datetime.py``
+  defines every class in Python, then replaces them all with ``from _datetime import *``
+  and deletes its helpers: the module left holds ``_datetime``'s names (the C classes),
+  ``sys`` and ``__all__``. :func:`import_datetime` makes that module from ``_datetime``
+  without running the rest. Unlike the placeholders it stays: it is the ``datetime``
+  module of the process.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import typing
 from types import ModuleType
@@ -195,6 +202,46 @@ def import_msgspec() -> None:
         if forward_ref is not None:
             typing.ForwardRef = forward_ref  # type: ignore[misc]
         _remove(placeholders)
+
+
+#: ``datetime.__all__`` (3.11, 3.12): each must be a name of ``_datetime``
+DATETIME_ALL: tuple[str, ...] = ("date", "datetime", "time", "timedelta", "timezone", "tzinfo")
+DATETIME_ALL += ("MINYEAR", "MAXYEAR", "UTC")
+
+
+def import_datetime() -> None:
+    """Make ``datetime`` from ``_datetime`` (see the module's docstring), with the spec,
+    loader and file facts the import finds for it; the plain import when it is imported
+    already, on 3.13+ (where ``datetime.py`` only imports ``_datetime``), when the import
+    would find another file than the standard library's ``datetime.py`` or when the C
+    module is missing or lacks one of ``__all__``."""
+    if "datetime" in sys.modules or sys.version_info >= (3, 13):
+        return
+    spec = None
+    for finder in sys.meta_path:  # what the import would find
+        find = getattr(finder, "find_spec", None)
+        spec = find("datetime", None) if find is not None else None
+        if spec is not None:
+            break
+    # pathlib is not imported yet (import_pathlib comes later)
+    stdlib = os.path.join(os.path.dirname(os.__file__), "datetime.py")  # noqa: PTH118, PTH120
+    if spec is None or spec.origin != stdlib:
+        return
+    try:
+        import _datetime  # type: ignore[import-not-found]  # the C module has no stub
+    except ImportError:  # pragma: no cover - a Python built without it
+        return
+    names = {name: value for name, value in vars(_datetime).items() if name[:1] != "_"}
+    if not set(DATETIME_ALL) <= set(names):  # pragma: no cover - not the module expected
+        return
+    module = ModuleType("datetime", _datetime.__doc__)
+    vars(module).update(names, sys=sys, __all__=DATETIME_ALL)
+    module.__spec__ = spec
+    module.__loader__ = spec.loader
+    module.__package__ = spec.parent
+    module.__file__ = spec.origin
+    module.__cached__ = spec.cached  # type: ignore[attr-defined]
+    sys.modules["datetime"] = module
 
 
 def _quote_from_bytes(bs: Any, safe: Any = "/") -> str:
