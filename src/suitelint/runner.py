@@ -18,9 +18,18 @@ from suitelint.engine import ENGINE_RULES, evaluate, subject_counts
 from suitelint.errors import ConfigError, PolicyError, Problem, Problems, did_you_mean
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sort_findings
 from suitelint.model import CustomObject, Snapshot
+from suitelint.policy import compiledcache
 from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, rule_docs
+from suitelint.policy.compiling import custom_names
 from suitelint.policy.inline import InlineRun, check_inline, new_suppressions, rule_names
-from suitelint.policy.loader import PolicyDocument, load_policy, remember
+from suitelint.policy.loader import (
+    PolicyDocument,
+    PolicyFile,
+    document_of,
+    load_policy,
+    read_policy,
+    remember,
+)
 from suitelint.sources import Loaded, load_sources
 
 if TYPE_CHECKING:
@@ -97,14 +106,17 @@ def load_policy_set(
     custom_objects: Iterable[CustomObject] = (),
     *,
     docs: Sequence[PolicyDocument] | None = None,
+    seal: str | None = None,
 ) -> Policy:
     """Load and compile policies; a set without a single rule would pass anything: an error.
 
     ``custom_objects`` of the sources let policies name them by display name; ``docs``
-    are the documents of ``refs`` when already loaded."""
+    are the documents of ``refs`` when already loaded. ``seal``: the key under which the
+    compiled policy is kept in the policy cache (:func:`suitelint.policy.compiledcache.compiled_key`)."""
     if docs is None:
         docs = [load_policy(ref) for ref in refs]
-    policy = compile_policies(docs, catalog, custom_objects, ENGINE_RULES)
+    asked: set[str] | None = set() if seal is not None else None
+    policy = compile_policies(docs, catalog, custom_objects, ENGINE_RULES, asked=asked)
     if not policy.rules:
         line, column = docs[0].where(("rules",)) if docs else (None, None)
         raise PolicyError(
@@ -115,6 +127,11 @@ def load_policy_set(
             column or 1,
         )
     remember(docs)
+    if seal is not None and asked is not None:
+        from suitelint.policy import compiledcache
+
+        names = custom_names(custom_objects)
+        compiledcache.store_compiled(seal, policy, compiledcache.asked_of(names, sorted(asked)))
     return policy
 
 
@@ -305,12 +322,32 @@ def load_checked(
     errors come first); names in them are resolved once the sources are read, since a
     policy may name a custom record by the display name its SDF XML gives it.
     ``inline`` accounts and ``inline_policies`` (a policy test's) were read already."""
-    docs = [*(load_policy(ref) for ref in refs), *inline_policies]
+    files = [read_policy(ref) for ref in refs]
+    seal = _seal(files, catalog) if not inline_policies else None
+    sealed = None if seal is None else compiledcache.lookup_compiled(seal)
+    # a policy of a sealed entry compiled without error from these very bytes: its
+    # documents are read only if the sources' custom objects answer otherwise
+    docs = None if sealed is not None else [*map(document_of, files), *inline_policies]
     loaded = load_sources(
         sources, catalog, allow_empty=allow_empty, date_format=date_format, inline=inline
     )
-    policy = load_policy_set(refs, catalog, loaded.snapshot.custom_objects, docs=docs)
-    return loaded, policy
+    objects = loaded.snapshot.custom_objects
+    if sealed is not None:
+        policy, asked = sealed
+        if compiledcache.asked_of(custom_names(objects), asked) == asked:
+            return loaded, policy
+        docs = [document_of(file) for file in files]
+    return loaded, load_policy_set(refs, catalog, objects, docs=docs, seal=seal)
+
+
+def _seal(files: Sequence[PolicyFile], catalog: Catalog) -> str | None:
+    """The compiled policy's key in the policy cache, or None: not kept (the cache is off,
+    or the catalog is not the package's)."""
+    keys = [file.key for file in files]
+    if not keys or catalog is not load_catalog():
+        return None
+    known = [key for key in keys if key is not None]
+    return compiledcache.compiled_key(known, ENGINE_RULES) if len(known) == len(keys) else None
 
 
 def evaluate_loaded(

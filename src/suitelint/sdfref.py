@@ -31,8 +31,6 @@ bracket form in Salto's descriptor order.
 This module imports nothing of suitelint: every layer may use it.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from typing import Literal
@@ -135,7 +133,7 @@ class SdfReference(msgspec.Struct, frozen=True):
             return _TYPE_KINDS.get(self.type)
         return custom_kind(self.scriptid)
 
-    def covers(self, other: SdfReference) -> bool:
+    def covers(self, other: "SdfReference") -> bool:
         """Whether this reference, as a policy writes it, names ``other``: the scriptids
         are equal and every descriptor this one gives is the same in ``other`` (a bare
         ``cseg1`` names ``[type=customsegment, scriptid=cseg1]``; ``[appid=a, ...]``

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import run_probe
-from suitelint.policy import cache
+from suitelint.policy import cache, compiledcache
 from suitelint.yamlsrc import Positions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +58,17 @@ def files(folder: Path) -> list[Path]:
 ARGS = (PROJECT, "-p", POLICY, "--as-of", "2026-11-01")
 
 
+def compiled(folder: Path) -> list[Path]:
+    """The compiled policy entries under ``folder``."""
+    return [p for p in entries(folder) if p.is_file() and p.parent.name.startswith("compiled-")]
+
+
+def forget_compiled(folder: Path) -> None:
+    """Remove the compiled entries: the next check reads its documents (from the cache)."""
+    for entry in compiled(folder):
+        entry.unlink()
+
+
 @pytest.mark.parametrize("output", ["text", "json", "sarif"])
 def test_a_check_from_the_cache_gives_the_same_bytes_and_exit_code_and_reads_no_yaml(
     tmp_path: Path, output: str
@@ -94,6 +105,7 @@ def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path: Path, spoil: Any) -> 
     (entry,) = files(tmp_path)
     good = entry.read_bytes()
     entry.write_bytes(spoil(good))
+    forget_compiled(tmp_path)
     got = check(tmp_path, *ARGS)
     assert got[:3] == expected[:3]
     assert entry.read_bytes() == good  # read again from the file, and stored again
@@ -112,6 +124,7 @@ def test_an_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
     a, b = first.read_bytes(), second.read_bytes()
     first.write_bytes(b)
     second.write_bytes(a)
+    forget_compiled(folder)
     expected = check(None, *ARGS, no_cache=True)
     assert check(folder, *ARGS)[:3] == expected[:3]
     assert check(folder, *ARGS)[3] == ["False"]  # rewritten: a hit again
@@ -130,6 +143,7 @@ def test_a_fifo_in_place_of_an_entry_is_ignored_without_blocking(tmp_path: Path)
     (entry,) = files(tmp_path)
     entry.unlink()
     os.mkfifo(entry)
+    forget_compiled(tmp_path)
     expected = check(None, *ARGS, no_cache=True)
     assert check(tmp_path, *ARGS)[:3] == expected[:3]
 
@@ -153,12 +167,12 @@ def test_a_policy_with_an_error_is_never_cached_and_always_reported(
     second = check(folder, PROJECT, "-p", policy)
     assert first[0] == second[0] == 2
     assert first[1:3] == second[1:3] and f"{policy}:" in first[2]
-    assert files(folder) == []
+    assert files(folder) == [] and compiled(folder) == []
 
 
 def test_the_cache_can_be_turned_off(tmp_path: Path) -> None:
     check(tmp_path, *ARGS, no_cache=True)
-    assert files(tmp_path) == []
+    assert files(tmp_path) == [] and compiled(tmp_path) == []
 
 
 def test_an_edited_policy_is_read_again(tmp_path: Path) -> None:
@@ -170,7 +184,7 @@ def test_an_edited_policy_is_read_again(tmp_path: Path) -> None:
     after = check(folder, PROJECT, "-p", policy, "--as-of", "2026-11-01", "-f", "json")
     rules = json.loads(after[1])
     assert "no-admin-token-use" in json.dumps(rules) and "no-admin-token-use" not in before[1]
-    assert len(files(folder)) == 2
+    assert len(files(folder)) == 2 and len(compiled(folder)) == 2
 
 
 def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,10 +235,171 @@ def test_an_entry_reads_back_exactly_what_was_stored(
     positions = Positions(by_path, key_by_path)
     blob = cache.entry("k", data, positions)
     assert blob is not None
-    entry = cache._DECODER.decode(blob)
-    assert cache._same(entry.data, data)
+    entry = cache._decoder().decode(blob)
+    assert cache.same(entry.data, data)
     assert cache._positions(entry) == positions
 
 
 def test_a_value_msgpack_cannot_hold_is_not_cached() -> None:
     assert cache.entry("k", {"n": 2**70}, Positions()) is None
+
+
+# -- the compiled policy ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output", ["text", "json", "sarif"])
+def test_a_check_with_its_compiled_policy_cached_reads_no_document(
+    tmp_path: Path, output: str
+) -> None:
+    uncached = check(None, *ARGS, "-f", output, no_cache=True)
+    check(tmp_path, *ARGS, "-f", output)
+    assert len(compiled(tmp_path)) == 1
+    for entry in files(tmp_path):
+        entry.unlink()  # no document to read: the hit must not need one
+    hit = check(tmp_path, *ARGS, "-f", output)
+    assert hit[:3] == uncached[:3] and hit[3] == ["False"]
+    assert files(tmp_path) == []  # no document was read, so none was stored again
+
+
+def test_the_built_in_pack_s_compiled_policy_is_cached_too(tmp_path: Path) -> None:
+    account = ROOT / "examples" / "account.json"
+    uncached = check(None, account, "--as-of", "2026-11-01", no_cache=True)
+    check(tmp_path, account, "--as-of", "2026-11-01")
+    assert len(compiled(tmp_path)) == 1
+    assert check(tmp_path, account, "--as-of", "2026-11-01")[:3] == uncached[:3]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda blob: b"",
+        lambda blob: blob[: len(blob) // 2],  # truncated
+        lambda blob: b"\x96\x01garbage" + blob,
+        lambda blob: b"\xff" * 64,
+        lambda blob: blob.replace(b"ForbidRoles", b"ForbidRolez"),  # a record of no kind
+    ],
+    ids=["empty", "truncated", "garbage", "not-msgpack", "unknown-record"],
+)
+def test_a_corrupt_compiled_entry_is_ignored_and_replaced(tmp_path: Path, spoil: Any) -> None:
+    expected = check(None, *ARGS, no_cache=True)
+    check(tmp_path, *ARGS)
+    (entry,) = compiled(tmp_path)
+    good = entry.read_bytes()
+    spoilt = spoil(good)
+    assert spoilt != good
+    entry.write_bytes(spoilt)
+    assert check(tmp_path, *ARGS)[:3] == expected[:3]
+    assert entry.read_bytes() == good  # compiled again from the document, and stored again
+
+
+def test_a_compiled_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "suitelint: 1\nrules:\n  - {id: nothing-at-all, applies_to: tokens, max_age_days: 1}\n"
+    )
+    folder = tmp_path / "cache"
+    check(folder, *ARGS)
+    check(folder, PROJECT, "-p", other, "--as-of", "2026-11-01")
+    first, second = compiled(folder)
+    a, b = first.read_bytes(), second.read_bytes()
+    first.write_bytes(b)
+    second.write_bytes(a)
+    assert check(folder, *ARGS)[:3] == check(None, *ARGS, no_cache=True)[:3]
+    # the entry checked is stored again under its key; the other still holds the wrong one
+    assert sum(p.name.encode() in p.read_bytes() for p in (first, second)) == 1
+
+
+def test_a_changed_compiler_or_version_changes_the_compiled_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = ("suitelint/a", "suitelint/b")
+    key = compiledcache.compiled_key(["k1", "k2"], engine)
+    assert key == compiledcache.compiled_key(["k1", "k2"], reversed(engine))
+    assert key != compiledcache.compiled_key(["k2", "k1"], engine)  # the documents, in order
+    assert key != compiledcache.compiled_key(["k1"], engine)
+    assert key != compiledcache.compiled_key(["k1", "k2"], ("suitelint/a",))
+    fingerprint = compiledcache._compilers()
+    assert (
+        b"catalog/catalog.json:" in fingerprint and b"policy/assertions/forbid.py:" in fingerprint
+    )
+    monkeypatch.setattr(compiledcache, "_compilers", lambda: fingerprint + b"\0edited")
+    assert key != compiledcache.compiled_key(["k1", "k2"], engine)
+    monkeypatch.undo()
+    monkeypatch.setattr(compiledcache, "__version__", "99.0")
+    assert key != compiledcache.compiled_key(["k1", "k2"], engine)
+
+
+def _project_named(tmp_path: Path, name: str) -> Path:
+    """A copy of the fixture project whose custom record type has the display name ``name``."""
+    import shutil
+
+    project = tmp_path / "project"
+    if not project.exists():
+        shutil.copytree(PROJECT, project)
+    record = project / "src" / "Objects" / "customrecord_invoice_log.xml"
+    text = record.read_text()
+    start, end = text.index("<recordname>"), text.index("</recordname>")
+    record.write_text(text[: start + len("<recordname>")] + name + text[end:])
+    return project
+
+
+@pytest.mark.parametrize("renamed", ["Invoice Journal", "Invoice Log"])
+def test_a_compiled_policy_naming_a_custom_record_holds_only_while_the_sources_name_it_so(
+    tmp_path: Path, renamed: str
+) -> None:
+    """A policy naming a custom record type by its display name compiles to what the
+    sources call it: a source that names it otherwise compiles the policy again (here, to
+    an unknown permission)."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "suitelint: 1\nrules:\n"
+        "  - {id: no-invoice-log, applies_to: roles, forbid: {permissions: [Invoice Log]}}\n"
+    )
+    folder = tmp_path / "cache"
+    project = _project_named(tmp_path, "Invoice Log")
+    first = check(folder, project, "-p", policy, "--as-of", "2026-11-01")
+    assert first[0] == 1 and "customrecord_invoice_log" in first[1]
+    (entry,) = compiled(folder)
+    kept = entry.read_bytes()
+    _project_named(tmp_path, renamed)
+    expected = check(None, project, "-p", policy, "--as-of", "2026-11-01", no_cache=True)
+    got = check(folder, project, "-p", policy, "--as-of", "2026-11-01")
+    assert got[:3] == expected[:3]
+    if renamed == "Invoice Log":
+        assert got[:3] == first[:3] and entry.read_bytes() == kept
+    else:
+        assert got[0] == 2 and "unknown permission 'Invoice Log'" in got[2]
+        assert entry.read_bytes() == kept  # an error is never stored
+
+
+def test_a_compiled_policy_reads_back_exactly_what_was_compiled() -> None:
+    """Every rule of the built-in pack and the example policy: each record of each kind,
+    value for value and type for type (a float stays a float, a tuple a tuple)."""
+    from suitelint.catalog import load_catalog
+    from suitelint.policy.compiler import compile_policies
+    from suitelint.policy.loader import load_policy
+    from suitelint.runner import ENGINE_RULES
+
+    docs = [load_policy("builtin:baseline"), load_policy(str(POLICY))]
+    policy = compile_policies(docs, load_catalog(), (), ENGINE_RULES)
+    kinds = {type(a) for rule in policy.rules for a in rule.assertions}
+    assert len(kinds) >= 8
+    stored: dict[str, bytes] = {}
+    folder = compiledcache.compiled_folder
+    try:
+        compiledcache.compiled_folder = lambda: Path("/nonexistent")  # type: ignore[assignment]
+        compiledcache.diskcache.store, real = (
+            (lambda where, key, blob: stored.update({key: blob})),
+            (compiledcache.diskcache.store),
+        )
+        compiledcache.store_compiled(
+            "k", policy, {"invoice log": (("Invoice Log", "customrecord_x"),)}
+        )
+    finally:
+        compiledcache.compiled_folder = folder  # type: ignore[method-assign]
+        compiledcache.diskcache.store = real
+    back = compiledcache._decode_compiled("k", stored["k"])
+    assert back is not None
+    assert cache.same(back[0], policy) and back[0] == policy
+    assert back[1] == {"invoice log": (("Invoice Log", "customrecord_x"),)}
+    assert compiledcache._decode_compiled("other", stored["k"]) is None

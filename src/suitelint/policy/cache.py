@@ -19,11 +19,14 @@ read from its file; a cache folder that cannot be written is not used. Neither i
 an error, and the output is the same bytes whether an entry was used or not. Only a
 policy set that compiled without error is stored.
 
+The compiled policy is kept beside the documents: :mod:`suitelint.policy.compiledcache`.
+
 Where: ``$SUITELINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/suitelint``, else
 ``~/.cache/suitelint``. ``SUITELINT_NO_CACHE=1`` turns the cache off (README.md, "The
 policy cache").
 """
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +55,11 @@ class _Entry(msgspec.Struct, array_like=True, frozen=True):
     keys: list[tuple[list[str | int], int, int]]
 
 
-_DECODER = msgspec.msgpack.Decoder(_Entry)
+@functools.cache
+def _decoder() -> msgspec.msgpack.Decoder[_Entry]:
+    """The decoder of documents (made when first used: a run whose compiled policy is
+    cached reads no document)."""
+    return msgspec.msgpack.Decoder(_Entry)
 
 
 def folder() -> Path | None:
@@ -101,7 +108,7 @@ def lookup(key: str) -> tuple[Any, Positions] | None:
     if blob is None:
         return None
     try:
-        entry = _DECODER.decode(blob)
+        entry = _decoder().decode(blob)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     if entry.format != FORMAT or entry.key != key:
@@ -120,16 +127,21 @@ def _rows(table: Any) -> list[tuple[list[str | int], int, int]]:
     return [(list(at), line, column) for at, (line, column) in table.items()]
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal values of equal types, all the way down (``1 == True`` is not enough)."""
+def same(a: Any, b: Any) -> bool:
+    """Equal values of equal types, all the way down (``1 == True`` is not enough),
+    Structs field by field."""
     if type(a) is not type(b):
         return False
+    if isinstance(a, msgspec.Struct):
+        return all(same(getattr(a, f), getattr(b, f)) for f in a.__struct_fields__)
+    if isinstance(a, frozenset):
+        return a == b and same(sorted(a, key=repr), sorted(b, key=repr))
     if isinstance(a, dict):
         return list(a) == list(b) and all(
-            _same(k, j) and _same(a[k], b[j]) for k, j in zip(a, b, strict=True)
+            same(k, j) and same(a[k], b[j]) for k, j in zip(a, b, strict=True)
         )
     if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and a != a:  # NaN
         return bool(b != b)
     return bool(a == b)
@@ -141,10 +153,10 @@ def entry(key: str, data: Any, positions: Positions) -> bytes | None:
     record = _Entry(FORMAT, key, data, _rows(positions.by_path), _rows(positions.key_by_path))
     try:
         blob = msgspec.msgpack.encode(record)
-        back = _DECODER.decode(blob)
+        back = _decoder().decode(blob)
     except (msgspec.EncodeError, msgspec.DecodeError, msgspec.ValidationError, OverflowError):
         return None  # a value msgpack cannot hold (an integer beyond 64 bits): not cached
-    if not (_same(back.data, data) and _positions(back) == positions):
+    if not (same(back.data, data) and _positions(back) == positions):
         return None  # what would be read back differs from what was read: not cached
     return blob
 

@@ -6,8 +6,6 @@ Role names in ``forbid.roles`` and the subjects of ``where`` are bound to an acc
 by the engine, because custom roles only exist in the account.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -236,13 +234,16 @@ def compile_policies(
     catalog: Catalog,
     custom_objects: Iterable[CustomObject] = (),
     engine_rules: Iterable[str] = (),
+    *,
+    asked: set[str] | None = None,
 ) -> Policy:
     """Compile documents into one policy; every problem of every file is reported at once.
 
     ``custom_objects`` (the custom record types, custom segments and custom transaction
     types of the sources) let policies name permissions on them by display name;
     ``engine_rules`` are the ids of the engine's own rules (``suitelint/...``), which
-    waivers may name like any rule."""
+    waivers may name like any rule. ``asked``, where given, gets each display name the
+    compile looked up among ``custom_objects``."""
     names = custom_names(custom_objects)
     rules: list[CompiledRule] = []
     waivers: list[Waiver] = []
@@ -250,7 +251,7 @@ def compile_policies(
     seen: dict[str, Location | None] = {}
     waiver_sites: list[tuple[_Compiler, PathKey, Waiver]] = []
     for doc in docs:
-        compiler = _Compiler(doc, catalog, names)
+        compiler = _Compiler(doc, catalog, names, asked)
         for i, raw in enumerate(doc.data.get("rules", [])):
             rule = compiler.rule(raw, ("rules", i))
             for name in (rule.id, *rule.aliases):

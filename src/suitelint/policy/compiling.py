@@ -53,12 +53,16 @@ class Compiler:
         doc: PolicyDocument,
         catalog: Catalog,
         custom_names: Mapping[str, tuple[CustomObject, ...]] | None = None,
+        asked: set[str] | None = None,
     ) -> None:
         self.doc = doc
         self.catalog = catalog
         self.problems: list[Problem] = []
         #: custom objects of the sources by display name (:func:`custom_names`)
         self.custom_names: Mapping[str, tuple[CustomObject, ...]] = custom_names or {}
+        #: where given, each display name looked up in ``custom_names`` is added (what the
+        #: compiled policy depends on of the sources: suitelint.policy.cache)
+        self.asked = asked
 
     def loc(self, at: PathKey, *, key: bool = False) -> Location:
         line, column = self.doc.where(at, key=key)
@@ -109,7 +113,10 @@ class Compiler:
                 key=key,
             )
             return PermSelector(name, level, keys=frozenset(found), location=location)
-        objects = self.custom_names.get(_folded(name), ())
+        folded = _folded(name)
+        if self.asked is not None:
+            self.asked.add(folded)
+        objects = self.custom_names.get(folded, ())
         if len(objects) == 1:
             (obj,) = objects
             reference = parse_reference(obj.scriptid)

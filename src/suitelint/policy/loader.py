@@ -179,31 +179,64 @@ def policy_document(data: dict[str, Any], positions: Positions, path: str) -> Po
     return PolicyDocument(path, data, positions, builtin)
 
 
-def load_policy(ref: str) -> PolicyDocument:
-    """Load a policy file, or a built-in pack named ``builtin:<pack>``: from the policy
-    cache when it holds these very bytes (:mod:`suitelint.policy.cache`), else read."""
+class PolicyFile(msgspec.Struct, frozen=True):
+    """A policy file's bytes as read (or a built-in pack's text), before parsing."""
+
+    ref: str
+    #: as errors name it (``builtin:<pack>`` for a pack)
+    name: str
+    content: bytes
+    builtin: bool = False
+    #: the text of a built-in pack (read as text)
+    text: str = ""
+    #: the key of its document in the policy cache; None when the cache is off
+    key: str | None = None
+
+
+def read_policy(ref: str) -> PolicyFile:
+    """The bytes of a policy file, or of a built-in pack named ``builtin:<pack>``, and their
+    key in the policy cache (reading errors are raised here)."""
     from suitelint.policy import cache
 
     cached = cache.folder() is not None
     if ref.startswith(BUILTIN_PREFIX):
         text, name = _read_builtin(ref)
-        if not cached:
-            return parse_policy(text, name, builtin=True)
-        key = cache.key_of(name, text.encode("utf-8"))
-        hit = cache.lookup(key)
-        if hit is not None:
-            return PolicyDocument(name, hit[0], hit[1], builtin=True)
-        return _with_entry(parse_policy(text, name, builtin=True), key)
+        content = text.encode("utf-8")
+        key = cache.key_of(name, content) if cached else None
+        return PolicyFile(ref, name, content, True, text, key)
     path = Path(ref)
     with reading(path):
         data = read_input(path, limit=MAX_POLICY_BYTES, what="policy file")
-        if not cached:
-            return parse_policy(decode_text(data, ref, PolicyError), ref)
-        key = cache.key_of(ref, data)
+    return PolicyFile(ref, ref, data, key=cache.key_of(ref, data) if cached else None)
+
+
+def load_policy(ref: str) -> PolicyDocument:
+    """Load a policy file, or a built-in pack named ``builtin:<pack>``: from the policy
+    cache when it holds these very bytes (:mod:`suitelint.policy.cache`), else read."""
+    return document_of(read_policy(ref))
+
+
+def document_of(file: PolicyFile) -> PolicyDocument:
+    """The document of a policy file read by :func:`read_policy`: from the policy cache
+    when it holds it, else parsed and validated (errors are raised here)."""
+    from suitelint.policy import cache
+
+    key = file.key
+    if file.builtin:
+        if key is None:
+            return parse_policy(file.text, file.name, builtin=True)
+        hit = cache.lookup(key)
+        if hit is not None:
+            return PolicyDocument(file.name, hit[0], hit[1], builtin=True)
+        return _with_entry(parse_policy(file.text, file.name, builtin=True), key)
+    ref = file.ref
+    with reading(Path(ref)):
+        if key is None:
+            return parse_policy(decode_text(file.content, ref, PolicyError), ref)
         hit = cache.lookup(key)
         if hit is not None:
             return PolicyDocument(ref, hit[0], hit[1])
-        return _with_entry(parse_policy(decode_text(data, ref, PolicyError), ref), key)
+        return _with_entry(parse_policy(decode_text(file.content, ref, PolicyError), ref), key)
 
 
 def _with_entry(doc: PolicyDocument, key: str) -> PolicyDocument:

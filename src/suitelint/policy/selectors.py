@@ -5,8 +5,6 @@ Permission names are resolved against the catalog when a policy is compiled
 account by the engine, because custom roles only exist in the account.
 """
 
-from __future__ import annotations
-
 import msgspec
 
 from suitelint.catalog import Catalog, glob_matcher
@@ -33,7 +31,7 @@ class PermSelector(msgspec.Struct, frozen=True):
     capability: str | None = None
     location: Location | None = None
     #: permissions this selector never matches (``except:`` in the policy)
-    excluded: tuple[PermSelector, ...] = ()
+    excluded: "tuple[PermSelector, ...]" = ()
     #: custom object references as the policy wrote them: a held permkey matches when one
     #: of them covers it (``cseg1`` covers ``[type=customsegment, scriptid=cseg1]``)
     refs: tuple[SdfReference, ...] = ()
@@ -97,6 +95,11 @@ class PermSelector(msgspec.Struct, frozen=True):
             if level >= self.level and self.capability in catalog.capabilities_of(permkey, level):
                 return level
         return None
+
+
+# the annotation as an object, as it would be evaluated: decoding a PermSelector (the
+# compiled policy cache) then makes no ForwardRef, which compiles its text
+PermSelector.__annotations__["excluded"] = tuple[PermSelector, ...]
 
 
 class LevelEntry(msgspec.Struct, frozen=True):

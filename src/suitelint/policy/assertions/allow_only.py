@@ -13,8 +13,6 @@ role. A rule with ``allow_only`` also *describes* its subjects: ``require: {cove
 allow_only}`` and ``blast-radius`` (excess, proposed roles) read it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 

@@ -18,8 +18,6 @@ finding. Administrator and Full Access hold every permission: one finding for th
 says so (naming every selector), unless the same rule already forbids that role.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 

@@ -11,8 +11,6 @@ the first match (by permkey) of each selector. A subject that holds every permis
 (Administrator, Full Access) combines every group, unless the same rule forbids that role.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any, ClassVar
 

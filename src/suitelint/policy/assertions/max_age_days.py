@@ -10,8 +10,6 @@ today) is a finding. A token without a creation date is a finding too: its age c
 checked, and an unknown age never passes.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any, ClassVar
 

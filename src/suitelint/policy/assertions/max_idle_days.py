@@ -12,8 +12,6 @@ recorded use never passes for long. When they do not, a token's last use is unkn
 never: the rule says so once (``suitelint/no-login-data``) instead of once per token.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 

@@ -12,8 +12,6 @@ decides). A subject that holds every permission (Administrator, Full Access) is 
 finding, unless the same rule forbids that role.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any, ClassVar
 

@@ -21,8 +21,6 @@ integration without recorded auth flows fails ``auth_flows``. A required permiss
 the level the subject holds instead (``holds NONE``).
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -58,7 +56,8 @@ _ROLE_ATTRIBUTES = {
 
 
 class Require(msgspec.Struct, frozen=True):
-    attributes: Mapping[str, Any] = msgspec.field(default_factory=dict)
+    #: a role attribute or user_active: a bool; state: a string; auth_flows: a tuple
+    attributes: Mapping[str, bool | str | tuple[str, ...]] = msgspec.field(default_factory=dict)
     permissions: tuple[LevelEntry, ...] = ()
     covered_by_allow_only: bool = False
 

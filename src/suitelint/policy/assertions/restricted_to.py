@@ -28,8 +28,6 @@ unrestricted: an unknown restriction never passes.
 Subjects: roles, tokens, users, integrations. Cases: ``tests/policy/test_restricted_to.py``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
