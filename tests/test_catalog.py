@@ -185,3 +185,23 @@ def test_a_records_name_resolves_to_the_permission_that_governs_it(written, perm
 
 def test_a_mistyped_record_name_suggests_its_permission_first():
     assert catalog.suggest("Vendor Paymnt")[0] == "TRAN_VENDPYMT (Pay Bills)"
+
+
+@given(
+    st.sampled_from(sorted(load_catalog().permissions))
+    | st.sampled_from(["customrecord_x", "[scriptid=customrecord_x]", "cseg_a", "NO_SUCH_KEY"])
+    | st.text(max_size=12),
+    st.sampled_from([level.name for level in Level]),
+)
+def test_accepts_named_answers_as_accepts_of_the_level(permkey: str, name: str) -> None:
+    """The engine judges a permission row by its level's name: the same verdict."""
+    catalog = load_catalog()
+    assert catalog.accepts_named(permkey, name) == catalog.accepts(permkey, Level[name])
+
+
+def test_accepts_named_is_not_always_true() -> None:
+    catalog = load_catalog()
+    verdicts = {
+        catalog.accepts_named(key, level.name) for key in catalog.permissions for level in Level
+    }
+    assert verdicts == {True, False}

@@ -18,10 +18,10 @@ from suitelint.catalog import Catalog
 from suitelint.effective import EMPTY_GRANT, Table, role_link
 from suitelint.findings import Finding, Link, Location, Severity, sort_findings
 from suitelint.model import (
-    LEVEL_BY_NAME,
     PLURAL,
     SINGULAR,
     Index,
+    Permission,
     Snapshot,
     Subject,
     Token,
@@ -252,11 +252,18 @@ def data_findings(ctx: Context) -> Iterator[Finding]:
     # A large account has 100,000s of rows and a few thousand distinct row values
     # (collected once, by validation): each value is judged once, and only a role holding
     # a value the catalog does not accept is walked row by row.
-    rejected = {
-        perm
-        for perm in role_permission_values(ctx.snapshot, ctx.index)
-        if not ctx.catalog.accepts(perm.permkey, LEVEL_BY_NAME[perm.level])
-    }
+    # Rows differ by line: each (permkey, level) is judged once (a 20-role project holds
+    # 1,479 distinct rows and 932 distinct pairs).
+    accepts = ctx.catalog.accepts_named
+    judged: dict[tuple[str, str], bool] = {}
+    rejected: set[Permission] = set()
+    for perm in role_permission_values(ctx.snapshot, ctx.index):
+        pair = (perm.permkey, perm.level)
+        accepted = judged.get(pair)
+        if accepted is None:
+            accepted = judged[pair] = accepts(perm.permkey, perm.level)
+        if not accepted:
+            rejected.add(perm)
     if not rejected:
         return
     for role in ctx.snapshot.roles:

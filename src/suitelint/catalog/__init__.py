@@ -464,6 +464,17 @@ class Catalog:
             return False
         return not info.levels or level in info.levels or level in info.observed_levels
 
+    def accepts_named(self, permkey: str, level_name: str) -> bool:
+        """:meth:`accepts` of a level by its name (``"VIEW"``, as a permission row holds
+        it), answered from the data for a standard permkey without making the level."""
+        if level_name == "NONE":
+            return True
+        body = self._raw.get(permkey)
+        if body is not None:
+            levels = body.get("levels")
+            return not levels or level_name in levels or level_name in body.get("observed", ())
+        return self.accepts(permkey, LEVEL_BY_NAME[level_name])
+
     # -- names ---------------------------------------------------------------------------
     def lookup(self, name: str) -> tuple[str, ...]:
         """Permkeys that ``name`` denotes: an exact permkey (case-insensitive) or custom
