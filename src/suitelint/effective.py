@@ -56,6 +56,15 @@ _CUSTOM_KIND = {
 }
 
 
+#: a permkey not looked up yet (``None`` is a threshold: "never matches")
+_UNSEEN: Any = object()
+
+
+def _new_thresholds(selector: object) -> dict[str, Level | None]:
+    """The threshold cache of a selector not seen yet (:meth:`Effective.threshold`)."""
+    return {}
+
+
 class ByIdentity(Generic[K, V]):
     """Values worked out once per key *object* (by identity), for one evaluation.
 
@@ -370,7 +379,7 @@ class Effective:
     def threshold(self, selector: Selector, permkey: str) -> Level | None:
         """``selector.threshold(permkey)``, once per selector and permkey."""
         # Selectors belong to the compiled policy, which outlives this object.
-        cache = self._thresholds.get(selector, lambda _: {})
+        cache = self._thresholds.get(selector, _new_thresholds)
         if permkey not in cache:
             cache[permkey] = selector.threshold(permkey, self.catalog)
         return cache[permkey]
@@ -434,8 +443,14 @@ class Effective:
         _, groups, done = entry
         keys = self._keys
         if done[0] < len(keys):
+            # self.threshold for each new permkey, its cache looked up once
+            cache = self._thresholds.get(selector, _new_thresholds)
+            catalog = self.catalog
             for bit in range(done[0], len(keys)):
-                threshold = self.threshold(selector, keys[bit])
+                permkey = keys[bit]
+                threshold = cache.get(permkey, _UNSEEN)
+                if threshold is _UNSEEN:
+                    threshold = cache[permkey] = selector.threshold(permkey, catalog)
                 if threshold is not None:
                     groups[threshold] = groups.get(threshold, 0) | (1 << (8 * bit))
             done[0] = len(keys)
