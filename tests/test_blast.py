@@ -616,3 +616,60 @@ def test_integrations_sharing_a_declaration_share_one_proposal_whatever_the_inpu
         assert proposal.scriptid == "customrole_sync_a"
         assert proposal.subjects == ("Sync A", "Sync B", "T-1", "T-2")
         assert {e.proposal for e in (*report.tokens, *report.integrations)} == {"customrole_sync_a"}
+
+
+MANY_RECORDS = """
+suitelint: 1
+rules:
+  - id: roles-least-privilege
+    applies_to: roles
+    allow_only: {Invoice: view, "customrecord_keep*": edit}
+  - id: sync-tokens
+    applies_to: tokens
+    where: {name: "Sync token 1"}
+    allow_only: {Invoice: view}
+"""
+
+
+def test_tokens_of_one_role_share_its_excess_and_each_set_of_rules_has_its_own():
+    # worked out once per table and set of rules (an account of thousands of custom records
+    # has as many excess rows per role): the same rows as the declaration gives them
+    records = [f"customrecord_{n}" for n in ("keep_a", "keep_b", "drop_a", "drop_b")]
+    role = {
+        "id": "1001",
+        "scriptid": "customrole_sync",
+        "name": "Sync",
+        "permissions": [
+            {"permkey": "TRAN_CUSTINVC", "level": "FULL"},
+            *({"permkey": key, "level": "FULL"} for key in records),
+        ],
+    }
+    tokens = [
+        {
+            "id": f"T-{i}",
+            "name": f"Sync token {i}",
+            "integration": "101",
+            "user": "7",
+            "role": "1001",
+            "created": "2026-06-01",
+        }
+        for i in (1, 2, 3)
+    ]
+    objects = [{"scriptid": key, "name": key.upper()} for key in records]
+    report = radius(account(roles=[role], tokens=tokens, custom_objects=objects), MANY_RECORDS)
+    by_name = {e.name: e for e in report.tokens}
+    one, two, three = (by_name[f"Sync token {i}"] for i in (1, 2, 3))
+    assert two.excess is three.excess
+    assert [(x.permkey, x.name, x.held.name, x.allowed.name) for x in two.excess] == [
+        ("TRAN_CUSTINVC", "Invoice (TRAN_CUSTINVC)", "FULL", "VIEW"),
+        ("customrecord_drop_a", "CUSTOMRECORD_DROP_A (customrecord_drop_a)", "FULL", "NONE"),
+        ("customrecord_drop_b", "CUSTOMRECORD_DROP_B (customrecord_drop_b)", "FULL", "NONE"),
+        ("customrecord_keep_a", "CUSTOMRECORD_KEEP_A (customrecord_keep_a)", "FULL", "EDIT"),
+        ("customrecord_keep_b", "CUSTOMRECORD_KEEP_B (customrecord_keep_b)", "FULL", "EDIT"),
+    ]
+    assert {x.via for x in two.excess} == {"role 'Sync' [customrole_sync]"}
+    # token 1's own rule allows no custom record: under both rules, none is allowed
+    assert [(x.permkey, x.allowed.name) for x in one.excess][3:] == [
+        ("customrecord_keep_a", "NONE"),
+        ("customrecord_keep_b", "NONE"),
+    ]

@@ -205,3 +205,32 @@ def test_accepts_named_is_not_always_true() -> None:
         catalog.accepts_named(key, level.name) for key in catalog.permissions for level in Level
     }
     assert verdicts == {True, False}
+
+
+CUSTOM_KEYS = [
+    "customrecord_a",
+    "customrecord_b",
+    "CUSTOMRECORD_MIXED",
+    "customtransaction_t",
+    "custompurchase_p",
+    "customsale_s",
+    "cseg_region",
+    "[scriptid=customrecord_a]",
+    "[appid=com.x, scriptid=customrecord_a]",
+    "[type=customsegment, scriptid=cseg_region]",
+]
+
+
+@given(st.sampled_from(sorted(catalog.permissions) + CUSTOM_KEYS), st.sampled_from(list(Level)))
+def test_a_permkey_confers_what_its_capability_twin_confers(permkey: str, level: Level):
+    # blast-radius works a permkey's capabilities out once per twin: thousands of custom
+    # records of one subtab share one
+    twin = catalog.capability_twin(permkey)
+    assert catalog.capabilities_of(permkey, level) == catalog.capabilities_of(twin, level)
+
+
+def test_custom_records_of_one_subtab_are_twins_and_a_capability_keyed_permkey_is_its_own():
+    assert catalog.capability_twin("customrecord_one") == catalog.capability_twin("customrecord_2")
+    assert catalog.capability_twin("ADMI_CUSTOMSCRIPT") == "ADMI_CUSTOMSCRIPT"
+    with pytest.raises(KeyError):
+        catalog.capability_twin("NOT_A_PERMKEY")

@@ -203,9 +203,9 @@ class ScorePart(msgspec.Struct, frozen=True, gc=False):
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Excess:
-    """A permission held above what the declaration allows."""
+class Excess(msgspec.Struct, frozen=True, gc=False):
+    """A permission held above what the declaration allows (thousands on an account of
+    many custom records: a struct costs a fraction of a frozen dataclass to make)."""
 
     permkey: str
     name: str
@@ -320,12 +320,17 @@ class _Tags:
         confers."""
         found = self._positions.get(permkey)
         if found is None:
-            found = self._positions[permkey] = tuple(
-                tuple(
-                    sorted(self.index[tag] for tag in self.catalog.capabilities_of(permkey, level))
+            # once per twin: a custom record confers what every one of its subtab does
+            twin = self.catalog.capability_twin(permkey)
+            found = self._positions.get(twin)
+            if found is None:
+                found = self._positions[twin] = tuple(
+                    tuple(
+                        sorted(self.index[tag] for tag in self.catalog.capabilities_of(twin, level))
+                    )
+                    for level in sorted(Level)
                 )
-                for level in sorted(Level)
-            )
+            self._positions[permkey] = found
         return found
 
 
@@ -819,18 +824,41 @@ def allowed_level(ctx: Effective, rules: Sequence[CompiledRule], permkey: str) -
 def excess_of(
     ctx: Effective, table: Table, rules: Sequence[CompiledRule]
 ) -> tuple[tuple[Excess, ...], bool]:
-    """Permissions held above the declaration, and whether the role holds everything."""
+    """Permissions held above the declaration, and whether the role holds everything:
+    once per table and set of rules (a role's tokens share its table)."""
     if table.everything is not None:
         return (), True
+    ids = tuple(rule.id for rule in rules)  # a rule's id names it in its policy
+    per_table: dict[tuple[str, ...], tuple[Excess, ...]] = ctx.memo("blast-excess", table, dict)
+    found = per_table.get(ids)
+    if found is None:
+        found = per_table[ids] = _excess(ctx, table, rules, ids)
+    return found, False
+
+
+def _excess(
+    ctx: Effective, table: Table, rules: Sequence[CompiledRule], ids: tuple[str, ...]
+) -> tuple[Excess, ...]:
+    # Each permkey's allowed level once per set of rules (a permkey is held by many
+    # roles), each grant's path once (a role's table has one grant for every row).
+    by_rules: dict[tuple[str, ...], dict[str, Level]] = ctx.memo("blast-allowed", ctx, dict)
+    allowed_of = by_rules.get(ids)
+    if allowed_of is None:
+        allowed_of = by_rules[ids] = {}
+    display = ctx.display
+    vias: dict[int, str] = {}
     found = []
     for permkey, level in sorted(table.levels.items()):
-        allowed = allowed_level(ctx, rules, permkey)
+        allowed = allowed_of.get(permkey)
+        if allowed is None:
+            allowed = allowed_of[permkey] = allowed_level(ctx, rules, permkey)
         if level > allowed:
             grant = table.grant_of(permkey)
-            found.append(
-                Excess(permkey, ctx.display(permkey), level, allowed, _via(grant), grant.is_global)
-            )
-    return tuple(found), False
+            via = vias.get(id(grant))
+            if via is None:
+                via = vias[id(grant)] = _via(grant)
+            found.append(Excess(permkey, display(permkey), level, allowed, via, grant.is_global))
+    return tuple(found)
 
 
 def _documented_at_most(ctx: Effective, permkey: str, level: Level) -> Level:

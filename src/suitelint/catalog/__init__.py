@@ -327,6 +327,8 @@ class Catalog:
                     _lower(self._category_thresholds.setdefault(category, {}), tag, grant.level)
         self._custom: dict[str, PermissionInfo | None] = {}
         self._caps_cache: dict[tuple[str, Level], frozenset[str]] = {}
+        #: per subtab, the first permkey asked about that no capability names by key
+        self._twins: dict[str, str] = {}
         self._candidates: dict[str, list[str]] | None = None
 
     @property
@@ -442,6 +444,21 @@ class Catalog:
         result = frozenset(tags)
         self._caps_cache[cache_key] = result
         return result
+
+    def capability_twin(self, permkey: str) -> str:
+        """A permkey that confers the same capabilities as ``permkey`` at every level:
+        for a permission no capability names by key, the first such one asked about on
+        its subtab (an account's thousands of custom records share a few), else
+        ``permkey``. Raises ``KeyError`` for an unknown permkey."""
+        body = self._raw.get(permkey)
+        if body is not None:
+            key, category = permkey, body["category"]
+        else:
+            info = self._require(permkey)
+            key, category = info.permkey, info.category
+        if key in self._key_thresholds:
+            return permkey
+        return self._twins.setdefault(category, permkey)
 
     def accepts(self, permkey: str, level: Level) -> bool:
         """Whether ``level`` is a documented level of ``permkey`` or one seen in real SDF
