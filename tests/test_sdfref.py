@@ -13,6 +13,7 @@ from suitelint.sdfref import (
     SdfReferenceError,
     glob_may_name_custom,
     parse_reference,
+    reference_or_none,
 )
 
 
@@ -157,3 +158,29 @@ def test_any_order_and_spacing_gives_the_same_identity_and_the_key_round_trips(
     reference = parse_reference(text)
     assert reference == SdfReference(scriptid, appid, bundleid, kind)
     assert parse_reference(reference.key) == reference
+
+
+def _parsed_or_none(text: str) -> SdfReference | None:
+    try:
+        return parse_reference(text)
+    except SdfReferenceError:
+        return None
+
+
+@given(
+    st.one_of(
+        st.from_regex(
+            r"(customrecord|customsale|cseg|CUSTOMRECORD|LIST)_?[a-zA-Z0-9_]{0,12}", fullmatch=True
+        ),
+        st.builds(
+            lambda pad, text, end: pad + text + end,
+            st.sampled_from(["", " ", "[", "\t", " [ "]),
+            st.sampled_from(["customrecord_x", "cseg1", "scriptid=customrecord_y", "TRAN_X", ""]),
+            st.sampled_from(["", " ", "]", " ] ", "\n"]),
+        ),
+        st.text(max_size=20),
+    )
+)
+def test_reference_or_none_is_the_parse_or_none(text: str) -> None:
+    # a bare scriptid (nearly every custom permkey) is answered before the general checks
+    assert reference_or_none(text) == _parsed_or_none(text)

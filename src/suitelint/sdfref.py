@@ -223,8 +223,13 @@ def parse_reference(text: str) -> SdfReference:
 
 def reference_or_none(text: str) -> SdfReference | None:
     """:func:`parse_reference`, or None instead of an error."""
+    if _CUSTOM_SCRIPTID.fullmatch(text):
+        # a bare scriptid, the form of nearly every custom permkey: it always parses
+        return parse_reference(text)
     stripped = text.strip()
-    if not looks_like_reference(stripped) and not _CUSTOM_SCRIPTID.fullmatch(stripped):
+    if not (stripped.startswith("[") or stripped.endswith("]")) and not _CUSTOM_SCRIPTID.fullmatch(
+        stripped
+    ):
         # what parse_reference refuses first (every standard permkey): without building
         # and raising its error, which listed the known forms for each such key
         return None

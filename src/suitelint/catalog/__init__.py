@@ -66,6 +66,8 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 _LEVEL_NAMES: dict[int, str] = {level: level.name for level in Level}
+#: a key :meth:`Catalog.get` has not met (its cache holds None for an unknown one)
+_UNSEEN: Any = object()
 _LEVELS_ASCENDING = tuple(level for level in Level if level is not Level.NONE)
 #: the permission subtab of each custom object type
 _CUSTOM_CATEGORY: dict[str | None, Category] = {
@@ -369,11 +371,10 @@ class Catalog:
             return info
         if permkey in self._raw:
             return self._standard(permkey)
-        try:
-            return self._custom[permkey]
-        except KeyError:
-            pass
-        found: PermissionInfo | None = None
+        found: PermissionInfo | None = self._custom.get(permkey, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
+        found = None
         stripped = permkey.strip()
         if stripped in self._raw:
             found = self._standard(stripped)
