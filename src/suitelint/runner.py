@@ -20,7 +20,7 @@ from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sor
 from suitelint.model import CustomObject, Snapshot
 from suitelint.policy import compiledcache
 from suitelint.policy.compiler import CompiledRule, Policy, compile_policies, rule_docs
-from suitelint.policy.compiling import custom_names
+from suitelint.policy.compiling import CustomNames
 from suitelint.policy.inline import InlineRun, check_inline, new_suppressions, rule_names
 from suitelint.policy.loader import (
     PolicyDocument,
@@ -130,7 +130,7 @@ def load_policy_set(
     if seal is not None and asked is not None:
         from suitelint.policy import compiledcache
 
-        names = custom_names(custom_objects)
+        names = CustomNames(custom_objects)
         compiledcache.store_compiled(seal, policy, compiledcache.asked_of(names, sorted(asked)))
     return policy
 
@@ -334,7 +334,7 @@ def load_checked(
     objects = loaded.snapshot.custom_objects
     if sealed is not None:
         policy, asked = sealed
-        if compiledcache.asked_of(custom_names(objects), asked) == asked:
+        if compiledcache.asked_of(CustomNames(objects), asked) == asked:
             return loaded, policy
         docs = [document_of(file) for file in files]
     return loaded, load_policy_set(refs, catalog, objects, docs=docs, seal=seal)

@@ -17,7 +17,7 @@ from suitelint.errors import PolicyError, Problem, did_you_mean
 from suitelint.findings import Location, RuleDoc, Severity
 from suitelint.model import CustomObject, Level, SubjectKinds
 from suitelint.policy.assertions import Assertion, compile_assertions
-from suitelint.policy.compiling import Compiler, custom_names
+from suitelint.policy.compiling import Compiler, CustomNames
 from suitelint.policy.loader import PolicyDocument
 from suitelint.policy.selectors import LevelEntry, NameRef, PermSelector, Where, is_glob
 from suitelint.yamlsrc import PathKey
@@ -244,7 +244,7 @@ def compile_policies(
     ``engine_rules`` are the ids of the engine's own rules (``suitelint/...``), which
     waivers may name like any rule. ``asked``, where given, gets each display name the
     compile looked up among ``custom_objects``."""
-    names = custom_names(custom_objects)
+    names = CustomNames(custom_objects)  # worked out if a policy names one by name
     rules: list[CompiledRule] = []
     waivers: list[Waiver] = []
     problems: list[Problem] = []

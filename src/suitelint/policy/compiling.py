@@ -8,7 +8,7 @@ tags against its tags, once: evaluation never re-parses a name. The rule compile
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from msgspec.structs import replace
@@ -45,6 +45,33 @@ def custom_names(objects: Iterable[CustomObject]) -> dict[str, tuple[CustomObjec
     return {name: tuple(by_id.values()) for name, by_id in found.items()}
 
 
+class CustomNames(Mapping[str, tuple[CustomObject, ...]]):
+    """:func:`custom_names` of ``objects``, worked out when first read: a policy that
+    names no custom object by its display name (names a permission, a permkey or a glob)
+    never reads it, and an account may have thousands of custom records."""
+
+    def __init__(self, objects: Iterable[CustomObject]) -> None:
+        self._objects: Iterable[CustomObject] | None = objects
+        self._names: dict[str, tuple[CustomObject, ...]] | None = None
+
+    def _worked_out(self) -> dict[str, tuple[CustomObject, ...]]:
+        names = self._names
+        if names is None:
+            assert self._objects is not None
+            names = self._names = custom_names(self._objects)
+            self._objects = None
+        return names
+
+    def __getitem__(self, name: str) -> tuple[CustomObject, ...]:
+        return self._worked_out()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._worked_out())
+
+    def __len__(self) -> int:
+        return len(self._worked_out())
+
+
 class Compiler:
     """Compiles the parts of one policy document; collects every problem instead of stopping."""
 
@@ -59,7 +86,9 @@ class Compiler:
         self.catalog = catalog
         self.problems: list[Problem] = []
         #: custom objects of the sources by display name (:func:`custom_names`)
-        self.custom_names: Mapping[str, tuple[CustomObject, ...]] = custom_names or {}
+        self.custom_names: Mapping[str, tuple[CustomObject, ...]] = (
+            custom_names if custom_names is not None else {}
+        )
         #: where given, each display name looked up in ``custom_names`` is added (what the
         #: compiled policy depends on of the sources: suitelint.policy.cache)
         self.asked = asked
