@@ -6,8 +6,10 @@ judged against (catalog version, sources).
 """
 
 import enum
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from itertools import compress, repeat
 from typing import Any
 
 import msgspec
@@ -215,7 +217,7 @@ class Report(msgspec.Struct, frozen=True, dict=True):
         split: tuple[tuple[Finding, ...], tuple[Finding, ...]] | None = self.__dict__.get("_split")
         if split is None:
             findings = self.findings
-            if all(f.suppression is None for f in findings):
+            if not any(map(_SUPPRESSION, findings)):  # a Suppression is always true
                 split = (tuple(findings), ())  # no copy of a tuple
             else:
                 split = (
@@ -235,14 +237,26 @@ class Report(msgspec.Struct, frozen=True, dict=True):
 
     @property
     def failing(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.active if f.severity >= self.fail_on)
+        # worked out once (the verdict, the summary and the exit code all ask), in C-level
+        # steps per finding, and kept in the instance's __dict__ as the split is
+        failing: tuple[Finding, ...] | None = self.__dict__.get("_failing")
+        if failing is None:
+            active = self.active
+            at_or_above = map(operator.ge, map(_SEVERITY, active), repeat(self.fail_on))
+            failing = self.__dict__["_failing"] = tuple(compress(active, at_or_above))
+        return failing
 
     def counts(self) -> dict[str, int]:
         """Active findings per severity label, plus ``suppressed``."""
-        counter = Counter(f.severity for f in self.active)
-        result = {s.label: counter.get(s, 0) for s in sorted(Severity, reverse=True)}
+        # counted by value: a Severity (an enum member) hashes in Python, an int in C
+        counter = Counter(map(int, map(_SEVERITY, self.active)))
+        result = {s.label: counter.get(s.value, 0) for s in sorted(Severity, reverse=True)}
         result["suppressed"] = len(self.suppressed)
         return result
+
+
+_SEVERITY = operator.attrgetter("severity")
+_SUPPRESSION = operator.attrgetter("suppression")
 
 
 def sort_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
