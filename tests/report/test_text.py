@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from hostile import HOSTILE, assert_log_safe
 from reports import sample_report
+from suitelint import sanitize
 from suitelint.findings import Finding, Link, Location, Severity
 from suitelint.report import streamer, text
 
@@ -80,3 +81,22 @@ def test_a_batch_is_its_findings_one_by_one_whatever_their_names(findings, color
     assert whole == "\n".join(map(text._Formatter(color, {}).finding, findings))
     if not color:
         assert_log_safe(whole)
+
+
+_MESSAGE_TEXT = st.text(st.sampled_from("a :#\0\n\x1b\u202eé[v"), max_size=8) | HOSTILE
+
+
+@given(st.lists(_MESSAGE_TEXT, max_size=6))
+def test_a_batch_is_plain_when_and_only_when_its_messages_are(messages) -> None:
+    """A batch's messages are checked at once: plain only if each is printable and holds
+    neither "::" nor "##" (each is then its own sanitised form); and plain whenever each
+    is printable ASCII with at most one colon and one number sign (a large account's)."""
+    findings = [Finding("r", Severity.ERROR, m, "role", "1", "n") for m in messages]
+    each = all(m.isprintable() and "::" not in m and "##" not in m for m in messages)
+    plain = text._plain_messages(findings)
+    if plain:
+        assert each
+        assert all(sanitize.line(m) == m for m in messages)
+    simple = all(m.isascii() and m.count(":") < 2 and m.count("#") < 2 for m in messages)
+    if messages and each and simple:
+        assert plain

@@ -5,6 +5,7 @@ Written as a stream (:func:`stream`): findings are turned into text a batch at a
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
 
 from suitelint import sanitize
@@ -88,6 +89,7 @@ class _Formatter:
         shown = self.shown
         out: list[str] = []
         append = out.append
+        plain = _plain_messages(findings)
         for f in findings:
             location = f.location
             chain = f.chain
@@ -97,9 +99,7 @@ class _Formatter:
                 or location.line is None
                 or location.column is None
                 or len(chain) != 2
-                or not message.isprintable()
-                or "::" in message
-                or "##" in message
+                or (not plain and (not message.isprintable() or "::" in message or "##" in message))
             ):
                 append(finding(f))
                 continue
@@ -133,6 +133,30 @@ class _Formatter:
         if label is None:
             label = self.labels[key] = f"{self.severities[key[0]]} {key[1]}"
         return (finding.severity, finding.location.path, f"{path}:", f": {label} ")
+
+
+#: the printable ASCII characters but the two a CI log command is made of
+_PLAIN = bytes(range(0x20, 0x7F)).translate(None, b":#")
+_MESSAGE = operator.attrgetter("message")
+
+
+def _plain_messages(findings: Sequence[Finding]) -> bool:
+    """Whether every finding's message is printable ASCII without "::" or "##" (then it
+    is its own sanitised form), checked for the batch at once: its messages joined by NUL
+    (a message holding one is not plain) and all but the NULs, colons, number signs and
+    other controls taken out, in C. Two colons of one message left next to each other
+    were not always so: such a batch is not plain, and its messages are checked one by
+    one."""
+    joined = "\0".join(map(_MESSAGE, findings))
+    if not joined.isascii():
+        return False
+    left = joined.encode().translate(None, _PLAIN)
+    return (
+        left.count(b"\0") == len(findings) - 1
+        and not left.translate(None, b":#\0")
+        and b"::" not in left
+        and b"##" not in left
+    )
 
 
 def _plural(n: int, word: str) -> str:
