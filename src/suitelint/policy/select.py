@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import filterfalse
 
 from suitelint.effective import Effective, subject_roles
 from suitelint.model import (
@@ -16,7 +18,7 @@ from suitelint.model import (
     subject_names,
 )
 from suitelint.policy.compiler import CompiledRule
-from suitelint.policy.selectors import NameRef
+from suitelint.policy.selectors import NameRef, Where
 from suitelint.restrictions import restricts, value_of
 
 
@@ -127,63 +129,93 @@ def select(account: Effective, rule: CompiledRule) -> list[Subject]:
     """Subjects of the rule's kind that its ``where`` picks, in snapshot order."""
     where = rule.where
     pool: Sequence[Subject] = getattr(account.snapshot, rule.applies_to)
-    chosen: list[Subject] = []
-    for subject in pool:
-        if where.active is not None and _is_active(subject) != where.active:
-            continue
-        if where.name and not _any(where.name, [(subject_label(subject),)]):
-            continue
-        if where.id and not _any(where.id, [(subject.id,)]):
-            continue
-        if where.scriptid and not _any(where.scriptid, [(getattr(subject, "scriptid", None),)]):
-            continue
-        if where.type and (not isinstance(subject, Token) or subject.type != where.type):
-            continue
-        if where.used_by_tokens is not None:
-            used = isinstance(subject, Role) and used_by_tokens(account, subject)
-            if used != where.used_by_tokens:
-                continue
-        if where.user_token_role is not None and (
-            not isinstance(subject, Role)
-            or account.user_token_role(subject) != where.user_token_role
-        ):
-            continue
-        if where.token_capable is not None:
-            capable = isinstance(subject, Role) and token_capable(account, subject)
-            if capable != where.token_capable:
-                continue
-        if where.custom is not None and where.custom != (
-            isinstance(subject, Role) and is_custom_role(account, subject)
-        ):
-            continue
-        if where.holds and not (
-            isinstance(subject, Role) and account.matches(account.role_table(subject), where.holds)
-        ):
-            continue
-        if where.global_permissions and not (
-            isinstance(subject, User) and subject.global_permissions
-        ):
-            continue
-        if where.restrictions and not any(
+    chosen: Iterable[Subject] = pool
+    # Each condition the rule sets is a filter over what the ones before it kept, in the
+    # order below: a pack's rules set two or three of the fifteen, and a large account
+    # has tens of thousands of subjects (the usual first one, active, in C).
+    if where.active is not None:
+        if rule.applies_to == "integrations":
+            active = where.active
+            chosen = (s for s in chosen if _is_active(s) == active)
+        else:  # a role, user or token is active when not inactive
+            chosen = (filterfalse if where.active else filter)(_INACTIVE, chosen)
+    for test in _tests(account, where):
+        chosen = filter(test, chosen)
+    return list(chosen)
+
+
+_INACTIVE = operator.attrgetter("inactive")
+
+
+def _tests(account: Effective, where: Where) -> Iterator[Callable[[Subject], bool]]:
+    """What each condition of ``where`` but ``active`` asks of a subject, in order."""
+    if where.name:
+        yield lambda subject: _any(where.name, [(subject_label(subject),)])
+    if where.id:
+        yield lambda subject: _any(where.id, [(subject.id,)])
+    if where.scriptid:
+        yield lambda subject: _any(where.scriptid, [(getattr(subject, "scriptid", None),)])
+    if where.type:
+        yield lambda subject: isinstance(subject, Token) and subject.type == where.type
+    if where.used_by_tokens is not None:
+        yield (
+            lambda subject: (
+                (isinstance(subject, Role) and used_by_tokens(account, subject))
+                == where.used_by_tokens
+            )
+        )
+    if where.user_token_role is not None:
+        yield (
+            lambda subject: (
+                isinstance(subject, Role)
+                and account.user_token_role(subject) == where.user_token_role
+            )
+        )
+    if where.token_capable is not None:
+        yield (
+            lambda subject: (
+                (isinstance(subject, Role) and token_capable(account, subject))
+                == where.token_capable
+            )
+        )
+    if where.custom is not None:
+        yield (
+            lambda subject: (
+                where.custom == (isinstance(subject, Role) and is_custom_role(account, subject))
+            )
+        )
+    if where.holds:
+        yield (
+            lambda subject: (
+                isinstance(subject, Role)
+                and bool(account.matches(account.role_table(subject), where.holds))
+            )
+        )
+    if where.global_permissions:
+        yield lambda subject: isinstance(subject, User) and bool(subject.global_permissions)
+    if where.restrictions:
+        yield lambda subject: any(
             role_matches_restrictions(account, r, where.restrictions)
             for _, r in subject_roles(account, subject)
-        ):
-            continue
-        if where.role and not _any(
+        )
+    if where.role:
+        yield lambda subject: _any(
             where.role, [subject_names(r) for _, r in subject_roles(account, subject)]
-        ):
-            continue
-        if where.user:
-            users: list[User] = []
-            if isinstance(subject, Token):
-                users = [account.token_parts(subject)[1]]
-            elif isinstance(subject, Integration):
-                users = [account.token_parts(t)[1] for t in account.active_tokens(subject)]
-            if not _any(where.user, [subject_names(u) for u in users]):
-                continue
-        if where.integration:
-            integration = account.token_parts(subject)[2] if isinstance(subject, Token) else None
-            if integration is None or not _any(where.integration, [subject_names(integration)]):
-                continue
-        chosen.append(subject)
-    return chosen
+        )
+    if where.user:
+        yield lambda subject: _any(where.user, [subject_names(u) for u in _users(account, subject)])
+    if where.integration:
+        yield lambda subject: _integration_named(account, where, subject)
+
+
+def _users(account: Effective, subject: Subject) -> list[User]:
+    if isinstance(subject, Token):
+        return [account.token_parts(subject)[1]]
+    if isinstance(subject, Integration):
+        return [account.token_parts(t)[1] for t in account.active_tokens(subject)]
+    return []
+
+
+def _integration_named(account: Effective, where: Where, subject: Subject) -> bool:
+    integration = account.token_parts(subject)[2] if isinstance(subject, Token) else None
+    return integration is not None and _any(where.integration, [subject_names(integration)])
