@@ -56,14 +56,16 @@ class Context(Effective):
         fallback = prefix
         if not prefix and isinstance(subject, Role):
             fallback = (role_link(subject),)  # every finding names at least its subject
+        kind, label = subject_kind(subject), subject_label(subject)
         return (
-            subject_kind(subject),
+            kind,
             subject.id,
-            subject_label(subject),
+            label,
             getattr(subject, "scriptid", None),
             prefix,
             fallback,
             _subject_location(subject),
+            f"{kind} {label!r}",
         )
 
 
@@ -71,8 +73,8 @@ class Context(Effective):
 RoleRows = Callable[[str], Mapping[str | None, Location] | None]
 
 #: a subject's kind, id, label, scriptid, chain prefix, chain when a finding adds nothing to
-#: it, and place in its file (when the model knows it)
-_Head = tuple[str, str, str, str | None, tuple[Link, ...], tuple[Link, ...], Location | None]
+#: it, place in its file (when the model knows it), and ``kind 'label'`` (as messages start)
+_Head = tuple[str, str, str, str | None, tuple[Link, ...], tuple[Link, ...], Location | None, str]
 
 
 class Emitter(msgspec.Struct):
@@ -86,7 +88,6 @@ class Emitter(msgspec.Struct):
     #: a forbid-roles assertion of this rule already reported the subject's role; "holds
     #: every permission through that role" findings of the same rule would only repeat it
     role_forbidden: bool = False
-    _described: str | None = None
     _head: _Head | None = None
 
     def emit(
@@ -102,7 +103,7 @@ class Emitter(msgspec.Struct):
         head = self._head
         if head is None:
             head = self._head = self.ctx.head(self.subject)
-        kind, subject_id, label, scriptid, chain, fallback, place = head
+        kind, subject_id, label, scriptid, chain, fallback, place, _ = head
         if grant is not None:
             chain += grant.via
             if location is None:
@@ -164,13 +165,11 @@ class Emitter(msgspec.Struct):
         return head
 
     def describe(self) -> str:
-        """``kind 'name'`` of the subject, as messages start."""
-        if self._described is None:  # once per subject and rule, not per finding
-            head = self._head
-            if head is None:
-                head = self._head = self.ctx.head(self.subject)
-            self._described = f"{head[0]} {head[2]!r}"
-        return self._described
+        """``kind 'name'`` of the subject, as messages start (once per subject)."""
+        head = self._head
+        if head is None:
+            head = self._head = self.ctx.head(self.subject)
+        return head[7]
 
 
 def _subject_location(subject: Subject) -> Location | None:

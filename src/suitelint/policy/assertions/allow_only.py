@@ -82,7 +82,7 @@ def cap_levels(
         # One grant for every permission and no file line per permission (a snapshot's
         # rows): the findings are made here, placed at their rows when the role's rows are
         # known (placing then copies none of them), as forbid.permissions makes them.
-        kind, subject_id, label, scriptid, prefix, _, place = em.head()
+        kind, subject_id, label, scriptid, prefix, _, place, _ = em.head()
         rows: Mapping[str | None, Location] | None = None
         if kind == "role" and ctx.role_rows is not None:
             rows = ctx.role_rows(subject_id)

@@ -164,7 +164,7 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
             # One grant for every permission, and no file line per permission (a snapshot's
             # rows are placed later): the findings differ only in permkey, link and message,
             # made here without a call per finding (what Emitter.emit_held makes).
-            kind, subject_id, label, scriptid, prefix, _, place = em.head()
+            kind, subject_id, label, scriptid, prefix, _, place, _ = em.head()
             rows: Mapping[str | None, Location] | None = None
             if kind == "role" and ctx.role_rows is not None:
                 rows = ctx.role_rows(subject_id)  # placed now, not copied when placed later
@@ -191,7 +191,7 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
                         scriptid,
                         permkey,
                         "",
-                        (*chain, link),
+                        chain + (link,),  # noqa: RUF005 (a third cheaper than unpacking)
                         rows.get(permkey, place),
                     )
                 )
