@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from pathlib import Path
 
 import msgspec
@@ -27,6 +28,8 @@ LEFT_OUT = (
     "msgspec.yaml",
     "urllib.parse",
     "ipaddress",
+    # 3.11's pathlib only binds it (later versions use it)
+    *(("ntpath",) if sys.version_info < (3, 12) else ()),
 )
 
 LEAN = "from suitelint.leanimport import import_datetime\nimport_datetime()\n"
@@ -142,6 +145,22 @@ def test_no_struct_of_suitelint_has_a_uuid_or_decimal_field() -> None:
             for name, annotation in vars(klass).get("__annotations__", {}).items():
                 text = annotation if isinstance(annotation, str) else repr(annotation)
                 assert "UUID" not in text and "Decimal" not in text, (cls, name)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.11's pathlib (a stand-in then)")
+def test_windows_paths_are_ntpath_s_after_the_lean_import() -> None:
+    """pathlib's Windows flavour holds a stand-in for ntpath (3.11): it answers with the real
+    module's functions, and ``import ntpath`` is the real module."""
+    _ok(
+        "import sys\n" + LEAN + "import pathlib\n"
+        "w = pathlib.PureWindowsPath('C:/Users/a b/../x.XML')\n"
+        "assert w.parts == ('C:\\\\', 'Users', 'a b', '..', 'x.XML') and w.suffix == '.XML'\n"
+        "assert str(w.with_name('y.xml')) == 'C:\\\\Users\\\\a b\\\\..\\\\y.xml'\n"
+        "import ntpath\n"
+        "assert 'placeholder' not in (ntpath.__doc__ or '') and sys.modules['ntpath'] is ntpath\n"
+        "assert pathlib._windows_flavour.pathmod.join is ntpath.join\n"
+        "assert pathlib._windows_flavour.pathmod.join('a', 'b') == 'a\\\\b'\n"
+    )
 
 
 def test_path_as_uri_quotes_as_urllib_does() -> None:

@@ -42,6 +42,10 @@ instructions; bare Python is 38 M), all of it for code no check runs.
 - **urllib.parse** (~10 M with ``ipaddress``): ``pathlib`` imports it for one function,
   ``quote_from_bytes``, which only ``Path.as_uri`` calls. pathlib is handed a function
   that imports ``urllib.parse`` when first called and returns what it returns.
+- **ntpath** (~2 M): 3.11's ``pathlib`` imports it only to bind it as the Windows
+  flavour's ``pathmod``, which pathlib never reads. It is handed a stand-in module whose
+  every attribute is the real ``ntpath``'s (imported on first use); ``import ntpath``
+  later gets the real module.
 - **datetime.py's pure-Python implementation** (~3 M): before 3.13, ``datetime.py``
   defines every class in Python, then replaces them all with ``from _datetime import *``
   and deletes its helpers: the module left holds ``_datetime``'s names (the C classes),
@@ -259,24 +263,42 @@ def _parse_placeholder() -> ModuleType:
     return parse
 
 
+def _ntpath_getattr(name: str) -> Any:
+    """``__getattr__`` of the ``ntpath`` stand-in: the real module's attribute (imported on
+    first use)."""
+    import ntpath
+
+    return getattr(ntpath, name)
+
+
+def _ntpath_placeholder() -> ModuleType:
+    """The stand-in ``ntpath`` for pathlib's import: every attribute is the real module's."""
+    ntpath = ModuleType("ntpath", _PLACEHOLDER)
+    ntpath.__getattr__ = _ntpath_getattr  # type: ignore[method-assign]
+    return ntpath
+
+
 def import_pathlib() -> None:
-    """Import pathlib without ``urllib.parse`` (see the module's docstring); the plain way
-    when either is imported already or when importing it so fails."""
+    """Import pathlib without ``urllib.parse`` and (3.11) ``ntpath`` (see the module's
+    docstring); the plain way when pathlib or urllib.parse is imported already or when
+    importing it so fails."""
     if "pathlib" in sys.modules or "urllib.parse" in sys.modules:
         return
     import urllib
 
-    parse = _parse_placeholder()
-    sys.modules["urllib.parse"] = parse
+    stand_ins = {"urllib.parse": _parse_placeholder()}
+    # 3.11's pathlib only binds ntpath (as the Windows flavour's ``pathmod``, which it
+    # never reads); later versions call it for Windows paths, and compare it
+    if sys.version_info < (3, 12) and "ntpath" not in sys.modules:
+        stand_ins["ntpath"] = _ntpath_placeholder()
+    sys.modules.update(stand_ins)
     try:
         import pathlib
     except Exception:
-        if sys.modules.get("urllib.parse") is parse:
-            del sys.modules["urllib.parse"]
+        _remove(stand_ins)  # type: ignore[arg-type]
         sys.modules.pop("pathlib", None)
         import pathlib  # noqa: F401
     finally:
-        if sys.modules.get("urllib.parse") is parse:
-            del sys.modules["urllib.parse"]
-        if getattr(urllib, "parse", None) is parse:  # pragma: no cover - not bound by 3.11
-            del urllib.parse
+        _remove(stand_ins)  # type: ignore[arg-type]
+        if getattr(urllib, "parse", None) is stand_ins["urllib.parse"]:  # pragma: no cover
+            del urllib.parse  # not bound by 3.11
