@@ -15,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from suitelint.catalog import Catalog, load_catalog
-from suitelint.effective import Effective
+from suitelint.effective import Effective, Grant
+from suitelint.findings import Link
 from suitelint.model import LEVEL_BY_NAME, Level, Permission, Role, Snapshot
 
 PERMKEYS = [f"KEY_{k}" for k in range(12)]
@@ -78,3 +79,19 @@ def test_matches_are_each_held_permission_and_its_first_matching_selector(
         assert len(got) == len(found)
         expected_levels = {p: lv for p, lv in table.levels.items() if lv > LEVEL_BY_NAME["NONE"]}
         assert got == plain(expected_levels, chosen)
+
+
+def test_one_link_per_kind_permkey_and_level_whoever_asks() -> None:
+    # links are values: perm_link and the level_links a fast loop fills hold the same one
+    account = Effective(Snapshot(), load_catalog())
+    role_grant = Grant((), Role(id="1", name="R"))
+    user_grant = Grant((), None)
+    link = account.perm_link("TRAN_CUSTINVC", Level.EDIT, role_grant)
+    assert (link.kind, link.id, link.detail) == ("permission", "TRAN_CUSTINVC", "EDIT")
+    assert account.perm_link("TRAN_CUSTINVC", Level.EDIT, role_grant) is link
+    assert account.level_links(role_grant)[Level.EDIT]["TRAN_CUSTINVC"] is link
+    assert account.perm_link("TRAN_CUSTINVC", Level.VIEW, role_grant) is not link
+    other = account.perm_link("TRAN_CUSTINVC", Level.EDIT, user_grant)
+    assert other.kind == "global_permission" and other == Link(
+        "global_permission", "TRAN_CUSTINVC", link.name, "EDIT"
+    )

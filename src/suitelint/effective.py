@@ -257,7 +257,6 @@ class Effective:
         self._displays: dict[str, str] = {}
         #: custom object names by lower-cased scriptid (the first named one), built on first use
         self._custom_names: dict[str, str] | None = None
-        self._links: dict[tuple[str, str, Level], Link] = {}
         #: whether each role (by id) is token-capable (``policy.select.token_capable``)
         self.token_capable: dict[str, bool] = {}
         #: per kind (permission, global permission) and level: links by permkey
@@ -496,11 +495,13 @@ class Effective:
 
     def perm_link(self, permkey: str, level: Level, grant: Grant) -> Link:
         """The chain's last link: a permission (or global permission) at a level."""
-        kind = "global_permission" if grant.is_global else "permission"
-        key = (kind, permkey, level)
-        link = self._links.get(key)
-        if link is None:  # links are values: one per (kind, permkey, level) is enough
-            link = self._links[key] = Link(kind, permkey, self.display(permkey), LEVEL_NAMES[level])
+        # links are values: one per (kind, permkey, level) is enough, kept where
+        # level_links hands them out (no key tuple per finding)
+        links = self._level_links[grant.is_global][level]
+        link = links.get(permkey)
+        if link is None:
+            kind = "global_permission" if grant.is_global else "permission"
+            link = links[permkey] = Link(kind, permkey, self.display(permkey), LEVEL_NAMES[level])
         return link
 
     def level_links(self, grant: Grant) -> tuple[dict[str, Link], ...]:

@@ -491,6 +491,9 @@ class Catalog:
         if body is not None:
             levels = body.get("levels")
             return not levels or level_name in levels or level_name in body.get("observed", ())
+        info = self._custom.get(permkey)
+        if info is not None and not info.levels:
+            return True  # a custom permkey met before (validation meets each): any level
         return self.accepts(permkey, LEVEL_BY_NAME[level_name])
 
     # -- names ---------------------------------------------------------------------------

@@ -157,9 +157,13 @@ _NO_ROWS: Mapping[str | None, Location] = {}
 
 
 def _entry_level(ctx: Context, entries: Sequence[LevelEntry], permkey: str) -> Level | None:
-    """The level of the first entry that names ``permkey``; None if none does."""
-    entry = entry_for(ctx, entries, permkey)
-    return entry.level if entry is not None else None
+    """The level of the first entry that names ``permkey``; None if none does (asked of
+    the selectors directly: the caller keeps the answer per permkey)."""
+    catalog = ctx.catalog
+    for entry in entries:
+        if entry.selector.threshold(permkey, catalog) is not None:
+            return entry.level
+    return None
 
 
 def entry_for(ctx: Context, entries: Sequence[LevelEntry], permkey: str) -> LevelEntry | None:
