@@ -100,3 +100,25 @@ def test_a_batch_is_plain_when_and_only_when_its_messages_are(messages) -> None:
     simple = all(m.isascii() and m.count(":") < 2 and m.count("#") < 2 for m in messages)
     if messages and each and simple:
         assert plain
+
+
+def test_a_path_ending_in_a_colon_makes_no_workflow_command_with_the_separator() -> None:
+    """A finding's path and the colon after it are sanitised together: a file named ":"
+    (or " :") must not start a line with "::", with or without a line number, active or
+    suppressed (hypothesis found ":: note a-rule ...")."""
+    from suitelint.findings import Suppression
+
+    findings = [
+        Finding("a-rule", Severity.NOTE, "m", "role", "1", "n", location=Location(path, *at))
+        for path in (":", " :", "x::", "::")
+        for at in ((None, None), (3, None), (3, 7))
+    ]
+    waived = [f.suppress(Suppression("waiver", "ticket 1")) for f in findings]
+    report = msgspec.structs.replace(sample_report(), findings=(*findings, *waived))
+    whole = text.render(report)
+    assert_log_safe(whole)
+    assert ":\N{FULLWIDTH COLON} note a-rule m" in whole
+    assert ":\N{FULLWIDTH COLON}3:7: note a-rule m" in whole
+    assert text._Formatter(False, {}).batch(findings) == "\n".join(
+        map(text._Formatter(False, {}).finding, findings)
+    )

@@ -41,18 +41,18 @@ class _Formatter:
     def finding(self, finding: Finding) -> str:
         location = finding.location
         if location is None:
-            where = "<account>"
+            where = "<account>:"
         else:
             path = self.paths.get(location.path)
             if path is None:
-                path = self.paths[location.path] = sanitize.line(location.path)
+                path = self.paths[location.path] = _path_part(location.path)
             line = location.line
             if line is None:
                 where = path
             elif location.column is None:
-                where = f"{path}:{line}"
+                where = f"{path}{line}:"
             else:
-                where = f"{path}:{line}:{location.column}"
+                where = f"{path}{line}:{location.column}:"
         key = (finding.severity, finding.rule_id)
         label = self.labels.get(key)
         if label is None:
@@ -63,7 +63,7 @@ class _Formatter:
             message = sanitize.line(message)  # else it is its own sanitised form
         chain = finding.chain
         if not chain:
-            return f"{where}: {label} {message}"
+            return f"{where} {label} {message}"
         shown = self.shown
         texts = []
         for link in chain:
@@ -74,7 +74,7 @@ class _Formatter:
         text = " → ".join(texts)
         if self.color:
             text = _paint(text, "2", True)
-        return f"{where}: {label} {message}\n    {text}"
+        return f"{where} {label} {message}\n    {text}"
 
     def batch(self, findings: Sequence[Finding]) -> str:
         """``"\\n".join(map(self.finding, findings))``, the common shape written from
@@ -127,12 +127,18 @@ class _Formatter:
         assert finding.location is not None
         path = self.paths.get(finding.location.path)
         if path is None:
-            path = self.paths[finding.location.path] = sanitize.line(finding.location.path)
+            path = self.paths[finding.location.path] = _path_part(finding.location.path)
         key = (finding.severity, finding.rule_id)
         label = self.labels.get(key)
         if label is None:
             label = self.labels[key] = f"{self.severities[key[0]]} {key[1]}"
-        return (finding.severity, finding.location.path, f"{path}:", f": {label} ")
+        return (finding.severity, finding.location.path, path, f": {label} ")
+
+
+def _path_part(path: str) -> str:
+    """A finding's path and the colon after it, sanitised together: a path that ends in a
+    colon (``":"``) must not make a ``::`` with it (a workflow command at a line's start)."""
+    return sanitize.line(path + ":")
 
 
 #: the printable ASCII characters but the two a CI log command is made of
@@ -209,7 +215,8 @@ def stream(report: Report, *, color: bool = False) -> Iterator[str]:
             assert finding.suppression is not None
             where = str(finding.location) if finding.location else "<account>"
             lines.append(
-                f"  {sanitize.line(where)}: {finding.rule_id} {sanitize.line(finding.subject_name)} "
+                f"  {sanitize.line(where + ':')} {finding.rule_id} "
+                f"{sanitize.line(finding.subject_name)} "
                 f"({finding.suppression.kind}: {sanitize.line(finding.suppression.reason)})"
             )
         blocks.append("\n".join(lines))
