@@ -13,7 +13,7 @@ role. A rule with ``allow_only`` also *describes* its subjects: ``require: {cove
 allow_only}`` and ``blast-radius`` (excess, proposed roles) read it.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -73,9 +73,6 @@ def cap_levels(
                 qualifier="everything",
             )
         return
-    # Each permkey's first naming entry, once per entry list and account (a permkey is
-    # held by many roles), not once per role and permkey.
-    named: dict[str, Level | None] = ctx.memo("cap_levels", entries, dict)
     subject = em.describe()
     grant = table.grant
     if table.grants is None and (grant.role is None or grant.role.path is None):
@@ -94,32 +91,15 @@ def cap_levels(
         links = ctx.level_links(grant)
         perm_link = ctx.perm_link
         append, rule_id, severity = em.out.append, em.rule_id, em.severity
-        for permkey, level in table.levels.items():
-            if level == Level.NONE:
-                continue
-            entry_level = named.get(permkey, _UNKNOWN)
-            if entry_level is _UNKNOWN:
-                entry_level = named[permkey] = _entry_level(ctx, entries, permkey)
-            allowed = default if entry_level is None else entry_level
-            if allowed is None or level <= allowed:
-                continue
+        for permkey, level, allowed in _above(ctx, table, entries, default):
             link = links[level].get(permkey)
             if link is None:
                 link = links[level][permkey] = perm_link(permkey, level, grant)
-            if allowed == Level.NONE and allow_list:
-                message = (
-                    f"{subject} holds {link.name} at {link.detail}, which is not in its allow-list"
-                )
-            else:
-                message = (
-                    f"{subject} holds {link.name} at {link.detail}; "
-                    f"at most {allowed.name} is allowed"
-                )
             append(
                 Finding(
                     rule_id,
                     severity,
-                    message,
+                    _message(subject, link.name, link.detail, allowed, allow_list),
                     kind,
                     subject_id,
                     label,
@@ -131,6 +111,20 @@ def cap_levels(
                 )
             )
         return
+    for permkey, level, allowed in _above(ctx, table, entries, default):
+        grant = table.grant_of(permkey)
+        message = _message(subject, ctx.display(permkey), level.name, allowed, allow_list)
+        em.emit_held(message, permkey, grant, em.perm_link(permkey, level, grant))
+
+
+def _above(
+    ctx: Context, table: Table, entries: Sequence[LevelEntry], default: Level | None
+) -> Iterator[tuple[str, Level, Level]]:
+    """Each permkey ``table`` holds above what its first naming entry allows (or above
+    ``default`` where no entry names it), with its level and the level allowed. Each
+    permkey's entry is looked up once per entry list and account (a permkey is held by
+    many roles), not once per role and permkey."""
+    named: dict[str, Level | None] = ctx.memo("cap_levels", entries, dict)
     for permkey, level in table.levels.items():
         if level == Level.NONE:
             continue
@@ -138,17 +132,14 @@ def cap_levels(
         if entry_level is _UNKNOWN:
             entry_level = named[permkey] = _entry_level(ctx, entries, permkey)
         allowed = default if entry_level is None else entry_level
-        if allowed is None or level <= allowed:
-            continue
-        grant = table.grant_of(permkey)
-        if allowed == Level.NONE and allow_list:
-            message = f"{subject} holds {ctx.display(permkey)} at {level.name}, which is not in its allow-list"
-        else:
-            message = (
-                f"{subject} holds {ctx.display(permkey)} at {level.name}; "
-                f"at most {allowed.name} is allowed"
-            )
-        em.emit_held(message, permkey, grant, em.perm_link(permkey, level, grant))
+        if allowed is not None and level > allowed:
+            yield permkey, level, allowed
+
+
+def _message(subject: str, name: str, held: str, allowed: Level, allow_list: bool) -> str:
+    if allowed == Level.NONE and allow_list:
+        return f"{subject} holds {name} at {held}, which is not in its allow-list"
+    return f"{subject} holds {name} at {held}; at most {allowed.name} is allowed"
 
 
 #: a permkey no entry has been asked about yet (None: asked, and no entry names it)
