@@ -71,6 +71,19 @@ class Context(Effective):
 
 #: a role's rows' places by permkey (None: the role's own place), or None: not known
 RoleRows = Callable[[str], Mapping[str | None, Location] | None]
+_NO_ROWS: Mapping[str | None, Location] = {}
+#: what :meth:`Emitter.one_grant` answers: kind, id, label, scriptid, chain before the
+#: permission's link, place, rows' places, links by level
+OneGrant = tuple[
+    str,
+    str,
+    str,
+    str | None,
+    tuple[Link, ...],
+    Location | None,
+    Mapping[str | None, Location],
+    tuple[dict[str, Link], ...],
+]
 
 #: a subject's kind, id, label, scriptid, chain prefix, chain when a finding adds nothing to
 #: it, place in its file (when the model knows it), and ``kind 'label'`` (as messages start)
@@ -163,6 +176,27 @@ class Emitter(msgspec.Struct):
         if head is None:
             head = self._head = self.ctx.head(self.subject)
         return head
+
+    def one_grant(self, table: Table) -> OneGrant | None:
+        """What the findings on the subject's permissions in ``table`` share when every
+        permission comes from one grant and none has a file line of its own (a
+        snapshot's rows): the subject's kind, id, label and scriptid, the chain before a
+        permission's link, the place of a finding whose row is not known, the role's
+        rows' places (placed at creation, not copied when findings are placed later) and
+        the grant's links by level (:meth:`Effective.level_links`). None otherwise: each
+        finding is made by :meth:`emit_held`."""
+        grant = table.grant
+        if table.grants is not None or (grant.role is not None and grant.role.path is not None):
+            return None
+        ctx = self.ctx
+        kind, subject_id, label, scriptid, prefix, _, place, _ = self.head()
+        rows = ctx.role_rows(subject_id) if kind == "role" and ctx.role_rows is not None else None
+        if rows is None:
+            rows = _NO_ROWS
+        else:
+            place = rows[None]
+        links = ctx.level_links(grant)
+        return kind, subject_id, label, scriptid, prefix + grant.via, place, rows, links
 
     def describe(self) -> str:
         """``kind 'name'`` of the subject, as messages start (once per subject)."""

@@ -13,13 +13,13 @@ role. A rule with ``allow_only`` also *describes* its subjects: ``require: {cove
 allow_only}`` and ``blast-radius`` (excess, proposed roles) read it.
 """
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import msgspec
 
 from suitelint.effective import EVERY_PERMISSION, Table
-from suitelint.findings import Finding, Location
+from suitelint.findings import Finding
 from suitelint.model import Level
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.compiling import Compiler
@@ -74,22 +74,12 @@ def cap_levels(
             )
         return
     subject = em.describe()
-    grant = table.grant
-    if table.grants is None and (grant.role is None or grant.role.path is None):
+    shared = em.one_grant(table)
+    if shared is not None:
         # One grant for every permission and no file line per permission (a snapshot's
-        # rows): the findings are made here, placed at their rows when the role's rows are
-        # known (placing then copies none of them), as forbid.permissions makes them.
-        kind, subject_id, label, scriptid, prefix, _, place, _ = em.head()
-        rows: Mapping[str | None, Location] | None = None
-        if kind == "role" and ctx.role_rows is not None:
-            rows = ctx.role_rows(subject_id)
-        if rows is None:
-            rows = _NO_ROWS
-        else:
-            place = rows[None]
-        chain = prefix + grant.via
-        links = ctx.level_links(grant)
-        perm_link = ctx.perm_link
+        # rows): the findings are made here, as forbid.permissions makes them.
+        kind, subject_id, label, scriptid, chain, place, rows, links = shared
+        grant, perm_link = table.grant, ctx.perm_link
         append, rule_id, severity = em.out.append, em.rule_id, em.severity
         for permkey, level, allowed in _above(ctx, table, entries, default):
             link = links[level].get(permkey)
@@ -144,7 +134,6 @@ def _message(subject: str, name: str, held: str, allowed: Level, allow_list: boo
 
 #: a permkey no entry has been asked about yet (None: asked, and no entry names it)
 _UNKNOWN: Any = object()
-_NO_ROWS: Mapping[str | None, Location] = {}
 
 
 def _entry_level(ctx: Context, entries: Sequence[LevelEntry], permkey: str) -> Level | None:

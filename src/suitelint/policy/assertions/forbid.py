@@ -18,7 +18,7 @@ finding. Administrator and Full Access hold every permission: one finding for th
 says so (naming every selector), unless the same rule already forbids that role.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -31,7 +31,7 @@ from suitelint.effective import (
     subject_roles,
 )
 from suitelint.errors import PolicyError, Problem, did_you_mean
-from suitelint.findings import Finding, Link, Location
+from suitelint.findings import Finding, Link
 from suitelint.model import Role, Token, subject_names
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.assertions.restricted_to import knows_subsidiaries, subsidiary_note
@@ -159,21 +159,13 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
         # A token-capable admin-like role holds hundreds of forbidden permissions: what
         # the loop needs is looked up once, not once per finding.
         subject, perm_link = em.describe(), ctx.perm_link
-        grant = table.grant
-        if table.grants is None and (grant.role is None or grant.role.path is None):
+        shared = em.one_grant(table)
+        if shared is not None:
             # One grant for every permission, and no file line per permission (a snapshot's
-            # rows are placed later): the findings differ only in permkey, link and message,
-            # made here without a call per finding (what Emitter.emit_held makes).
-            kind, subject_id, label, scriptid, prefix, _, place, _ = em.head()
-            rows: Mapping[str | None, Location] | None = None
-            if kind == "role" and ctx.role_rows is not None:
-                rows = ctx.role_rows(subject_id)  # placed now, not copied when placed later
-            if rows is None:
-                rows = _NO_ROWS
-            else:
-                place = rows[None]
-            chain = prefix + grant.via
-            links = ctx.level_links(grant)
+            # rows): the findings differ only in permkey, link and message, made here
+            # without a call per finding (what Emitter.emit_held makes).
+            kind, subject_id, label, scriptid, chain, place, rows, links = shared
+            grant = table.grant
             append, rule_id, severity = em.out.append, em.rule_id, em.severity
             for permkey, level, selector in found:
                 link = links[level].get(permkey)
@@ -207,9 +199,6 @@ class ForbidPermissions(msgspec.Struct, frozen=True):
                 grant,
                 link,
             )
-
-
-_NO_ROWS: Mapping[str | None, Location] = {}
 
 
 def forbids_roles(assertions: Iterable[Assertion]) -> bool:
