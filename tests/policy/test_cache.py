@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,12 @@ def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path: Path, spoil: Any) -> 
     assert entry.read_bytes() == good  # read again from the file, and stored again
 
 
-def test_an_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
+def swap_two_entries(
+    tmp_path: Path, listed: Callable[[Path], list[Path]]
+) -> tuple[Path, Path, Path]:
+    """The cache folder after checks with two policies, ARGS's and another, whose two
+    entries (as ``listed`` lists them in the folder) were swapped: each key's file holds
+    the other key's entry. Returns the folder and the two entry files."""
     other = tmp_path / "other.yaml"
     other.write_text(
         "suitelint: 1\nrules:\n  - {id: nothing-at-all, applies_to: tokens, max_age_days: 1}\n"
@@ -119,11 +125,15 @@ def test_an_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     check(folder, *ARGS)
     check(folder, PROJECT, "-p", other, "--as-of", "2026-11-01")
-    first, second = files(folder)
-    # each key's file now holds the other's entry: both keys mismatch
+    first, second = listed(folder)
     a, b = first.read_bytes(), second.read_bytes()
     first.write_bytes(b)
     second.write_bytes(a)
+    return folder, first, second
+
+
+def test_an_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
+    folder, _, _ = swap_two_entries(tmp_path, files)
     forget_compiled(folder)
     expected = check(None, *ARGS, no_cache=True)
     assert check(folder, *ARGS)[:3] == expected[:3]
@@ -293,17 +303,7 @@ def test_a_corrupt_compiled_entry_is_ignored_and_replaced(tmp_path: Path, spoil:
 
 
 def test_a_compiled_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
-    other = tmp_path / "other.yaml"
-    other.write_text(
-        "suitelint: 1\nrules:\n  - {id: nothing-at-all, applies_to: tokens, max_age_days: 1}\n"
-    )
-    folder = tmp_path / "cache"
-    check(folder, *ARGS)
-    check(folder, PROJECT, "-p", other, "--as-of", "2026-11-01")
-    first, second = compiled(folder)
-    a, b = first.read_bytes(), second.read_bytes()
-    first.write_bytes(b)
-    second.write_bytes(a)
+    folder, first, second = swap_two_entries(tmp_path, compiled)
     assert check(folder, *ARGS)[:3] == check(None, *ARGS, no_cache=True)[:3]
     # the entry checked is stored again under its key; the other still holds the wrong one
     assert sum(p.name.encode() in p.read_bytes() for p in (first, second)) == 1
