@@ -77,10 +77,13 @@ def test_a_batch_is_its_findings_one_by_one_whatever_their_names(findings, color
     writes what the one-finding writer does, links and heads shared or not, hostile names
     still through the sanitiser."""
     findings += [rnd.choice(findings) for _ in findings]  # the same links and heads again
-    whole = text._Formatter(color, {}).batch(findings)
-    assert whole == "\n".join(map(text._Formatter(color, {}).finding, findings))
-    if not color:
-        assert_log_safe(whole)
+    # and standing together, as a role's findings do: a rule's, then one first link's
+    together = sorted(findings, key=lambda f: (f.rule_id, id(f.chain[0]) if f.chain else 0))
+    for batch in (findings, together):
+        whole = text._Formatter(color, {}).batch(batch)
+        assert whole == "\n".join(map(text._Formatter(color, {}).finding, batch))
+        if not color:
+            assert_log_safe(whole)
 
 
 _MESSAGE_TEXT = st.text(st.sampled_from("a :#\0\n\x1b\u202eé[v"), max_size=8) | HOSTILE

@@ -90,6 +90,14 @@ class _Formatter:
         out: list[str] = []
         append = out.append
         plain = _plain_messages(findings)
+        # a role's findings stand together: most share the one before's first link
+        last: Link | None = None
+        tail = ""
+        # and one rule's findings in one file, the one before's head
+        rule: str | None = None
+        severity: Severity | None = None
+        path: str | None = None
+        before = between = ""
         for f in findings:
             location = f.location
             chain = f.chain
@@ -103,22 +111,25 @@ class _Formatter:
             ):
                 append(finding(f))
                 continue
-            head = heads.get(f.rule_id)
-            if head is None or head[0] is not f.severity or head[1] != location.path:
-                head = heads[f.rule_id] = self._head(f)
+            if f.rule_id is not rule or f.severity is not severity or location.path is not path:
+                head = heads.get(f.rule_id)
+                if head is None or head[0] is not f.severity or head[1] != location.path:
+                    head = heads[f.rule_id] = self._head(f)
+                rule, severity, path = f.rule_id, f.severity, location.path
+                before, between = head[2], head[3]
             first, second = chain
-            entry = tails.get(id(first))
-            if entry is None:
-                entry = shown.get(id(first))
-                if entry is None:  # the entry holds the link, so its id stays its own
-                    entry = shown[id(first)] = (first, sanitize.line(str(first)))
-                entry = tails[id(first)] = (first, f"\n    {entry[1]} → ")
+            if first is not last:
+                entry = tails.get(id(first))
+                if entry is None:
+                    entry = shown.get(id(first))
+                    if entry is None:  # the entry holds the link, so its id stays its own
+                        entry = shown[id(first)] = (first, sanitize.line(str(first)))
+                    entry = tails[id(first)] = (first, f"\n    {entry[1]} → ")
+                last, tail = first, entry[1]
             other = shown.get(id(second))
             if other is None:
                 other = shown[id(second)] = (second, sanitize.line(str(second)))
-            append(
-                f"{head[2]}{location.line}:{location.column}{head[3]}{message}{entry[1]}{other[1]}"
-            )
+            append(f"{before}{location.line}:{location.column}{between}{message}{tail}{other[1]}")
         return "\n".join(out)
 
     def _head(self, finding: Finding) -> tuple[Severity, str, str, str]:
