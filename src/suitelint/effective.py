@@ -265,8 +265,9 @@ class Effective:
         )
         #: per selector: its threshold per permkey
         self._thresholds: ByIdentity[object, dict[str, Level | None]] = ByIdentity()
-        #: per (selectors, table): what :meth:`matches` found
-        self._matches: ByIdentity[object, ByIdentity[Table, list[Match[Any]]]] = ByIdentity()
+        #: what :meth:`matches` found, by id of the selector sequence (the entry holds it)
+        #: and by id of the table (the entry holds it, and the matches)
+        self._matches: dict[int, tuple[object, dict[int, tuple[Table, list[Match[Any]]]]]] = {}
         self._memo: dict[str, ByIdentity[object, object]] = {}
         #: the position of each permkey seen in a table (:meth:`_find`: its byte in the
         #: masks), and the permkey at each position
@@ -388,9 +389,15 @@ class Effective:
         """Held permissions matching any selector (the first that matches wins), once per
         table and selector sequence (the same object each time). In no particular order:
         findings are sorted in the end, and callers that pick one match pick by permkey."""
-        per_table = self._matches.get(selectors, lambda _: ByIdentity())
-        found = per_table.get(table, lambda t: self._find(t, selectors))
-        return cast("list[Match[S]]", found)
+        # ByIdentity's entries spelt out: this runs for every rule on every subject
+        entry = self._matches.get(id(selectors))
+        if entry is None:
+            entry = self._matches[id(selectors)] = (selectors, {})
+        per_table = entry[1]
+        found = per_table.get(id(table))
+        if found is None:
+            found = per_table[id(table)] = (table, self._find(table, selectors))
+        return cast("list[Match[S]]", found[1])
 
     def _find(self, table: Table, selectors: Sequence[S]) -> list[Match[S]]:
         # This runs for every table and rule, and a role can hold hundreds of permissions:
