@@ -7,6 +7,7 @@ reach a terminal or a CI log as a command, an escape or a bidi trick, on any lin
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -78,3 +79,25 @@ def test_debug_logs_a_hostile_file_name_safely_and_only_for_its_run(
     assert (root.handlers, root.level) == before
     quiet = run_cli("check", hostile, "--allow-empty")
     assert "is not UTF-8" not in quiet.stderr
+
+
+def test_debug_is_not_left_on_for_the_next_run_in_the_same_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--debug`` is said to the last-resort handler through SUITELINT_DEBUG; once the
+    command line has run the variable is as it was (unset, or the caller's own value), so
+    an embedding program's next run, and the programs it starts, are not in debug mode."""
+    from suitelint import cli
+
+    example = str(ROOT / "examples" / "account.json")
+    for before in (None, "caller's"):
+        if before is None:
+            monkeypatch.delenv("SUITELINT_DEBUG", raising=False)
+        else:
+            monkeypatch.setenv("SUITELINT_DEBUG", before)
+        monkeypatch.setattr("sys.argv", ["suitelint", "--debug", "check", example])
+        with pytest.raises(SystemExit) as done:
+            cli.main()
+        assert done.value.code == 1  # the example's findings: the run itself went as usual
+        assert os.environ.get("SUITELINT_DEBUG") == before
+    capsys.readouterr()

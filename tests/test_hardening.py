@@ -8,6 +8,7 @@ cannot follow the recursive selector definition (`except`) of the policy schema.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import textwrap
@@ -224,6 +225,26 @@ def test_an_unexpected_exception_is_exit_2_with_a_hint_not_a_traceback(monkeypat
         err
         == "suitelint: internal error: ZeroDivisionError; this is a bug. Rerun with --debug for details.\n"
     )
+
+
+def test_under_debug_an_unexpected_exception_shows_its_traceback_and_debug_ends_with_the_run(
+    monkeypatch, capsys
+):
+    from suitelint import cli, runner
+
+    def explode(options: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(runner, "run_check", explode)
+    argv = ["suitelint", "--debug", "check", str(EXAMPLES / "account.json")]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.delenv("SUITELINT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as caught:
+        cli.main()
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last):" in err and "ZeroDivisionError: boom" in err
+    assert "SUITELINT_DEBUG" not in os.environ
 
 
 XML_PIECES = st.sampled_from(

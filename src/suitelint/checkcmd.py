@@ -374,8 +374,11 @@ class Interrupted(BaseException):
 
 def guarded(run: Callable[[], object]) -> NoReturn:
     """Run a command line (``run`` exits); Ctrl-C is exit 2, a bug exit 2 with a short
-    message, never a pass."""
+    message, never a pass. ``--debug`` says so in ``SUITELINT_DEBUG`` (read here, after
+    the command's own context has closed); the variable is as it was once this returns."""
     import contextlib
+
+    debug_before = os.environ.get("SUITELINT_DEBUG")
 
     # Click turns Ctrl-C into "Aborted!" and exit 1, which a CI gate reads as "findings".
     # An exception that is not a KeyboardInterrupt passes through click untouched.
@@ -406,6 +409,11 @@ def guarded(run: Callable[[], object]) -> NoReturn:
             "Rerun with --debug for details.\n"
         )
         sys.exit(EXIT_ERROR)
+    finally:
+        if debug_before is None:
+            os.environ.pop("SUITELINT_DEBUG", None)
+        else:
+            os.environ["SUITELINT_DEBUG"] = debug_before
     sys.exit(EXIT_OK)  # pragma: no cover - a command line always exits
 
 
