@@ -234,3 +234,16 @@ def test_custom_records_of_one_subtab_are_twins_and_a_capability_keyed_permkey_i
     assert catalog.capability_twin("ADMI_CUSTOMSCRIPT") == "ADMI_CUSTOMSCRIPT"
     with pytest.raises(KeyError):
         catalog.capability_twin("NOT_A_PERMKEY")
+
+
+@given(
+    st.sampled_from(
+        [*CUSTOM_KEYS, "CustomSale_X", " customrecord_a", "customrecord_a ", "[cseg_x]"]
+    )
+    | st.from_regex(r"(customrecord|cseg|CUSTOMSALE|TRAN)[a-zA-Z0-9_]{0,95}", fullmatch=True)
+    | st.text(max_size=12)
+)
+def test_a_bare_custom_scriptid_reads_as_the_reference_parser_reads_it(permkey: str) -> None:
+    # get() answers a bare scriptid (nearly every custom permkey) from one match
+    fresh = load_catalog.__wrapped__()
+    assert fresh.get(permkey) == fresh._other(permkey)

@@ -8,9 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from suitelint.sdfref import (
+    CUSTOM_PREFIXES,
     KNOWN_FORMS,
     SdfReference,
     SdfReferenceError,
+    custom_kind,
     glob_may_name_custom,
     parse_reference,
     reference_or_none,
@@ -184,3 +186,28 @@ def _parsed_or_none(text: str) -> SdfReference | None:
 def test_reference_or_none_is_the_parse_or_none(text: str) -> None:
     # a bare scriptid (nearly every custom permkey) is answered before the general checks
     assert reference_or_none(text) == _parsed_or_none(text)
+
+
+def _prefix_kind(text: str) -> str | None:
+    """The kind by the prefix list, read plainly: a prefix, then 1-92 of [a-z0-9_] (ASCII:
+    the Kelvin sign's lower case is a "k")."""
+    if not text.isascii():
+        return None
+    lowered = text.lower()
+    for prefix, kind in CUSTOM_PREFIXES:
+        rest = lowered.removeprefix(prefix)
+        if lowered.startswith(prefix) and 1 <= len(rest) <= 92:
+            return kind if all(c in "abcdefghijklmnopqrstuvwxyz0123456789_" for c in rest) else None
+    return None
+
+
+@given(
+    st.from_regex(
+        r"(customrecord|customtransaction|custompurchase|customsale|cseg|CSEG|CustomSale|LIST)"
+        r"[a-zA-Z0-9_ .\u0130\u212a]{0,95}",
+        fullmatch=True,
+    )
+    | st.text(max_size=20)
+)
+def test_custom_kind_is_the_kind_of_the_prefix_a_custom_scriptid_starts_with(text: str) -> None:
+    assert custom_kind(text) == _prefix_kind(text)

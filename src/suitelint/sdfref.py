@@ -91,9 +91,12 @@ _BUNDLEID = lazy(r"[0-9]{1,20}", re.ASCII)
 _GRAMMARS = {"bundleid": _BUNDLEID, "appid": _APPID, "type": _TYPE, "scriptid": _SCRIPTID}
 _ORDER = ("bundleid", "appid", "type", "scriptid")
 _CUSTOM_SCRIPTID = lazy(
-    r"(?:customrecord|customtransaction|custompurchase|customsale|cseg)[a-z0-9_]{1,92}",
+    r"(customrecord|customtransaction|custompurchase|customsale|cseg)[a-z0-9_]{1,92}",
     re.IGNORECASE | re.ASCII,
 )
+#: a prefix (as :data:`_CUSTOM_SCRIPTID` matched it, lower-cased) → its kind; the prefixes
+#: never overlap, so the group is the one prefix a scriptid starts with
+_PREFIX_KINDS: dict[str, CustomKind] = dict(CUSTOM_PREFIXES)
 
 
 class SdfReferenceError(ValueError):
@@ -148,13 +151,8 @@ class SdfReference(msgspec.Struct, frozen=True):
 
 def custom_kind(scriptid: str) -> CustomKind | None:
     """The custom object type a scriptid's prefix implies, or None."""
-    if not _CUSTOM_SCRIPTID.fullmatch(scriptid):
-        return None
-    lowered = scriptid.lower()
-    for prefix, kind in CUSTOM_PREFIXES:
-        if lowered.startswith(prefix):
-            return kind
-    return None  # pragma: no cover - the pattern only matches the prefixes above
+    matched = _CUSTOM_SCRIPTID.fullmatch(scriptid)
+    return None if matched is None else _PREFIX_KINDS[matched[1].lower()]
 
 
 def looks_like_reference(text: str) -> bool:

@@ -31,6 +31,7 @@ import msgspec.json
 from suitelint.model import LEVEL_BY_NAME, Level
 from suitelint.sdfref import (
     SdfReference,
+    custom_kind,
     looks_like_reference,
     parse_reference,
     reference_or_none,
@@ -374,23 +375,39 @@ class Catalog:
         found: PermissionInfo | None = self._custom.get(permkey, _UNSEEN)
         if found is not _UNSEEN:
             return found
-        found = None
-        stripped = permkey.strip()
-        if stripped in self._raw:
-            found = self._standard(stripped)
+        kind = custom_kind(permkey)
+        if kind is not None:
+            # a bare scriptid, the form of nearly every custom permkey: what the reference
+            # parser makes of it (the scriptid, lower-cased), from one match
+            found = PermissionInfo(
+                permkey=permkey.lower(),
+                name=None,
+                category=_CUSTOM_CATEGORY[kind],
+                levels=(),
+                custom=True,
+            )
         else:
-            reference = reference_or_none(stripped)
-            if reference is not None:
-                found = PermissionInfo(
-                    permkey=reference.key,
-                    name=None,
-                    category=custom_category(reference),
-                    levels=(),
-                    custom=True,
-                )
+            found = self._other(permkey)
         if len(self._custom) < 100_000:  # bound the cache against hostile input
             self._custom[permkey] = found
         return found
+
+    def _other(self, permkey: str) -> PermissionInfo | None:
+        """:meth:`get` of a key in any other form: a standard key with space around it, a
+        bracket reference, or nothing the catalog knows (None)."""
+        stripped = permkey.strip()
+        if stripped in self._raw:
+            return self._standard(stripped)
+        reference = reference_or_none(stripped)
+        if reference is None:
+            return None
+        return PermissionInfo(
+            permkey=reference.key,
+            name=None,
+            category=custom_category(reference),
+            levels=(),
+            custom=True,
+        )
 
     def _require(self, permkey: str) -> PermissionInfo:
         info = self.get(permkey)
