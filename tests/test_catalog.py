@@ -199,6 +199,20 @@ def test_accepts_named_answers_as_accepts_of_the_level(permkey: str, name: str) 
     assert catalog.accepts_named(permkey, name) == catalog.accepts(permkey, Level[name])
 
 
+@given(
+    st.sampled_from(sorted(load_catalog().permissions))
+    | st.sampled_from(["customrecord_x", "[scriptid=customrecord_x]", "cseg_a", "NO_SUCH_KEY"])
+    | st.text(max_size=12)
+)
+def test_the_accepted_level_names_are_the_names_accepts_named_accepts(permkey: str) -> None:
+    """The engine judges a permkey's rows by one lookup: None is "any level"."""
+    catalog = load_catalog()
+    names = catalog.accepted_level_names(permkey)
+    for level in Level:
+        expected = catalog.accepts_named(permkey, level.name)
+        assert (names is None or level.name in names) == expected, level
+
+
 def test_accepts_named_is_not_always_true() -> None:
     catalog = load_catalog()
     verdicts = {

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from suitelint.catalog import Catalog, load_catalog
 from suitelint.effective import Effective, Grant
 from suitelint.findings import Link
-from suitelint.model import LEVEL_BY_NAME, Level, Permission, Role, Snapshot
+from suitelint.model import LEVEL_BY_NAME, CustomObject, Level, Permission, Role, Snapshot
+from suitelint.sdfref import reference_or_none
 
 PERMKEYS = [f"KEY_{k}" for k in range(12)]
 LEVELS = ["NONE", "VIEW", "CREATE", "EDIT", "FULL"]
@@ -95,3 +96,46 @@ def test_one_link_per_kind_permkey_and_level_whoever_asks() -> None:
     assert other.kind == "global_permission" and other == Link(
         "global_permission", "TRAN_CUSTINVC", link.name, "EDIT"
     )
+
+
+NAMED = Snapshot(
+    custom_objects=(
+        CustomObject("customrecord_invoice_log", name="Invoice Log"),
+        CustomObject("CSEG_Region", name="Region", kind="customsegment"),
+    )
+)
+
+
+def _display_by_reference(permkey: str) -> str:
+    """How a custom permkey is shown, by the parsed reference: its object's name where the
+    sources name the project's own object of its scriptid."""
+    reference = reference_or_none(permkey)
+    assert reference is not None
+    if reference.appid is None and reference.bundleid is None:
+        names = {"customrecord_invoice_log": "Invoice Log", "cseg_region": "Region"}
+        if reference.scriptid in names:
+            return f"{names[reference.scriptid]} ({permkey})"
+    kind = {"customrecordtype": "custom record", "customsegment": "custom segment"}
+    return f"{permkey} ({kind.get(reference.kind or '', 'custom transaction type')} not in the sources)"
+
+
+@given(
+    st.sampled_from(
+        [
+            "customrecord_invoice_log",
+            "CustomRecord_Invoice_Log",
+            "cseg_region",
+            "CSEG_REGION",
+            "customrecord_other",
+            "customsale_x",
+            "[customrecord_invoice_log]",
+            "[scriptid=customrecord_invoice_log]",
+            "[appid=com.vendor.app, scriptid=customrecord_invoice_log]",
+            "[bundleid=12, scriptid=cseg_region]",
+            "[type=customsegment, scriptid=cseg_region]",
+        ]
+    )
+)
+def test_a_custom_permkey_is_shown_by_the_name_of_the_object_it_refers_to(permkey: str) -> None:
+    # a bare scriptid (nearly every custom permkey) is answered without parsing it
+    assert Effective(NAMED, load_catalog()).display(permkey) == _display_by_reference(permkey)

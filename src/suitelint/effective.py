@@ -43,7 +43,7 @@ from suitelint.model import (
     find_integration,
     find_role,
 )
-from suitelint.sdfref import reference_or_none
+from suitelint.sdfref import custom_kind, reference_or_none
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -488,10 +488,15 @@ class Effective:
                 for obj in self.snapshot.custom_objects:
                     if obj.name:
                         names.setdefault(obj.scriptid.lower(), obj.name)
-            reference = reference_or_none(permkey)
-            # another app's or bundle's object is not the project's own one of that scriptid
-            own = reference is not None and reference.appid is None and reference.bundleid is None
-            name = names.get(reference.scriptid) if own and reference is not None else None
+            if custom_kind(permkey) is not None:  # a bare scriptid: the project's own
+                name = names.get(permkey.lower())
+            else:
+                reference = reference_or_none(permkey)
+                # another app's or bundle's object is not the project's own of that scriptid
+                own = (
+                    reference is not None and reference.appid is None and reference.bundleid is None
+                )
+                name = names.get(reference.scriptid) if own and reference is not None else None
             if name is not None:
                 return f"{name} ({permkey})"
             # A reference to a custom object the sources do not define (it lives in another

@@ -71,6 +71,9 @@ _LEVEL_NAMES: dict[int, str] = {level: level.name for level in Level}
 _UNSEEN: Any = object()
 _LEVELS_ASCENDING = tuple(level for level in Level if level is not Level.NONE)
 #: the permission subtab of each custom object type
+#: what an unknown permkey is accepted at (:meth:`Catalog.accepted_level_names`)
+_ONLY_NONE = frozenset({"NONE"})
+
 _CUSTOM_CATEGORY: dict[str | None, Category] = {
     "customrecordtype": "custom_record",
     "customtransactiontype": "transactions",
@@ -512,6 +515,23 @@ class Catalog:
         if info is not None and not info.levels:
             return True  # a custom permkey met before (validation meets each): any level
         return self.accepts(permkey, LEVEL_BY_NAME[level_name])
+
+    def accepted_level_names(self, permkey: str) -> frozenset[str] | None:
+        """The level names :meth:`accepts_named` accepts for ``permkey`` (``NONE`` among
+        them), or None when it accepts any level (levels unknown, or a custom permkey):
+        the many rows of one permkey judged by one lookup each."""
+        body = self._raw.get(permkey)
+        if body is not None:
+            levels = body.get("levels")
+            if not levels:
+                return None
+            return frozenset(("NONE", *levels, *body.get("observed", ())))
+        info = self.get(permkey)
+        if info is None:
+            return _ONLY_NONE
+        if not info.levels:
+            return None
+        return frozenset(("NONE", *(lv.name for lv in (*info.levels, *info.observed_levels))))
 
     # -- names ---------------------------------------------------------------------------
     def lookup(self, name: str) -> tuple[str, ...]:
