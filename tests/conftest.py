@@ -31,16 +31,22 @@ TODAY = dt.date(2026, 11, 25)
 
 
 # The policy cache of a test run (in-process and in subprocesses) is a folder of its own,
-# never the developer's: tests see the cache as users do, hit and miss.
+# and so is the state folder its secret is made in: never the developer's; tests see the
+# cache as users do, hit and miss.
 def _private_cache() -> None:
     import atexit
     import shutil
     import tempfile
 
-    folder = tempfile.mkdtemp(prefix="suitelint-test-cache-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    os.environ["SUITELINT_CACHE_DIR"] = folder
+    for variable, prefix in (
+        ("SUITELINT_CACHE_DIR", "suitelint-test-cache-"),
+        ("XDG_STATE_HOME", "suitelint-test-state-"),
+    ):
+        folder = tempfile.mkdtemp(prefix=prefix)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ[variable] = folder
     os.environ.pop("SUITELINT_NO_CACHE", None)
+    os.environ.pop("SUITELINT_CACHE_SECRET", None)
 
 
 _private_cache()

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import run_probe
+from suitelint import diskcache
 from suitelint.policy import cache, compiledcache
 from suitelint.yamlsrc import Positions
 
@@ -64,6 +66,17 @@ def compiled(folder: Path) -> list[Path]:
     return [p for p in entries(folder) if p.is_file() and p.parent.name.startswith("compiled-")]
 
 
+def resealed(entry: Path, change: Callable[[bytes], bytes], name: str | None = None) -> bytes:
+    """The entry's bytes changed by ``change`` and sealed again with this run's secret
+    (under ``name``, else its own): what only a run holding the secret could write, so the
+    entry's own checks, not its MAC, must refuse it."""
+    body = diskcache.unseal(entry.name, entry.read_bytes())
+    assert body is not None
+    sealed = diskcache.seal(name or entry.name, change(body))
+    assert sealed is not None
+    return sealed
+
+
 def forget_compiled(folder: Path) -> None:
     """Remove the compiled entries: the next check reads its documents (from the cache)."""
     for entry in compiled(folder):
@@ -105,7 +118,7 @@ def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path: Path, spoil: Any) -> 
     check(tmp_path, *ARGS)
     (entry,) = files(tmp_path)
     good = entry.read_bytes()
-    entry.write_bytes(spoil(good))
+    entry.write_bytes(resealed(entry, spoil))
     forget_compiled(tmp_path)
     got = check(tmp_path, *ARGS)
     assert got[:3] == expected[:3]
@@ -117,7 +130,8 @@ def swap_two_entries(
 ) -> tuple[Path, Path, Path]:
     """The cache folder after checks with two policies, ARGS's and another, whose two
     entries (as ``listed`` lists them in the folder) were swapped: each key's file holds
-    the other key's entry. Returns the folder and the two entry files."""
+    the other key's entry, sealed under its new name. Returns the folder and the two entry
+    files."""
     other = tmp_path / "other.yaml"
     other.write_text(
         "suitelint: 1\nrules:\n  - {id: nothing-at-all, applies_to: tokens, max_age_days: 1}\n"
@@ -126,8 +140,8 @@ def swap_two_entries(
     check(folder, *ARGS)
     check(folder, PROJECT, "-p", other, "--as-of", "2026-11-01")
     first, second = listed(folder)
-    a, b = first.read_bytes(), second.read_bytes()
-    first.write_bytes(b)
+    a = resealed(first, bytes, second.name)
+    first.write_bytes(resealed(second, bytes, first.name))
     second.write_bytes(a)
     return folder, first, second
 
@@ -295,7 +309,7 @@ def test_a_corrupt_compiled_entry_is_ignored_and_replaced(tmp_path: Path, spoil:
     check(tmp_path, *ARGS)
     (entry,) = compiled(tmp_path)
     good = entry.read_bytes()
-    spoilt = spoil(good)
+    spoilt = resealed(entry, spoil)
     assert spoilt != good
     entry.write_bytes(spoilt)
     assert check(tmp_path, *ARGS)[:3] == expected[:3]
@@ -307,6 +321,32 @@ def test_a_compiled_entry_under_another_key_is_ignored(tmp_path: Path) -> None:
     assert check(folder, *ARGS)[:3] == check(None, *ARGS, no_cache=True)[:3]
     # the entry checked is stored again under its key; the other still holds the wrong one
     assert sum(p.name.encode() in p.read_bytes() for p in (first, second)) == 1
+
+
+def test_a_compiled_policy_forged_without_the_secret_changes_no_verdict(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        "suitelint: 1\nrules:\n  - {id: nothing-at-all, applies_to: tokens, max_age_days: 1}\n"
+    )
+    folder = tmp_path / "cache"
+    expected = check(folder, *ARGS)
+    (mine,) = compiled(folder)
+    check(folder, PROJECT, "-p", other, "--as-of", "2026-11-01")
+    (theirs,) = [p for p in compiled(folder) if p != mine]
+    # the other policy's compiled rules, labelled with this policy's key: a valid entry
+    body = diskcache.unseal(theirs.name, theirs.read_bytes())
+    assert body is not None
+    fields = msgspec.msgpack.decode(body)
+    fields[1] = mine.name
+    lie = msgspec.msgpack.encode(fields)
+    # sealed with the secret, it would be believed (so this is a real forgery) ...
+    mine.write_bytes(diskcache.seal(mine.name, lie) or b"")
+    believed = check(folder, *ARGS)
+    assert believed[:3] != expected[:3] and "nothing-at-all" in believed[1] + believed[2]
+    # ... sealed with any other secret, it is no entry
+    mine.write_bytes(diskcache._mac(b"\x00" * diskcache.SECRET_BYTES, mine.name, lie) + lie)
+    assert check(folder, *ARGS)[:3] == expected[:3]
+    assert diskcache.unseal(mine.name, mine.read_bytes()) != lie  # compiled and stored again
 
 
 def test_a_changed_compiler_or_version_changes_the_compiled_key(

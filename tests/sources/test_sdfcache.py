@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from suitelint import diskcache
 from suitelint.errors import SourceError
 from suitelint.sources import sdfcache
 from suitelint.sources.sdf import read_sdf
@@ -97,16 +98,20 @@ def test_a_bad_entry_is_ignored_and_rewritten(tmp_path: Path, cache_dir: Path, d
     sdfcache.read_sdf_cached(project)
     (entry,) = entries(cache_dir)
     good = entry.read_bytes()
+    body = diskcache.unseal(entry.name, good)
+    assert body is not None
     if damage == "garbage":
-        entry.write_bytes(b"\x93\x01\xa1x\xc0")
+        body = b"\x93\x01\xa1x\xc0"
     elif damage == "truncated":
-        entry.write_bytes(good[: len(good) // 2])
+        body = body[: len(body) // 2]
     elif damage == "empty":
-        entry.write_bytes(b"")
+        body = b""
     else:  # another project's entry under this project's key
         sdfcache.read_sdf_cached(other)
         (moved,) = [e for e in entries(cache_dir) if e != entry]
-        entry.write_bytes(moved.read_bytes())
+        body = diskcache.unseal(moved.name, moved.read_bytes()) or b""
+    # sealed with this run's secret: the entry's own checks, not its MAC, must refuse it
+    entry.write_bytes(diskcache.seal(entry.name, body) or b"")
     assert sdfcache.read_sdf_cached(project) == expected
     assert entry.read_bytes() == good  # rewritten by the miss
 

@@ -14,8 +14,8 @@ read policies (so an edited development checkout never meets entries of its form
 self), the policy's name as given (it is in every error message) and all of its bytes
 (a built-in pack's bytes included). Nothing is ever executed from a cache file: an entry
 is msgpack data decoded into fixed types (never pickle). An entry that cannot be read,
-is truncated, corrupt, of another format or of another key is ignored and the policy is
-read from its file; a cache folder that cannot be written is not used. Neither is ever
+is not sealed with this run's secret (:mod:`suitelint.diskcache`), is truncated, corrupt,
+of another format or of another key is ignored and the policy is read from its file; a cache folder that cannot be written is not used. Neither is ever
 an error, and the output is the same bytes whether an entry was used or not. Only a
 policy set that compiled without error is stored.
 

@@ -17,8 +17,8 @@ bytes just hashed, so an entry always holds what its key's bytes read as. A proj
 any problem raises as before and is never stored: its errors are found and located on
 every run. An entry is msgpack decoded into the project's fixed types (never pickle),
 stored only when it decodes back equal to what was read (the whole project, so a
-snapshot field the entry does not hold would never be stored); an unreadable, corrupt or
-foreign entry is ignored.
+snapshot field the entry does not hold would never be stored); an unreadable, unsealed
+(:mod:`suitelint.diskcache`), corrupt or foreign entry is ignored.
 """
 
 import contextlib
