@@ -75,13 +75,17 @@ def test_an_entry_not_sealed_as_stored_is_no_entry(fresh: Path, forge: Any) -> N
     assert diskcache.read_entry(path) is None
 
 
-def test_an_entry_sealed_under_another_name_or_with_another_secret_is_no_entry(
+def test_an_entry_moved_to_another_name_or_cache_or_sealed_with_another_secret_is_no_entry(
     fresh: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = stored(fresh)
     moved = path.with_name("other")
     moved.write_bytes(path.read_bytes())
     assert diskcache.read_entry(moved) is None
+    elsewhere = fresh / "cache" / "y" / path.name  # the same name in another cache
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(path.read_bytes())
+    assert diskcache.read_entry(elsewhere) is None
     monkeypatch.setenv("SUITELINT_CACHE_SECRET", "another run's secret")
     diskcache.secret.cache_clear()
     assert diskcache.read_entry(path) is None

@@ -7,9 +7,9 @@ cache folder: ``$SUITELINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/suitelint``, else
 only from a regular file of bounded size (never blocking on a FIFO) and written
 atomically; neither ever raises: a cache that cannot be read or written is no cache.
 
-Every entry is sealed: it starts with a keyed BLAKE2b-256 MAC of its name and its bytes,
-made with a secret that is not in the cache folder, and an entry whose MAC does not
-verify is no entry. So a file dropped into the folder, or a folder restored from a cache
+Every entry is sealed: it starts with a keyed BLAKE2b-256 MAC of its name, its folder's
+name and its bytes, made with a secret that is not in the cache folder, and an entry
+whose MAC does not verify is no entry. So a file dropped into the folder, or a folder restored from a cache
 that another job wrote (a pull request's, say), cannot change what a policy or an SDF
 project reads as: only a run holding the secret can write an entry it will trust. The
 secret is ``$SUITELINT_CACHE_SECRET`` when set (a CI job that keeps its cache folder
@@ -76,7 +76,7 @@ def read_entry(path: Path) -> bytes | None:
     such regular file, one that is too large, or one not sealed with this run's secret
     (never blocks on a FIFO, never raises)."""
     blob = _read_regular(path, MAX_ENTRY_BYTES + MAC_BYTES)
-    return None if blob is None else unseal(path.name, blob)
+    return None if blob is None else unseal(path, blob)
 
 
 def store(where: Path, key: str, blob: bytes) -> None:
@@ -85,7 +85,7 @@ def store(where: Path, key: str, blob: bytes) -> None:
     from suitelint.errors import SuitelintError
     from suitelint.fsutil import atomic_write_bytes
 
-    sealed = seal(key, blob)
+    sealed = seal(where / key, blob)
     if sealed is None:
         return
     try:
@@ -95,28 +95,32 @@ def store(where: Path, key: str, blob: bytes) -> None:
         return  # an unwritable cache is no cache
 
 
-def seal(name: str, blob: bytes) -> bytes | None:
-    """``blob`` as the entry ``name`` is stored: its MAC, then its bytes (None without a
+def seal(path: Path, blob: bytes) -> bytes | None:
+    """``blob`` as the entry ``path`` is stored: its MAC, then its bytes (None without a
     secret)."""
     key = secret()
-    return None if key is None else _mac(key, name, blob) + blob
+    return None if key is None else _mac(key, path, blob) + blob
 
 
-def unseal(name: str, sealed: bytes) -> bytes | None:
-    """The bytes of the stored entry ``name``, or None when its MAC is not this secret's
-    MAC of its name and bytes (or there is no secret)."""
+def unseal(path: Path, sealed: bytes) -> bytes | None:
+    """The bytes of ``sealed``, the stored entry ``path``, or None when its MAC is not this
+    secret's MAC of the entry's name, its folder's name and its bytes (or there is no
+    secret)."""
     key = secret()
     if key is None or len(sealed) < MAC_BYTES:
         return None
     blob = sealed[MAC_BYTES:]
-    return blob if compare_digest(sealed[:MAC_BYTES], _mac(key, name, blob)) else None
+    return blob if compare_digest(sealed[:MAC_BYTES], _mac(key, path, blob)) else None
 
 
-def _mac(key: bytes, name: str, blob: bytes) -> bytes:
+def _mac(key: bytes, path: Path, blob: bytes) -> bytes:
+    """The MAC of an entry: of its folder's name and its own (an entry moved to another
+    name or cache does not verify) and its bytes."""
     mac = blake2b(digest_size=MAC_BYTES, key=key, person=b"suitelint-entry")
-    encoded = name.encode("utf-8", "surrogateescape")
-    mac.update(len(encoded).to_bytes(8, "big"))
-    mac.update(encoded)
+    for part in (path.parent.name, path.name):
+        encoded = part.encode("utf-8", "surrogateescape")
+        mac.update(len(encoded).to_bytes(8, "big"))
+        mac.update(encoded)
     mac.update(blob)
     return bytes(mac.digest())
 

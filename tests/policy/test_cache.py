@@ -70,9 +70,9 @@ def resealed(entry: Path, change: Callable[[bytes], bytes], name: str | None = N
     """The entry's bytes changed by ``change`` and sealed again with this run's secret
     (under ``name``, else its own): what only a run holding the secret could write, so the
     entry's own checks, not its MAC, must refuse it."""
-    body = diskcache.unseal(entry.name, entry.read_bytes())
+    body = diskcache.unseal(entry, entry.read_bytes())
     assert body is not None
-    sealed = diskcache.seal(name or entry.name, change(body))
+    sealed = diskcache.seal(entry.with_name(name) if name else entry, change(body))
     assert sealed is not None
     return sealed
 
@@ -334,19 +334,19 @@ def test_a_compiled_policy_forged_without_the_secret_changes_no_verdict(tmp_path
     check(folder, PROJECT, "-p", other, "--as-of", "2026-11-01")
     (theirs,) = [p for p in compiled(folder) if p != mine]
     # the other policy's compiled rules, labelled with this policy's key: a valid entry
-    body = diskcache.unseal(theirs.name, theirs.read_bytes())
+    body = diskcache.unseal(theirs, theirs.read_bytes())
     assert body is not None
     fields = msgspec.msgpack.decode(body)
     fields[1] = mine.name
     lie = msgspec.msgpack.encode(fields)
     # sealed with the secret, it would be believed (so this is a real forgery) ...
-    mine.write_bytes(diskcache.seal(mine.name, lie) or b"")
+    mine.write_bytes(diskcache.seal(mine, lie) or b"")
     believed = check(folder, *ARGS)
     assert believed[:3] != expected[:3] and "nothing-at-all" in believed[1] + believed[2]
     # ... sealed with any other secret, it is no entry
-    mine.write_bytes(diskcache._mac(b"\x00" * diskcache.SECRET_BYTES, mine.name, lie) + lie)
+    mine.write_bytes(diskcache._mac(b"\x00" * diskcache.SECRET_BYTES, mine, lie) + lie)
     assert check(folder, *ARGS)[:3] == expected[:3]
-    assert diskcache.unseal(mine.name, mine.read_bytes()) != lie  # compiled and stored again
+    assert diskcache.unseal(mine, mine.read_bytes()) != lie  # compiled and stored again
 
 
 def test_a_changed_compiler_or_version_changes_the_compiled_key(

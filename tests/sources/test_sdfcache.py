@@ -98,7 +98,7 @@ def test_a_bad_entry_is_ignored_and_rewritten(tmp_path: Path, cache_dir: Path, d
     sdfcache.read_sdf_cached(project)
     (entry,) = entries(cache_dir)
     good = entry.read_bytes()
-    body = diskcache.unseal(entry.name, good)
+    body = diskcache.unseal(entry, good)
     assert body is not None
     if damage == "garbage":
         body = b"\x93\x01\xa1x\xc0"
@@ -109,9 +109,9 @@ def test_a_bad_entry_is_ignored_and_rewritten(tmp_path: Path, cache_dir: Path, d
     else:  # another project's entry under this project's key
         sdfcache.read_sdf_cached(other)
         (moved,) = [e for e in entries(cache_dir) if e != entry]
-        body = diskcache.unseal(moved.name, moved.read_bytes()) or b""
+        body = diskcache.unseal(moved, moved.read_bytes()) or b""
     # sealed with this run's secret: the entry's own checks, not its MAC, must refuse it
-    entry.write_bytes(diskcache.seal(entry.name, body) or b"")
+    entry.write_bytes(diskcache.seal(entry, body) or b"")
     assert sdfcache.read_sdf_cached(project) == expected
     assert entry.read_bytes() == good  # rewritten by the miss
 
