@@ -310,6 +310,44 @@ def _id_order(item: Any) -> tuple[int, int, str]:
     return (0, int(value), "") if value.isdigit() else (1, 0, value)
 
 
+class _Server(ThreadingHTTPServer):
+    """The fake's HTTP server: its request threads are kept track of (not daemons) and
+    its open connections too, so that stopping it ends them all. No thread outlives the
+    test that started it: one waiting for a kept-alive connection's next request is woken
+    by the connection's close, one in a slow fault's sleep is waited for (its delay)."""
+
+    daemon_threads = False
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        self._stopping = False
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open connection (its thread's next read or write fails, as a client's
+        hang-up would make it)."""
+        with self._open_lock:
+            self._stopping = True
+            for connection in self._open:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not self._stopping:  # a connection ended by close_connections is no error
+            super().handle_error(request, client_address)
+
+
 class FakeNetSuite:
     """``with FakeNetSuite(snapshot, tba=keys) as server: server.base_url ...``"""
 
@@ -341,7 +379,7 @@ class FakeNetSuite:
         self._bearer: dict[str, float] = {}
         self._validator = _Validator(tba, realm) if tba else None
         self._endpoint = ResourceEndpoint(self._validator) if self._validator else None
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -352,16 +390,20 @@ class FakeNetSuite:
         class Handler(_Handler):
             fake = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self.base_url
 
     def stop(self) -> None:
+        """Stop serving, close the socket, and wait for the serving thread and for every
+        request's thread to end."""
         if self._httpd is not None:
             self._httpd.shutdown()
-            self._httpd.server_close()
+            self._httpd.close_connections()
+            self._httpd.server_close()  # joins the request threads (block_on_close)
+        if self._thread is not None:
+            self._thread.join()
 
     def __enter__(self) -> FakeNetSuite:
         self.start()

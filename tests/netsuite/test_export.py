@@ -264,6 +264,17 @@ def test_export_recovers_from_429_5xx_dropped_and_slow_pages(
     assert server.stats.rejected_signatures == 0  # every retry is signed afresh
 
 
+def test_no_thread_of_the_fake_server_outlives_it(account: Snapshot) -> None:
+    # a page held back past the client's timeout: its request thread is still sleeping
+    # when the export is done; stop() waits for it
+    before = set(threading.enumerate())
+    with FakeNetSuite(account, tba=TBA) as server:
+        server.inject(Fault("slow", delay=1.0))
+        result = exported(tba_client(server, [], timeout=0.3), concurrency=2)
+        assert same_account(result.snapshot, account) and server.stats.faults == 1
+    assert set(threading.enumerate()) == before
+
+
 def test_an_invalid_login_after_a_good_one_is_retried_as_overload(server: FakeNetSuite) -> None:
     client = tba_client(server)
     with pytest.raises(QueryError, match="rejected the login"):

@@ -90,6 +90,7 @@ def http_server() -> Iterator[tuple[str, list[str]]]:
     finally:
         server.shutdown()
         server.server_close()
+        thread.join()
 
 
 def test_external_http_entity_is_refused_without_a_request(run_cli, tmp_path, http_server):
