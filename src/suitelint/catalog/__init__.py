@@ -70,10 +70,9 @@ _LEVEL_NAMES: dict[int, str] = {level: level.name for level in Level}
 #: a key :meth:`Catalog.get` has not met (its cache holds None for an unknown one)
 _UNSEEN: Any = object()
 _LEVELS_ASCENDING = tuple(level for level in Level if level is not Level.NONE)
-#: the permission subtab of each custom object type
 #: what an unknown permkey is accepted at (:meth:`Catalog.accepted_level_names`)
 _ONLY_NONE = frozenset({"NONE"})
-
+#: the permission subtab of each custom object type
 _CUSTOM_CATEGORY: dict[str | None, Category] = {
     "customrecordtype": "custom_record",
     "customtransactiontype": "transactions",
