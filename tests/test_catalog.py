@@ -190,34 +190,26 @@ def test_a_mistyped_record_name_suggests_its_permission_first():
 @given(
     st.sampled_from(sorted(load_catalog().permissions))
     | st.sampled_from(["customrecord_x", "[scriptid=customrecord_x]", "cseg_a", "NO_SUCH_KEY"])
-    | st.text(max_size=12),
-    st.sampled_from([level.name for level in Level]),
-)
-def test_accepts_named_answers_as_accepts_of_the_level(permkey: str, name: str) -> None:
-    """The engine judges a permission row by its level's name: the same verdict."""
-    catalog = load_catalog()
-    assert catalog.accepts_named(permkey, name) == catalog.accepts(permkey, Level[name])
-
-
-@given(
-    st.sampled_from(sorted(load_catalog().permissions))
-    | st.sampled_from(["customrecord_x", "[scriptid=customrecord_x]", "cseg_a", "NO_SUCH_KEY"])
     | st.text(max_size=12)
 )
-def test_the_accepted_level_names_are_the_names_accepts_named_accepts(permkey: str) -> None:
-    """The engine judges a permkey's rows by one lookup: None is "any level"."""
+def test_the_accepted_level_names_are_the_names_of_the_levels_accepts_accepts(
+    permkey: str,
+) -> None:
+    """The engine judges a permkey's rows (their levels by name) by one lookup: the same
+    verdict for every level; None is "any level"."""
     catalog = load_catalog()
     names = catalog.accepted_level_names(permkey)
     for level in Level:
-        expected = catalog.accepts_named(permkey, level.name)
+        expected = catalog.accepts(permkey, level)
         assert (names is None or level.name in names) == expected, level
 
 
-def test_accepts_named_is_not_always_true() -> None:
+def test_the_accepted_level_names_do_not_always_accept() -> None:
     catalog = load_catalog()
-    verdicts = {
-        catalog.accepts_named(key, level.name) for key in catalog.permissions for level in Level
-    }
+    verdicts = set()
+    for key in catalog.permissions:
+        names = catalog.accepted_level_names(key)
+        verdicts.update(names is None or level.name in names for level in Level)
     assert verdicts == {True, False}
 
 

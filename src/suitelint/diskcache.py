@@ -9,9 +9,9 @@ atomically; neither ever raises: a cache that cannot be read or written is no ca
 
 Every entry is sealed: it starts with a keyed BLAKE2b-256 MAC of its name, its folder's
 name and its bytes, made with a secret that is not in the cache folder, and an entry
-whose MAC does not verify is no entry. So a file dropped into the folder, or a folder restored from a cache
-that another job wrote (a pull request's, say), cannot change what a policy or an SDF
-project reads as: only a run holding the secret can write an entry it will trust. The
+whose MAC does not verify is no entry. So a file dropped into the folder, or a folder
+restored from a cache that another job wrote (a pull request's, say), cannot change what
+a policy or an SDF project reads as: only a run holding the secret can write an entry it will trust. The
 secret is ``$SUITELINT_CACHE_SECRET`` when set (a CI job that keeps its cache folder
 between runs sets it from a secret that untrusted jobs do not get), else the 32 bytes of
 ``$XDG_STATE_HOME/suitelint/cache-secret`` (else ``~/.local/state/suitelint/...``),

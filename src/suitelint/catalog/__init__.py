@@ -501,24 +501,11 @@ class Catalog:
             return False
         return not info.levels or level in info.levels or level in info.observed_levels
 
-    def accepts_named(self, permkey: str, level_name: str) -> bool:
-        """:meth:`accepts` of a level by its name (``"VIEW"``, as a permission row holds
-        it), answered from the data for a standard permkey without making the level."""
-        if level_name == "NONE":
-            return True
-        body = self._raw.get(permkey)
-        if body is not None:
-            levels = body.get("levels")
-            return not levels or level_name in levels or level_name in body.get("observed", ())
-        info = self._custom.get(permkey)
-        if info is not None and not info.levels:
-            return True  # a custom permkey met before (validation meets each): any level
-        return self.accepts(permkey, LEVEL_BY_NAME[level_name])
-
     def accepted_level_names(self, permkey: str) -> frozenset[str] | None:
-        """The level names :meth:`accepts_named` accepts for ``permkey`` (``NONE`` among
+        """The names of the levels :meth:`accepts` accepts for ``permkey`` (``NONE`` among
         them), or None when it accepts any level (levels unknown, or a custom permkey):
-        the many rows of one permkey judged by one lookup each."""
+        the many rows of one permkey, which hold their level by its name (``"VIEW"``),
+        judged by one lookup each, answered from the data for a standard permkey."""
         body = self._raw.get(permkey)
         if body is not None:
             levels = body.get("levels")
