@@ -107,6 +107,60 @@ def test_conflicting_rows_for_one_role_fail(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "header",
+    [
+        "Internal ID,Internal ID,Name,Permission,Level",  # before the columns that tell
+        "Name,Permission,Level,Internal ID,Internal ID",
+        "Internal ID,Name,Name,Permission,Level",
+    ],
+)
+def test_a_heading_a_saved_search_repeats_is_read_when_its_values_agree(
+    tmp_path: Path, header: str
+) -> None:
+    # A saved search may show one field twice, or a joined field under the same label
+    # (real exports carry "Internal ID" twice): one column, when every row agrees.
+    cells = {"Internal ID": "1010", "Name": "AP Clerk", "Permission": "Vendors", "Level": "Create"}
+    row = ",".join(cells[h] for h in header.split(","))
+    (role,) = load_csv(write(tmp_path, f"{header}\n{row}\n")).roles
+    assert (role.id, role.name) == ("1010", "AP Clerk")
+    assert [(p.permkey, p.level) for p in role.permissions] == [("LIST_VENDOR", "CREATE")]
+
+
+def test_a_repeated_heading_whose_values_differ_is_an_error_on_each_such_row(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "Internal ID,Name,Permission,Level,Internal ID\n"
+        "1010,AP Clerk,Vendors,Create,1010\n"
+        "1010,AP Clerk,Bills,Edit,7\n"
+        "1010,AP Clerk,Bills,Full,8\n",
+    )
+    with pytest.raises(SourceError) as caught:
+        load_csv(path)
+    message = str(caught.value)
+    assert f"{path}:3: columns 1 and 5 are both headed 'Internal ID' and differ" in message
+    assert "('1010' and '7')" in message and f"{path}:4: columns 1 and 5" in message
+    assert ":2:" not in message  # the row that agrees is read
+
+
+def test_an_unused_heading_may_repeat_with_any_values(tmp_path: Path) -> None:
+    path = write(tmp_path, "Name,Permission,Level,Memo,Memo\nAP,Bills,View,a,b\n")
+    (role,) = load_csv(path).roles
+    assert role.permissions[0].permkey == "TRAN_VENDBILL"
+
+
+def test_two_headings_meaning_one_column_name_both_even_before_the_telling_columns(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "Role,Role Name,Name,Permission,Level\nA,A,A,Bills,View\n")
+    with pytest.raises(
+        SourceError, match=r":1: two columns mean role name: 'Role' and 'Role Name'"
+    ):
+        load_csv(path)
+
+
+@pytest.mark.parametrize(
     "text", ["", "\n\n", "Name,Permission,Level\n", "Colour,Flavour\nred,sweet\n"]
 )
 def test_empty_or_unknown_exports_fail(tmp_path: Path, text: str) -> None:

@@ -342,6 +342,8 @@ def _count_outside_quotes(line: str, char: str) -> int:
 class _Row:
     line: int
     values: Mapping[str, str]
+    #: why the row cannot be read as it stands (two columns of one heading that differ)
+    clash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,41 +366,70 @@ _TOTAL = re.compile(r"^(grand\s+)?totals?\s*:?\s*(\(\d+\))?$", re.IGNORECASE)
 _MAX_TITLE_LINES = 5
 
 
-def _map_layout(layout: Layout, header: Sequence[str]) -> tuple[dict[str, int], str | None]:
-    """Columns of ``layout`` found in ``header`` → index, and the first problem (two
-    headers meaning one column)."""
+def _map_layout(
+    layout: Layout, header: Sequence[str]
+) -> tuple[dict[str, int], dict[str, tuple[int, ...]], str | None]:
+    """Columns of ``layout`` found in ``header`` → index; the other indices of each column
+    whose heading the header repeats (a saved search may show one field twice, or a joined
+    field under the same label: read when their values agree, see :func:`_twin_clash`);
+    and the first problem (two different headings meaning one column). Every heading is
+    mapped whatever the problem, so the layout is still recognised by its columns."""
     lookup = layout.lookup()
     found: dict[str, int] = {}
+    twins: dict[str, tuple[int, ...]] = {}
+    problem: str | None = None
     for index, cell in enumerate(header):
         column = lookup.get(_norm(cell))
         if column is None:
             continue
-        if column in found:
-            if _norm(header[found[column]]) == _norm(cell):
-                return found, (
-                    f"the column {cell.strip()!r} appears twice (columns {found[column] + 1} and "
-                    f"{index + 1}); export it once"
-                )
-            return found, (
+        if column not in found:
+            found[column] = index
+        elif _norm(header[found[column]]) == _norm(cell):
+            twins[column] = (*twins.get(column, ()), index)
+        elif problem is None:
+            problem = (
                 f"two columns mean {column.replace('_', ' ')}: "
                 f"{header[found[column]].strip()!r} and {cell.strip()!r}; remove one"
             )
-        found[column] = index
-    return found, None
+    return found, twins, problem
 
 
-def _match(header: Sequence[str]) -> tuple[Layout, dict[str, int], str | None] | None:
-    fallback: tuple[Layout, dict[str, int], str | None] | None = None
+def _match(
+    header: Sequence[str],
+) -> tuple[Layout, dict[str, int], dict[str, tuple[int, ...]], str | None] | None:
+    fallback: tuple[Layout, dict[str, int], dict[str, tuple[int, ...]], str | None] | None = None
     for layout in LAYOUTS:
-        found, problem = _map_layout(layout, header)
+        found, twins, problem = _map_layout(layout, header)
         if not layout.required <= set(found):
             continue
         if layout.signature and not layout.signature & set(found):
             continue
         if problem is None:
-            return layout, found, None
-        fallback = fallback or (layout, found, problem)
+            return layout, found, twins, None
+        fallback = fallback or (layout, found, twins, problem)
     return fallback
+
+
+def _twin_clash(
+    record: Sequence[str],
+    header: Sequence[str],
+    columns: Mapping[str, int],
+    twins: Mapping[str, tuple[int, ...]],
+) -> str | None:
+    """Why ``record`` cannot be read when a column's heading stands more than once and the
+    values under it differ (which one is meant cannot be told), else None."""
+    for column, others in twins.items():
+        first = columns[column]
+        value = record[first].strip()
+        for other in others:
+            if record[other].strip() != value:
+                return (
+                    f"columns {first + 1} and {other + 1} are both headed "
+                    f"{header[first].strip()!r} and differ on this row ({value!r} and "
+                    f"{record[other].strip()!r}); which one is meant cannot be told: remove "
+                    "one from the saved search, or give it another custom label"
+                )
+    return None
 
 
 def _expected() -> str:
@@ -427,6 +458,7 @@ def read_table(path: Path) -> Table:
     header_line = 0
     layout: Layout | None = None
     columns: dict[str, int] = {}
+    twins: dict[str, tuple[int, ...]] = {}
     rows: list[_Row] = []
     titles: list[tuple[int, list[str]]] = []
     start = 1
@@ -452,7 +484,7 @@ def read_table(path: Path) -> Table:
                         label,
                         line,
                     )
-                layout, columns, problem = matched
+                layout, columns, twins, problem = matched
                 if problem is not None:
                     raise SourceError(problem, label, line)
                 header, header_line = record, line
@@ -466,7 +498,11 @@ def read_table(path: Path) -> Table:
             if _is_total(record):
                 continue
             rows.append(
-                _Row(line, {name: record[index].strip() for name, index in columns.items()})
+                _Row(
+                    line,
+                    {name: record[index].strip() for name, index in columns.items()},
+                    _twin_clash(record, header, columns, twins) if twins else None,
+                )
             )
     except stdcsv.Error as exc:
         raise SourceError(f"malformed CSV: {exc}", label, start) from None
@@ -575,6 +611,8 @@ class _Evidence:
 def _evidence(table: Table) -> _Evidence:
     day_first = month_first = None
     for row in table.rows:
+        if row.clash is not None:
+            continue  # reported, and not read
         for column in _DATE_COLUMNS:
             value = row.values.get(column, "")
             match = _NUMERIC.match(_strip_time(value)) if value else None
@@ -756,6 +794,9 @@ class CsvExport:
 
 def _rows_of(table: Table, problems: Problems, build: Callable[[_Row], None]) -> None:
     for row in table.rows:
+        if row.clash is not None:
+            problems.row(table.path, row.clash, row.line)
+            continue
         try:
             build(row)
         except _RowProblem as problem:
