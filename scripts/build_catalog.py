@@ -140,14 +140,27 @@ def build_permissions(
     return dict(sorted(permissions.items()))
 
 
+_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
+def fold_name(text: str) -> str:
+    """A name as suitelint compares names (``suitelint.catalog._normalise_name``: case, space,
+    ``&`` for ``and``, a hyphen between words for a space); a test holds the two alike."""
+    text = _WORD_HYPHEN.sub(" ", text.replace("&", " and "))
+    return " ".join(text.split()).casefold()
+
+
 def add_record_names(permissions: dict[str, dict[str, Any]], entries: Sequence[Any]) -> None:
     """Aliases from record-names.yaml. Each must name a known permkey, have a basis, and not
-    be another permission's name or alias (it would make that name ambiguous)."""
+    be another permission's name or alias as names are compared (it would make that name
+    ambiguous); nor may two permissions' names or aliases fold alike already."""
     taken: dict[str, str] = {}
     for key, info in permissions.items():
         for text in (info["name"], *info["aliases"]):
             if text:
-                taken.setdefault(" ".join(text.split()).casefold(), key)
+                other = taken.setdefault(fold_name(text), key)
+                if other != key:
+                    raise BuildError(f"{text!r} of {key} is compared as a name of {other} too")
     for i, entry in enumerate(entries):
         where = f"record-names.yaml entry {i + 1}"
         key, alias = entry["permkey"], " ".join(str(entry["alias"]).split())
@@ -155,10 +168,10 @@ def add_record_names(permissions: dict[str, dict[str, Any]], entries: Sequence[A
             raise BuildError(f"{where}: unknown permkey {key}")
         if not str(entry.get("basis", "")).strip():
             raise BuildError(f"{where}: no basis given for {alias!r}")
-        other = taken.get(alias.casefold())
+        other = taken.get(fold_name(alias))
         if other is not None and other != key:
             raise BuildError(f"{where}: {alias!r} already names {other}")
-        taken[alias.casefold()] = key
+        taken[fold_name(alias)] = key
         if alias not in permissions[key]["aliases"]:
             permissions[key]["aliases"].append(alias)
             permissions[key]["aliases"].sort()

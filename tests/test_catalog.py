@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import subprocess
 import sys
 
@@ -185,6 +186,54 @@ def test_a_records_name_resolves_to_the_permission_that_governs_it(written, perm
 
 def test_a_mistyped_record_name_suggests_its_permission_first():
     assert catalog.suggest("Vendor Paymnt")[0] == "TRAN_VENDPYMT (Pay Bills)"
+
+
+@pytest.mark.parametrize(
+    ("written", "permkey"),
+    [
+        # as Oracle's permission worksheet (NetSuitePermissionsUsage 2024.1) writes them
+        ("Payroll Hours & Earnings", "REPO_PAYROLLHOURSEARNING"),
+        ("Payroll Summary & Detail Reports", "REPO_PAYROLL"),
+        ("Long Term Liability Registers", "REGT_LONGTERMLIAB"),
+        ("Non Posting Registers", "REGT_NONPOSTING"),
+        ("Web Site Management", "ADMI_SITEMANAGEMENT"),
+        ("OpenID Connect (OIDC) Single Sign-On", "ADMI_OIDC"),
+        ("Tableau Workbook Export", "LIST_TABLEAU_WORKBOOK_EXPORT"),  # a permkey with no name
+        ("Vicarious emails", "ADMI_VICARIOUS_EMAILS"),
+        # and the catalog's own spellings still
+        ("Long-Term Liability Registers", "REGT_LONGTERMLIAB"),
+        ("Payroll Hours and Earnings", "REPO_PAYROLLHOURSEARNING"),
+    ],
+)
+def test_a_permission_is_found_by_the_name_netsuites_permission_worksheet_writes(
+    written: str, permkey: str
+) -> None:
+    assert catalog.lookup(written) == (permkey,)
+
+
+def test_hyphens_and_ampersands_fold_only_between_words() -> None:
+    assert catalog.lookup("Long -Term Liability Registers") == ()
+    assert catalog.lookup("Payroll Hours Earnings") == ()
+
+
+@given(st.text(max_size=40))
+def test_the_build_script_folds_names_as_the_catalog_compares_them(text: str) -> None:
+    from suitelint.catalog import _normalise_name
+
+    assert _build_script().fold_name(text) == _normalise_name(text)
+
+
+@functools.cache
+def _build_script():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_catalog", ROOT / "scripts" / "build_catalog.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @given(

@@ -70,6 +70,22 @@ def test_header_variants_are_accepted(tmp_path: Path, header: str) -> None:
     assert role.permissions[0].permkey == "LIST_VENDOR"
 
 
+def test_permission_names_as_netsuites_permission_worksheet_writes_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Name,Permission,Level\n"
+        "Payroll,Payroll Hours & Earnings,View\n"
+        "Payroll,Long Term Liability Registers,View\n"
+        "Payroll,Web Site Report,View\n",
+    )
+    (role,) = load_csv(path).roles
+    assert {p.permkey for p in role.permissions} == {
+        "REPO_PAYROLLHOURSEARNING",
+        "REGT_LONGTERMLIAB",
+        "REPO_WEBSITE",
+    }
+
+
 def test_a_malformed_row_is_an_error_with_file_and_line() -> None:
     with pytest.raises(SourceError) as caught:
         load_csv(CSV / "malformed-row.csv")

@@ -111,7 +111,20 @@ def custom_category(reference: SdfReference) -> Category:
     return _CUSTOM_CATEGORY[reference.kind]
 
 
+#: a hyphen joining two words ("Long-Term"), which NetSuite's own lists also write as a space
+_WORD_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 def _normalise_name(text: str) -> str:
+    """A permission name as names are compared: case, runs of space, ``&`` for ``and`` and a
+    hyphen for a space folded (Oracle's permission worksheet writes "Payroll Hours &
+    Earnings" and "Long Term Liability Registers" for the catalog's "Payroll Hours and
+    Earnings" and "Long-Term Liability Registers"). No two names of the catalog fold alike
+    (``scripts/build_catalog.py`` checks it with the same folding)."""
+    if "&" in text:
+        text = text.replace("&", " and ")
+    if "-" in text:
+        text = _WORD_HYPHEN.sub(" ", text)
     return " ".join(text.split()).casefold()
 
 
