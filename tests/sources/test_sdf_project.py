@@ -156,3 +156,79 @@ def test_check_says_at_info_level_how_many_objects_deploy_xml_left_out(run_cli):
         f"{DEPLOY / 'src' / 'deploy.xml'}: info: 3 object files outside the deploy.xml"
         in result.stderr
     )
+
+
+# --- what real projects carry beside their objects -------------------------------------
+
+#: an advanced PDF template's content, as NetSuite exports it (section_4454208098: "Line 2
+#: must specify the DOCTYPE"), with the FreeMarker directives such files carry
+PDF_TEMPLATE = (
+    '<?xml version="1.0"?>\n<!DOCTYPE pdf PUBLIC "-//big.faceless.org//report" "report-1.1.dtd">\n'
+    "<pdf><head><#if record.memo?has_content></#if></head><body>${record.tranid}</body></pdf>\n"
+)
+ROLE = (
+    '<role scriptid="customrole_ap"><name>AP</name><permissions><permission>'
+    "<permkey>LIST_VENDOR</permkey><permlevel>VIEW</permlevel></permission></permissions></role>"
+)
+
+
+def files_project(tmp_path: Path, objects: dict[str, str] | None) -> Path:
+    """A SuiteCloud project: manifest, deploy.xml, a File Cabinet template, and ``objects``
+    (None: no Objects folder at all)."""
+    src = tmp_path / "project" / "src"
+    (src / "FileCabinet" / "SuiteScripts").mkdir(parents=True)
+    (src / "FileCabinet" / "SuiteScripts" / "invoice_template.xml").write_text(PDF_TEMPLATE)
+    (src / "manifest.xml").write_text(
+        '<manifest projecttype="ACCOUNTCUSTOMIZATION"><projectname>p</projectname></manifest>'
+    )
+    (src / "deploy.xml").write_text(
+        "<deploy><files><path>~/FileCabinet/*</path></files>"
+        "<objects><path>~/Objects/*</path></objects></deploy>"
+    )
+    if objects is not None:
+        (src / "Objects").mkdir()
+        for name, text in objects.items():
+            (src / "Objects" / name).write_text(text)
+    return src.parent
+
+
+def test_an_advanced_pdf_templates_template_file_is_no_object_and_is_not_read(tmp_path: Path):
+    project = files_project(
+        tmp_path,
+        {
+            "customrole_ap.xml": ROLE,
+            "custtmpl_invoice.xml": "<advancedpdftemplate scriptid='custtmpl_invoice'>"
+            "<title>Invoice</title></advancedpdftemplate>",
+            "custtmpl_invoice.template.xml": PDF_TEMPLATE,  # a DOCTYPE and FreeMarker
+        },
+    )
+    (role,) = read_sdf(project).snapshot.roles
+    assert role.scriptid == "customrole_ap"
+
+
+@pytest.mark.parametrize("objects", [None, {}], ids=["no Objects folder", "an empty one"])
+def test_a_project_of_files_only_has_no_objects_and_is_refused_only_as_empty(
+    tmp_path: Path, objects: dict[str, str] | None, run_cli
+):
+    project = files_project(tmp_path, objects)
+    assert read_sdf(project).snapshot.roles == ()
+    refused = run_cli("check", project)
+    assert refused.exit_code == 2
+    assert "the sources hold no roles, users, integrations or tokens" in refused.stderr
+    assert "DOCTYPE" not in refused.stderr and "document type" not in refused.stderr
+    assert run_cli("check", project, "--allow-empty").exit_code == 0
+
+
+def test_a_folder_of_object_xml_skips_a_file_cabinet_in_it(tmp_path: Path):
+    folder = tmp_path / "objects"
+    (folder / "FileCabinet").mkdir(parents=True)
+    (folder / "FileCabinet" / "invoice_template.xml").write_text(PDF_TEMPLATE)
+    (folder / "customrole_ap.xml").write_text(ROLE)
+    (role,) = read_sdf(folder).snapshot.roles
+    assert role.scriptid == "customrole_ap"
+
+
+def test_an_object_file_that_breaks_xml_is_still_an_error(tmp_path: Path):
+    project = files_project(tmp_path, {"customrole_ap.xml": ROLE.replace("</role>", "")})
+    with pytest.raises(SourceError, match=r"customrole_ap\.xml:1"):
+        read_sdf(project)

@@ -61,6 +61,10 @@ MAX_XML_BYTES = 10 * 1024 * 1024
 
 #: Folders never walked when a bare folder is given: tool state, not SDF objects.
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
+#: walking a folder that is no Objects folder: the File Cabinet holds files, not objects
+_SKIPPED_OUTSIDE_OBJECTS = _SKIPPED_DIRS | {"FileCabinet"}
+#: the template file an advancedpdftemplate object comes with: never an object
+_TEMPLATE_SUFFIX = ".template.xml"
 
 _CUSTOM_OBJECT_KINDS: dict[
     str, Literal["customrecordtype", "customtransactiontype", "customsegment"]
@@ -109,9 +113,11 @@ def load_sdf(path: Path) -> Snapshot:
 def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfProject:
     """Load the SDF objects under ``path`` as SDF deploys them.
 
-    ``path`` is a SuiteCloud project (its ``src/Objects`` is read), a project's ``src``
-    folder (its ``Objects`` is read), any other folder of SDF object XML (read
-    recursively, skipping hidden folders and ``node_modules``), or one ``.xml`` file.
+    ``path`` is a SuiteCloud project (its ``src/Objects`` is read; a project without one,
+    of files only, has no objects), a project's ``src`` folder (its ``Objects`` is read),
+    any other folder of SDF object XML (read recursively, skipping hidden folders,
+    ``node_modules`` and the File Cabinet), or one ``.xml`` file; advanced PDF templates'
+    ``*.template.xml`` files are no objects and are not read (:func:`_object_files`).
     Files are read in sorted order, so the snapshot is the same on every machine.
 
     When the project root (the folder holding ``Objects``) has a ``deploy.xml``, only the
@@ -128,7 +134,9 @@ def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfPro
     Every file is read to the end: one :class:`SourceError` then lists every problem of
     the project, sorted by file and line (unreadable, oversized, malformed or hostile XML,
     a role that breaks the SDF schema, a scriptid deployed twice, a bad deploy.xml), or
-    says there is nothing to read at all (an empty project never passes).
+    says there is nothing to read at all (a folder with no SDF XML). A project with no
+    objects is an empty snapshot, which the check refuses as it refuses any empty
+    account (unless ``--allow-empty``).
 
     ``contents``: the bytes of files read already (by :mod:`.sdfcache`, which keys its
     entries by them), used instead of reading those files again.
@@ -371,6 +379,16 @@ def _manifest_appid(
 
 
 def _object_files(path: Path) -> list[Path]:
+    """The object files of ``path``: a file itself, a project's ``Objects`` folder (empty
+    is no error: a project may hold files only), else every XML file below ``path``.
+
+    Not object files, and never read (they need not be well-formed XML, and are never
+    object definitions): ``*.template.xml``, the template an ``advancedpdftemplate``
+    object comes with (Oracle "SDF Custom Object File Structure", subsect_1537555588;
+    BFO markup with a DOCTYPE and FreeMarker directives, section_4454208098), and,
+    outside an Objects folder, the File Cabinet (``FileCabinet``: any files the project
+    uploads, section_4724963992). A folder with a ``manifest.xml`` (or ``src/manifest.xml``)
+    is a SuiteCloud project: without an Objects folder it has no objects."""
     try:
         is_dir = path.is_dir()
         exists = is_dir or path.exists()
@@ -382,12 +400,16 @@ def _object_files(path: Path) -> list[Path]:
         if path.suffix.lower() != ".xml":
             raise SourceError("expected an SDF project folder or an .xml object file", str(path))
         return [path]
-    top = path
     for sub in (Path("src", "Objects"), Path("Objects")):
         if (path / sub).is_dir():
             top = path / sub
-            break
-    files = sorted(_walk(top, top.resolve()), key=lambda p: p.relative_to(top).as_posix())
+            return sorted(_walk(top, top.resolve()), key=lambda p: p.relative_to(top).as_posix())
+    if (path / "manifest.xml").is_file() or (path / "src" / "manifest.xml").is_file():
+        return []  # a project of files only
+    files = sorted(
+        _walk(path, path.resolve(), _SKIPPED_OUTSIDE_OBJECTS),
+        key=lambda p: p.relative_to(path).as_posix(),
+    )
     if not files:
         raise SourceError(
             "no SDF objects found: expected src/Objects/*.xml or a folder of SDF object XML",
@@ -396,7 +418,7 @@ def _object_files(path: Path) -> list[Path]:
     return files
 
 
-def _walk(folder: Path, inside: Path) -> Iterator[Path]:
+def _walk(folder: Path, inside: Path, skipped: frozenset[str] = _SKIPPED_DIRS) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -404,9 +426,11 @@ def _walk(folder: Path, inside: Path) -> Iterator[Path]:
     for entry in entries:
         child = folder / entry.name
         if entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith(".") and entry.name not in _SKIPPED_DIRS:
-                yield from _walk(child, inside)
-        elif entry.name.lower().endswith(".xml"):
+            if not entry.name.startswith(".") and entry.name not in skipped:
+                yield from _walk(child, inside, skipped)
+        elif entry.name.lower().endswith(".xml") and not entry.name.lower().endswith(
+            _TEMPLATE_SUFFIX
+        ):
             if entry.is_symlink():
                 # A pull request can add a symlink to any file on the CI machine.
                 target = child.resolve()
