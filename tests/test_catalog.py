@@ -200,6 +200,7 @@ def test_a_mistyped_record_name_suggests_its_permission_first():
         ("OpenID Connect (OIDC) Single Sign-On", "ADMI_OIDC"),
         ("Tableau Workbook Export", "LIST_TABLEAU_WORKBOOK_EXPORT"),  # a permkey with no name
         ("Vicarious emails", "ADMI_VICARIOUS_EMAILS"),
+        ("Print Checks and Forms", "TRAN_PRINTCHECKSFORMS"),
         # and the catalog's own spellings still
         ("Long-Term Liability Registers", "REGT_LONGTERMLIAB"),
         ("Payroll Hours and Earnings", "REPO_PAYROLLHOURSEARNING"),
