@@ -5,7 +5,10 @@ Inputs:
 - ``<shared>/netsuite/permissions.tsv`` and ``permission-aliases.tsv`` (researched facts,
   outside the repo; see their README for sources and trust);
 - ``scripts/capabilities.yaml`` (capability tags and standard roles, hand-written in the repo
-  from ``capabilities.md`` and ``sdf-customrole.md``).
+  from ``capabilities.md`` and ``sdf-customrole.md``);
+- ``scripts/record-names.yaml`` (sourced aliases) and ``scripts/observed-levels.yaml``
+  (levels seen in real SDF role exports outside the shared corpus, cited);
+- ``<shared>/corpus/sdf`` (real SDF role exports: the levels they hold).
 
 The output is deterministic: keys sorted, no timestamps; the version is the edition date from
 capabilities.yaml plus a hash of the content. Run::
@@ -37,6 +40,7 @@ DEFAULT_SHARED = REPO / ".." / "shared"
 DEFAULT_OUTPUT = REPO / "src" / "suitelint" / "catalog" / "catalog.json"
 CAPABILITIES = REPO / "scripts" / "capabilities.yaml"
 RECORD_NAMES = REPO / "scripts" / "record-names.yaml"
+OBSERVED_LEVELS = REPO / "scripts" / "observed-levels.yaml"
 
 CATALOG_FORMAT = 1
 LEVELS = ("NONE", "VIEW", "CREATE", "EDIT", "FULL")
@@ -203,6 +207,28 @@ def build_observed(shared: Path, permissions: dict[str, dict[str, Any]]) -> None
         permissions[key]["observed"] = dict(
             sorted(levels.items(), key=lambda i: LEVELS.index(i[0]))
         )
+
+
+def add_observed(permissions: dict[str, dict[str, Any]], entries: Sequence[Any]) -> None:
+    """Levels from observed-levels.yaml (real exports outside the corpus), each with its
+    role count and citation. Each must name a known permkey and a level above NONE that is
+    neither documented nor observed already, with a source."""
+    for i, entry in enumerate(entries):
+        where = f"observed-levels.yaml entry {i + 1}"
+        key, level = entry["permkey"], entry["level"]
+        if key not in permissions:
+            raise BuildError(f"{where}: unknown permkey {key}")
+        if level not in LEVELS[1:]:
+            raise BuildError(f"{where}: level {level!r} is not one of {', '.join(LEVELS[1:])}")
+        info = permissions[key]
+        observed = info.setdefault("observed", {})
+        if level in info["levels"] or level in observed:
+            raise BuildError(f"{where}: {key} at {level} is documented or observed already")
+        source = str(entry.get("source", "")).strip()
+        if not source or not isinstance(entry.get("roles"), int) or entry["roles"] < 1:
+            raise BuildError(f"{where}: a source and a role count are required")
+        observed[level] = {"roles": entry["roles"], "source": source}
+        info["observed"] = dict(sorted(observed.items(), key=lambda i: LEVELS.index(i[0])))
 
 
 def expand(patterns: Sequence[str], keys: Sequence[str], where: str) -> list[str]:
@@ -391,6 +417,7 @@ def build(shared: Path, capabilities: Path = CAPABILITIES) -> str:
     names = yaml.safe_load(RECORD_NAMES.read_text(encoding="utf-8"))
     add_record_names(permissions, names)
     build_observed(shared, permissions)
+    add_observed(permissions, yaml.safe_load(OBSERVED_LEVELS.read_text(encoding="utf-8")))
     body: dict[str, Any] = {
         "format": CATALOG_FORMAT,
         "generated_from": [
@@ -399,6 +426,7 @@ def build(shared: Path, capabilities: Path = CAPABILITIES) -> str:
             {"file": "shared/netsuite/sdf-customrole.md", "sha256": sha256_file(roles_path)},
             {"file": "scripts/capabilities.yaml", "sha256": sha256_file(capabilities)},
             {"file": "scripts/record-names.yaml", "sha256": sha256_file(RECORD_NAMES)},
+            {"file": "scripts/observed-levels.yaml", "sha256": sha256_file(OBSERVED_LEVELS)},
             {
                 "file": "shared/corpus/sdf/SOURCES.tsv",
                 "sha256": sha256_file(shared / "corpus" / "sdf" / "SOURCES.tsv"),

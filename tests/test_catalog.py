@@ -102,6 +102,10 @@ def test_documented_and_observed_levels_are_accepted_and_others_are_not():
     assert not catalog.accepts("ADMI_ACCTSETUP", Level.VIEW)  # neither: a warning
     assert catalog.accepts("customrecord_x", Level.FULL)  # custom: levels unknown, all accepted
     assert not catalog.accepts("NOT_A_KEY", Level.VIEW)
+    # seen outside the corpus (scripts/observed-levels.yaml), cited the same way
+    reconcile = catalog.get("REPO_RECONCILE")
+    assert reconcile is not None and reconcile.levels == (Level.VIEW,)
+    assert dict(reconcile.observed)[Level.EDIT].startswith("github ChristianDevDisruptt/")
 
 
 def test_standard_roles_are_known_by_name_scriptid_and_id():

@@ -715,6 +715,15 @@ def test_a_level_real_exports_hold_is_no_warning():
     assert run_rules(FORBID_ADMIN, account({"REPO_CUSTOMIZATION": "FULL"})) == ()
 
 
+def test_a_level_real_projects_beyond_the_corpus_hold_is_no_warning():
+    # Reconcile Reporting: Oracle documents VIEW; 9 roles of public SuiteCloud projects
+    # hold EDIT (scripts/observed-levels.yaml)
+    assert run_rules(FORBID_ADMIN, account({"REPO_RECONCILE": "EDIT"})) == ()
+    # and a level no one has seen is still reported
+    (finding,) = run_rules(FORBID_ADMIN, account({"REPO_RECONCILE": "CREATE"}))
+    assert finding.rule_id == "suitelint/undocumented-level"
+
+
 # -- properties ----------------------------------------------------------------------------
 KEYS = (
     "TRAN_CUSTINVC",
