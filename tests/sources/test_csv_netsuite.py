@@ -164,6 +164,42 @@ def test_employees_list_gives_users_roles_and_global_permissions(tmp_path: Path)
     assert users["Robin"].roles == ()  # no login access: logs in with no role
 
 
+def test_a_cell_listing_several_roles_names_each(tmp_path: Path) -> None:
+    roles = write(
+        tmp_path, "roles.csv", "Name,Permission,Level\nSales,Items,View\nWest,Items,View\n"
+    )
+    employees = write(
+        tmp_path,
+        "employees.csv",
+        'Name,Email,Login Access,Inactive,Role\nPat,pat@example.com,Yes,No,"Sales, West"\n',
+    )
+    (user,) = load_sources([roles, employees], load_catalog()).snapshot.users
+    assert user.roles == ("Sales", "West")
+
+
+def test_a_cell_of_roles_that_reads_more_than_one_way_is_an_error(tmp_path: Path) -> None:
+    # "Sales, West" is a role, and so are Sales and West: the cell may mean either
+    roles = write(
+        tmp_path,
+        "roles.csv",
+        'Name,Permission,Level\n"Sales, West",Items,Full\nSales,Items,View\nWest,Items,View\n',
+    )
+    employees = write(
+        tmp_path,
+        "employees.csv",
+        "Name,Email,Login Access,Inactive,Role\n"
+        'Pat,pat@example.com,Yes,No,"Sales, West"\n'  # the whole cell is one role: no doubt
+        'Lee,lee@example.com,Yes,No,"Sales, West, Sales"\n',
+    )
+    with pytest.raises(SourceError) as caught:
+        load_sources([roles, employees], load_catalog())
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (employees, 3)
+    assert "roles 'Sales, West, Sales' read more than one way: 'Sales, West' is a role" in (
+        problem.message
+    )
+
+
 def test_every_problem_of_every_file_is_reported_at_once_with_file_and_line(
     tmp_path: Path,
 ) -> None:

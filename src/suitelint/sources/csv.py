@@ -1131,6 +1131,10 @@ def load_csv(path: Path) -> Snapshot:
 # --- resolving names: CSV rows against the other sources ---------------------------------
 
 
+#: one role of a cell listing several (split at newlines, semicolons and commas)
+_ROLE_PART = re.compile(r"[^\n;,]+")
+
+
 class _Names:
     """Find an object by id, scriptid, name, email or application id: one or none; two
     is a problem (the file must say which)."""
@@ -1138,10 +1142,12 @@ class _Names:
     def __init__(self, what: str, items: Iterable[Role | User | Integration] = ()) -> None:
         self.what = what
         self.by_key: dict[str, list[str]] = {}
+        self._longest: int | None = None
         for item in items:
             self.add(item)
 
     def add(self, item: Role | User | Integration) -> None:
+        self._longest = None
         keys = {item.id, item.id.casefold(), item.name.casefold()}
         for attr in ("scriptid", "email", "application_id"):
             value = getattr(item, attr, None)
@@ -1151,6 +1157,13 @@ class _Names:
             ids = self.by_key.setdefault(key, [])
             if item.id not in ids:
                 ids.append(item.id)
+
+    def longest(self) -> int:
+        """The length of the longest key (a reference longer than it, spacing folded,
+        finds nothing)."""
+        if self._longest is None:
+            self._longest = max(map(len, self.by_key), default=0)
+        return self._longest
 
     def find(self, ref: str) -> str | None:
         found = self.by_key.get(ref) or self.by_key.get(" ".join(ref.split()).casefold())
@@ -1245,10 +1258,25 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
             return [found]
         if _standard(ref):
             return [ref]
-        parts = [p.strip() for p in re.split(r"[\n;,]", ref) if p.strip()]
+        spans = [m.span() for m in _ROLE_PART.finditer(ref) if m.group().strip()]
+        parts = [ref[a:b].strip() for a, b in spans]
         if len(parts) > 1:
             resolved = [roles.find(p) or (p if _standard(p) else None) for p in parts]
             if all(resolved):
+                # A role whose name holds the separator ("Sales, West") beside roles named
+                # as its parts: the cell reads more than one way, and neither is a guess.
+                # A name of n characters spans at most n // 2 + 1 parts (each part is a
+                # character and a separator at least): each part starts a few candidates.
+                widest = roles.longest() // 2 + 1
+                for i in range(len(spans)):
+                    for j in range(i + 2, min(len(spans), i + widest) + 1):
+                        joined = ref[spans[i][0] : spans[j - 1][1]].strip()
+                        if roles.find(joined):
+                            raise _RowProblem(
+                                f"roles {ref!r} read more than one way: {joined!r} is a "
+                                "role, and so is each part of it, so which roles are meant "
+                                "cannot be told; export one role per row"
+                            )
                 return [r for r in resolved if r]
         raise _RowProblem(
             f"role {ref!r} is not in the exported account"
