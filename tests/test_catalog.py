@@ -101,7 +101,8 @@ def test_documented_and_observed_levels_are_accepted_and_others_are_not():
     assert source.startswith("github ") and " src/Objects/" in source and " @ " in source
     assert not catalog.accepts("ADMI_ACCTSETUP", Level.VIEW)  # neither: a warning
     assert catalog.accepts("customrecord_x", Level.FULL)  # custom: levels unknown, all accepted
-    assert not catalog.accepts("NOT_A_KEY", Level.VIEW)
+    assert catalog.accepts("ADMI_NOT_LISTED", Level.VIEW)  # unlisted: levels unknown
+    assert not catalog.accepts("not a key", Level.VIEW)
     # seen outside the corpus (scripts/observed-levels.yaml), cited the same way
     reconcile = catalog.get("REPO_RECONCILE")
     assert reconcile is not None and reconcile.levels == (Level.VIEW,)
@@ -293,7 +294,43 @@ def test_custom_records_of_one_subtab_are_twins_and_a_capability_keyed_permkey_i
     assert catalog.capability_twin("customrecord_one") == catalog.capability_twin("customrecord_2")
     assert catalog.capability_twin("ADMI_CUSTOMSCRIPT") == "ADMI_CUSTOMSCRIPT"
     with pytest.raises(KeyError):
-        catalog.capability_twin("NOT_A_PERMKEY")
+        catalog.capability_twin("not a permkey")
+
+
+def test_a_standard_key_the_catalog_does_not_list_sits_on_its_prefix_subtab():
+    # a newer release's permission: modelled, nameless, any level, its subtab by prefix
+    for key, category in (
+        ("ADMI_NEWFEATURE", "setup"),
+        ("TRAN_NEWTXN", "transactions"),
+        ("REGT_NEWREG", "transactions"),
+        ("LIST_NEWLIST", "lists"),
+        ("REPO_NEWREPORT", "reports"),
+        ("GRAP_NEWGRAPH", "other"),
+        ("NEWKEY", "other"),
+    ):
+        info = catalog.unlisted(key)
+        assert info is not None and (info.category, info.name, info.levels) == (category, None, ())
+        assert catalog.category(key) == category and not catalog.knows(key)
+        assert catalog.get(key) is None  # a policy naming it is still an error
+    assert catalog.unlisted("TRAN_CUSTINVC") is None  # listed
+    assert catalog.unlisted("customrecord_x") is None  # custom: get() knows it
+    for malformed in ("tran_custinvc", "Sales Order", "TRAN_", "_TRAN", "TRAN__X", "", "A" * 101):
+        assert catalog.unlisted(malformed) is None, malformed
+
+
+def test_every_listed_permkey_of_a_known_prefix_sits_on_that_prefix_subtab():
+    from suitelint.catalog import PREFIX_CATEGORY
+
+    for key, info in catalog.permissions.items():
+        prefix = key.partition("_")[0]
+        if prefix in PREFIX_CATEGORY:
+            assert info.category == PREFIX_CATEGORY[prefix], key
+
+
+@given(st.text(max_size=40))
+def test_unlisted_never_raises_and_never_claims_a_listed_key(text: str):
+    info = catalog.unlisted(text)
+    assert info is None or (not catalog.knows(text) and info.permkey == text)
 
 
 @given(

@@ -188,8 +188,8 @@ def _levels(table: Table) -> Mapping[str, Level]:
 def _capabilities(catalog: Catalog, permkey: str, level: Level) -> frozenset[str]:
     if permkey == EVERYTHING:
         return frozenset(catalog.capabilities) if level > Level.NONE else frozenset()
-    if catalog.get(permkey) is None:
-        return frozenset()  # loaders reject unknown keys; nothing to claim about one
+    if not catalog.knows(permkey) and catalog.unlisted(permkey) is None:
+        return frozenset()  # loaders reject a key of no permkey form; nothing to claim
     return catalog.capabilities_of(permkey, level)
 
 

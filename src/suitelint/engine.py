@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from suitelint.catalog import Catalog
-from suitelint.effective import EMPTY_GRANT, Table, role_link
+from suitelint.effective import EMPTY_GRANT, Table, role_link, user_link
 from suitelint.findings import Finding, Link, Location, Severity, sort_findings
 from suitelint.model import (
     PLURAL,
@@ -49,6 +49,14 @@ from suitelint.policy.waivers import WAIVER_RULES, apply_waivers
 __all__ = ["ENGINE_RULES", "Context", "data_findings", "evaluate", "subject_counts"]
 
 ENGINE_RULES = {
+    "suitelint/unknown-permission": (
+        Severity.ERROR,
+        "Permission unknown to suitelint",
+        "The role holds a permission key the catalog does not list: a permission NetSuite "
+        "added after this release of suitelint, or a misspelt key. What it lets the role do "
+        "cannot be judged, so no rule about capabilities can pass it on trust: upgrade "
+        "suitelint, or correct the key, or waive the finding once you know what it grants.",
+    ),
     "suitelint/undocumented-level": (
         Severity.WARNING,
         "Permission level outside the documented set",
@@ -251,6 +259,75 @@ def _coverage(ctx: Context, rules: Sequence[CompiledRule]) -> Callable[[Subject]
 _UNJUDGED: Any = object()
 
 
+def _unknown_permissions(ctx: Context, unknown: set[Permission]) -> Iterator[Finding]:
+    """One ``suitelint/unknown-permission`` finding per role row, and per user's global
+    permission, of a permkey the catalog does not list (:meth:`Catalog.unlisted`)."""
+    catalog = ctx.catalog
+    severity, _, _ = ENGINE_RULES["suitelint/unknown-permission"]
+    version = catalog.version.partition("+")[0]
+
+    hints: dict[str, str] = {}  # a new permkey is held by many roles: suggested once
+
+    def message(holder: str, perm: Permission) -> str:
+        hint = hints.get(perm.permkey)
+        if hint is None:
+            import difflib  # only when a key is unknown
+
+            # a misspelling (TRAN_CUSTINV) is a letter away; a new permission is not, and
+            # the catalog's nearest keys would only mislead
+            close = [
+                shown
+                for shown in catalog.suggest(perm.permkey, n=1)
+                if difflib.SequenceMatcher(None, perm.permkey, shown.partition(" ")[0]).ratio()
+                >= 0.85
+            ]
+            hint = hints[perm.permkey] = f" (did you mean {close[0]}?)" if close else ""
+        return (
+            f"{holder} holds {perm.permkey} at {perm.level}, a permission suitelint's catalog "
+            f"({version}) does not list{hint}: what it grants is not judged"
+        )
+
+    if unknown:
+        for role in ctx.snapshot.roles:
+            if unknown.isdisjoint(role.permissions):
+                continue
+            for perm in role.permissions:
+                if perm not in unknown:
+                    continue
+                yield Finding(
+                    rule_id="suitelint/unknown-permission",
+                    severity=severity,
+                    message=message(f"role {role.name!r}", perm),
+                    subject_kind="role",
+                    subject_id=role.id,
+                    subject_name=role.name,
+                    subject_scriptid=role.scriptid,
+                    permkey=perm.permkey,
+                    chain=(
+                        role_link(role),
+                        Link("permission", perm.permkey, ctx.display(perm.permkey), perm.level),
+                    ),
+                    location=Location(role.path, perm.line) if role.path else None,
+                )
+    for user in ctx.snapshot.users:
+        for perm in user.global_permissions:
+            if catalog.knows(perm.permkey) or catalog.unlisted(perm.permkey) is None:
+                continue
+            yield Finding(
+                rule_id="suitelint/unknown-permission",
+                severity=severity,
+                message=message(f"user {user.name!r} (a global permission)", perm),
+                subject_kind="user",
+                subject_id=user.id,
+                subject_name=user.name,
+                permkey=perm.permkey,
+                chain=(
+                    user_link(user),
+                    Link("global_permission", perm.permkey, ctx.display(perm.permkey), perm.level),
+                ),
+            )
+
+
 def data_findings(ctx: Context) -> Iterator[Finding]:
     """Findings about the data itself, whatever the policy says."""
     severity, _, _ = ENGINE_RULES["suitelint/undocumented-level"]
@@ -260,15 +337,23 @@ def data_findings(ctx: Context) -> Iterator[Finding]:
     # Rows differ by line: each permkey's accepted levels are looked up once (a 20-role
     # project holds 1,479 distinct rows of 616 permkeys; 16,000 custom record types, 32,000
     # rows of 16,000 permkeys that accept any level).
-    levels_of = ctx.catalog.accepted_level_names
+    catalog = ctx.catalog
+    levels_of = catalog.accepted_level_names
     accepted: dict[str, frozenset[str] | None] = {}
     rejected: set[Permission] = set()
+    unknown: set[Permission] = set()
+    unlisted: set[str] = set()  # permkeys the catalog does not list (validation let through)
     for perm in role_permission_values(ctx.snapshot, ctx.index):
         names = accepted.get(perm.permkey, _UNJUDGED)
         if names is _UNJUDGED:
             names = accepted[perm.permkey] = levels_of(perm.permkey)
-        if names is not None and perm.level not in names:
+            if catalog.unlisted(perm.permkey) is not None:
+                unlisted.add(perm.permkey)
+        if perm.permkey in unlisted:
+            unknown.add(perm)
+        elif names is not None and perm.level not in names:
             rejected.add(perm)
+    yield from _unknown_permissions(ctx, unknown)
     if not rejected:
         return
     for role in ctx.snapshot.roles:

@@ -83,16 +83,23 @@ def test_a_token_may_name_administrator_without_the_snapshot_listing_it(tmp_path
     assert any(r.name == "Administrator" for r in snapshot.roles)
 
 
-def test_an_unknown_permkey_is_an_error_with_a_suggestion(tmp_path: Path):
+def test_a_permkey_of_no_permkey_form_is_an_error_with_a_suggestion(tmp_path: Path):
     data = json.loads(json.dumps(MINIMAL))
-    data["roles"][0]["permissions"][0]["permkey"] = "TRAN_CUSTINV"
+    data["roles"][0]["permissions"][0]["permkey"] = "Invoice"  # a UI name, not a key
     with pytest.raises(SnapshotError) as caught:
         load(write(tmp_path, data))
     problem = caught.value.problems[0]
-    assert (
-        "unknown permkey 'TRAN_CUSTINV'; did you mean 'TRAN_CUSTINVC (Invoice)'" in problem.message
-    )
+    assert problem.message.startswith("'Invoice' is no permkey: expected a standard permkey")
+    assert "did you mean 'TRAN_CUSTINVC (Invoice)'" in problem.message
     assert (problem.line, problem.column) == (8, 11)
+
+
+def test_a_standard_permkey_the_catalog_does_not_list_loads(tmp_path: Path):
+    # a permission of a newer NetSuite release is valid data (the engine reports it)
+    data = json.loads(json.dumps(MINIMAL))
+    data["roles"][0]["permissions"].append({"permkey": "ADMI_NEWFEATURE", "level": "FULL"})
+    (role,) = [r for r in load(write(tmp_path, data)).roles if r.id == "1001"]
+    assert ("ADMI_NEWFEATURE", "FULL") in {(p.permkey, p.level) for p in role.permissions}
 
 
 def test_custom_record_permkeys_are_recognised_by_syntax(tmp_path: Path):

@@ -40,6 +40,7 @@ from suitelint.sdfref import (
 
 __all__ = [
     "CATEGORIES",
+    "PREFIX_CATEGORY",
     "Capability",
     "Catalog",
     "Category",
@@ -71,8 +72,20 @@ _LEVEL_NAMES: dict[int, str] = {level: level.name for level in Level}
 #: a key :meth:`Catalog.get` has not met (its cache holds None for an unknown one)
 _UNSEEN: Any = object()
 _LEVELS_ASCENDING = tuple(level for level in Level if level is not Level.NONE)
-#: what an unknown permkey is accepted at (:meth:`Catalog.accepted_level_names`)
+#: what a key of no permkey form is accepted at (:meth:`Catalog.accepted_level_names`)
 _ONLY_NONE = frozenset({"NONE"})
+#: a standard permkey as NetSuite writes one (``TRAN_CUSTPYMT``, ``ADMINDOCS``,
+#: ``SYSTEM_STATUS``); compiled on first use (only a key the catalog does not list asks)
+_STANDARD_SHAPE = lazy(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+#: the subtab a standard permkey's prefix puts it on (every listed key of these prefixes sits
+#: there: ``tests/test_catalog.py`` holds the table to the catalog's data)
+PREFIX_CATEGORY: dict[str, Category] = {
+    "ADMI": "setup",
+    "LIST": "lists",
+    "REGT": "transactions",
+    "REPO": "reports",
+    "TRAN": "transactions",
+}
 #: the permission subtab of each custom object type
 _CUSTOM_CATEGORY: dict[str | None, Category] = {
     "customrecordtype": "custom_record",
@@ -346,6 +359,7 @@ class Catalog:
                 for category in grant.categories:
                     _lower(self._category_thresholds.setdefault(category, {}), tag, grant.level)
         self._custom: dict[str, PermissionInfo | None] = {}
+        self._unlisted: dict[str, PermissionInfo] = {}
         self._caps_cache: dict[tuple[str, Level], frozenset[str]] = {}
         #: per subtab, the first permkey asked about that no capability names by key
         self._twins: dict[str, str] = {}
@@ -426,16 +440,40 @@ class Catalog:
             custom=True,
         )
 
+    def unlisted(self, permkey: str) -> PermissionInfo | None:
+        """A key written as NetSuite writes a standard permkey (``ADMI_NEWFEATURE``) that the
+        catalog does not list: a permission of a newer NetSuite release, or a misspelt key.
+        Valid data all the same, so it is modelled (the engine reports it as
+        ``suitelint/unknown-permission``): no name, its subtab from its prefix (``other``
+        for a prefix of no subtab), levels unknown. None for a key the catalog lists or
+        recognises (:meth:`get`), and for a key of no permkey form (``sales order``)."""
+        if len(permkey) > 100 or self.knows(permkey):
+            return None
+        found = self._unlisted.get(permkey)
+        if found is None:
+            if not _STANDARD_SHAPE.fullmatch(permkey):
+                return None
+            found = PermissionInfo(
+                permkey=permkey,
+                name=None,
+                category=PREFIX_CATEGORY.get(permkey.partition("_")[0], "other"),
+                levels=(),
+            )
+            if len(self._unlisted) < 100_000:  # bound the cache against hostile input
+                self._unlisted[permkey] = found
+        return found
+
     def _require(self, permkey: str) -> PermissionInfo:
-        info = self.get(permkey)
+        info = self.get(permkey) or self.unlisted(permkey)
         if info is None:
-            # Loaders reject unknown permkeys (get() is None) before evaluation, so
-            # reaching this is a bug, and a loud one is better than a silent "other".
+            # Loaders reject a key of no permkey form before evaluation, so reaching this
+            # is a bug, and a loud one is better than a silent "other".
             raise KeyError(f"permkey {permkey!r} is not in the catalog")
         return info
 
     def knows(self, permkey: str) -> bool:
-        """``get(permkey) is not None``, without building a standard permission's record."""
+        """``get(permkey) is not None``, without building a standard permission's record.
+        False for an :meth:`unlisted` key."""
         return permkey in self._raw or self.get(permkey) is not None
 
     def name_of(self, permkey: str) -> str | None:
@@ -449,7 +487,8 @@ class Catalog:
         return info.name if info is not None else None
 
     def category(self, permkey: str) -> Category:
-        """The permission's subtab; raises ``KeyError`` for an unknown permkey."""
+        """The permission's subtab (an :meth:`unlisted` key's from its prefix); raises
+        ``KeyError`` for a key of no permkey form."""
         body = self._raw.get(permkey)
         if body is not None:
             category: Category = body["category"]
@@ -458,7 +497,8 @@ class Catalog:
 
     def capabilities_of(self, permkey: str, level: Level) -> frozenset[str]:
         """Tags that holding ``permkey`` at ``level`` confers. Monotone: a higher level
-        confers a superset. Raises ``KeyError`` for an unknown permkey."""
+        confers a superset. An :meth:`unlisted` key confers what its subtab confers.
+        Raises ``KeyError`` for a key of no permkey form."""
         cache_key = (permkey, level)
         cached = self._caps_cache.get(cache_key)
         if cached is not None:
@@ -484,7 +524,7 @@ class Catalog:
         """A permkey that confers the same capabilities as ``permkey`` at every level:
         for a permission no capability names by key, the first such one asked about on
         its subtab (an account's thousands of custom records share a few), else
-        ``permkey``. Raises ``KeyError`` for an unknown permkey."""
+        ``permkey``. Raises ``KeyError`` for a key of no permkey form."""
         body = self._raw.get(permkey)
         if body is not None:
             key, category = permkey, body["category"]
@@ -499,9 +539,9 @@ class Catalog:
         """Whether ``level`` is a documented level of ``permkey`` or one seen in real SDF
         exports (``observed``: REPO_CUSTOMIZATION at FULL is in 59 real roles though
         Oracle's table lists VIEW only). NONE is always accepted; so is any level when the
-        levels are unknown or the key is custom. False for an unknown permkey. Callers
-        report a level neither documented nor observed as a warning, not an error
-        (shared/netsuite/README.md)."""
+        levels are unknown or the key is custom or :meth:`unlisted`. False for a key of no
+        permkey form. Callers report a level neither documented nor observed as a warning,
+        not an error (shared/netsuite/README.md)."""
         if level is Level.NONE:
             return True
         body = self._raw.get(permkey)
@@ -511,7 +551,7 @@ class Catalog:
                 return True
             name = _LEVEL_NAMES.get(level)
             return name in levels or name in body.get("observed", ())
-        info = self.get(permkey)
+        info = self.get(permkey) or self.unlisted(permkey)
         if info is None:
             return False
         return not info.levels or level in info.levels or level in info.observed_levels
@@ -527,7 +567,7 @@ class Catalog:
             if not levels:
                 return None
             return frozenset(("NONE", *levels, *body.get("observed", ())))
-        info = self.get(permkey)
+        info = self.get(permkey) or self.unlisted(permkey)
         if info is None:
             return _ONLY_NONE
         if not info.levels:

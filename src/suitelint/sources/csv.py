@@ -741,6 +741,8 @@ def _permkey(value: str) -> str:
     found = catalog.lookup(value)
     if len(found) == 1:
         return found[0]
+    if not found and catalog.unlisted(value.strip()) is not None:
+        return value.strip()  # a newer release's permkey: the engine reports it
     if len(found) > 1:
         raise _RowProblem(
             f"permission {value!r} is ambiguous: {', '.join(found)}; export the permission key "

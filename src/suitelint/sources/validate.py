@@ -1,4 +1,4 @@
-"""Fail closed on the data: dangling references, unknown permkeys, duplicate ids.
+"""Fail closed on the data: dangling references, keys of no permkey form, duplicate ids.
 
 Run on the merged snapshot of every source, before any rule. Problems are located
 through the role's source file (SDF) or the snapshot file's locator.
@@ -91,11 +91,14 @@ def _problems(
     def check_permkey(
         section: str, owner: str, permkey: str, path: str | None, line: int | None
     ) -> Iterator[Problem]:
-        if catalog.knows(permkey):
+        if catalog.knows(permkey) or catalog.unlisted(permkey) is not None:
             return
         hints = catalog.suggest(permkey)
         hint = did_you_mean(permkey, hints=hints)
-        message = f"unknown permkey {permkey!r}{hint}"
+        message = (
+            f"{permkey!r} is no permkey: expected a standard permkey (TRAN_CUSTPYMT) or a "
+            f"custom object reference ([scriptid=customrecord_x]){hint}"
+        )
         if path is not None:
             yield Problem(path, message, line)
         else:
@@ -105,7 +108,9 @@ def _problems(
     # hundred permkeys (collected in C, once for validation and the engine): each is
     # looked up once, and rows are only walked when one is unknown.
     held = set(map(_PERMKEY, role_permission_values(snapshot, index)))
-    known = {permkey for permkey in held if catalog.knows(permkey)}
+    # A key the catalog does not list but written as NetSuite writes one (a newer
+    # release's permission) is valid data: the engine reports it (unknown-permission).
+    known = {p for p in held if catalog.knows(p) or catalog.unlisted(p) is not None}
     if len(known) != len(held):
         for role in snapshot.roles:
             for perm in role.permissions:

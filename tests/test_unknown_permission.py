@@ -1,0 +1,130 @@
+"""A permission key the catalog does not list, written as NetSuite writes a standard one
+(``ADMI_AGENTICAI``), is valid NetSuite data: a permission of a release newer than the
+catalog, or a misspelt key. It is not an input error; it is ``suitelint/unknown-permission``,
+an error-level finding at the permission's line (what it grants cannot be judged, so the
+gate does not pass it on trust), that a waiver can waive once someone knows what it grants.
+A key of no permkey form (``Sales Order``) cannot be NetSuite's: still an input error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import FIXTURES
+
+PROJECT = FIXTURES / "sdf" / "newer-permission"
+ROLE_FILE = PROJECT / "src" / "Objects" / "customrole_sync.xml"
+RULE = "suitelint/unknown-permission"
+
+ALLOW_ONLY = """\
+suitelint: 1
+rules:
+  - id: sync-least-privilege
+    applies_to: roles
+    allow_only:
+      TRAN_CUSTINVC: view
+"""
+
+
+def check(run_cli, tmp_path: Path, *sources: Path, policy: str = ALLOW_ONLY, fmt: str = "json"):  # type: ignore[no-untyped-def]
+    (tmp_path / "policy.yaml").write_text(policy)
+    args = ["check", *map(str, sources or (PROJECT,)), "-p", str(tmp_path / "policy.yaml")]
+    return run_cli(*args, "--no-config", "--as-of", "2026-11-25", "-f", fmt)
+
+
+def findings_of(result) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    return list(json.loads(result.stdout)["findings"])
+
+
+def test_a_newer_permission_is_an_error_finding_at_its_line_not_an_input_error(run_cli, tmp_path):
+    result = check(run_cli, tmp_path, fmt="text")
+    assert result.exit_code == 1, result
+    (line,) = [ln for ln in result.stdout.splitlines() if RULE in ln]
+    assert line.startswith(f"{ROLE_FILE}:10: error {RULE} role 'Invoice Sync' holds ADMI_AGENTICAI")
+    assert "does not list" in line and "what it grants is not judged" in line
+    assert "did you mean" not in line  # a new permission is no misspelling of a listed one
+
+
+def test_an_allow_only_rule_still_reports_the_newer_permission_as_not_allowed(run_cli, tmp_path):
+    found = findings_of(check(run_cli, tmp_path))
+    by_rule = {(f["rule"], f["permkey"]) for f in found}
+    assert (RULE, "ADMI_AGENTICAI") in by_rule
+    assert ("sync-least-privilege", "ADMI_AGENTICAI") in by_rule
+    assert ("sync-least-privilege", "TRAN_CUSTINVC") not in by_rule
+
+
+def test_a_misspelt_key_gets_a_suggestion(run_cli, tmp_path):
+    project = tmp_path / "project"
+    objects = project / "src" / "Objects"
+    objects.mkdir(parents=True)
+    text = ROLE_FILE.read_text().replace("ADMI_AGENTICAI", "TRAN_CUSTINV")
+    (objects / "customrole_sync.xml").write_text(text)
+    (found,) = [f for f in findings_of(check(run_cli, tmp_path, project)) if f["rule"] == RULE]
+    assert "did you mean TRAN_CUSTINVC (Invoice)" in found["message"]
+
+
+def test_a_waiver_waives_it_once_someone_knows_what_it_grants(run_cli, tmp_path):
+    # a policy cannot name a key the catalog does not list (below), so the waiver names the
+    # finding: rule, subject and permission
+    policy = ALLOW_ONLY + (
+        "waivers:\n"
+        f"  - rule: {RULE}\n"
+        "    subject: customrole_sync\n"
+        "    permission: ADMI_AGENTICAI\n"
+        "    reason: NetSuite 2027.1 permission, reviewed in SEC-12\n"
+        "    expires: 2027-01-31\n"
+        "  - rule: sync-least-privilege\n"
+        "    subject: customrole_sync\n"
+        "    permission: ADMI_AGENTICAI\n"
+        "    reason: NetSuite 2027.1 permission, reviewed in SEC-12\n"
+        "    expires: 2027-01-31\n"
+    )
+    result = check(run_cli, tmp_path, policy=policy)
+    assert result.exit_code == 0, result
+    assert {(f["rule"], f["suppressed"] is not None) for f in findings_of(result)} == {
+        (RULE, True),
+        ("sync-least-privilege", True),
+    }
+
+
+def test_a_policy_naming_a_key_the_catalog_does_not_list_is_still_a_policy_error(run_cli, tmp_path):
+    policy = ALLOW_ONLY.replace("TRAN_CUSTINVC", "ADMI_AGENTICAI")
+    result = check(run_cli, tmp_path, policy=policy)
+    assert result.exit_code == 2
+    assert "unknown permission 'ADMI_AGENTICAI'" in result.stderr
+
+
+def test_a_users_newer_global_permission_is_reported_on_the_user(run_cli, tmp_path):
+    account = {
+        "roles": [
+            {
+                "id": "1001",
+                "name": "Sync",
+                "permissions": [{"permkey": "TRAN_CUSTINVC", "level": "VIEW"}],
+            }
+        ],
+        "users": [
+            {
+                "id": "7",
+                "name": "Sync User",
+                "roles": ["1001"],
+                "global_permissions": [{"permkey": "LIST_AGENTS", "level": "EDIT"}],
+            }
+        ],
+    }
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(account, indent=2))
+    found = [f for f in findings_of(check(run_cli, tmp_path, path)) if f["rule"] == RULE]
+    assert [(f["subject"]["kind"], f["permkey"]) for f in found] == [("user", "LIST_AGENTS")]
+
+
+def test_a_key_of_no_permkey_form_is_still_an_input_error(run_cli, tmp_path):
+    project = tmp_path / "project"
+    objects = project / "src" / "Objects"
+    objects.mkdir(parents=True)
+    text = ROLE_FILE.read_text().replace("ADMI_AGENTICAI", "Agentic AI")
+    (objects / "customrole_sync.xml").write_text(text)
+    result = check(run_cli, tmp_path, project)
+    assert result.exit_code == 2
+    assert f"{objects / 'customrole_sync.xml'}:10:" in result.stderr
+    assert "'Agentic AI' is no permkey" in result.stderr
