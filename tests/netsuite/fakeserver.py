@@ -33,7 +33,7 @@ import string
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -361,6 +361,8 @@ class FakeNetSuite:
         latency: float = 0.0,
         max_query_rows: int = 100_000,
         missing_tables: Sequence[str] = (),
+        refused_tables: Sequence[str] = (),
+        unknown_columns: Mapping[str, Sequence[str]] | None = None,
         token_lifetime: int = 3600,
     ) -> None:
         self.tables = _Tables(snapshot)
@@ -369,7 +371,12 @@ class FakeNetSuite:
         self.cc = client_credentials
         self.latency = latency
         self.max_query_rows = max_query_rows
+        #: tables the account lacks ("Invalid search type")
         self.missing_tables = set(missing_tables)
+        #: tables the role's permissions do not reach ("Record 'x' was not found")
+        self.refused_tables = set(refused_tables)
+        #: per table, columns NetSuite does not know there ("Unknown identifier")
+        self.unknown_columns = {t: set(c) for t, c in (unknown_columns or {}).items()}
         self.token_lifetime = token_lifetime
         self.stats = Stats()
         self.faults: collections.deque[Fault] = collections.deque()
@@ -518,8 +525,19 @@ class FakeNetSuite:
         """Rows for a query, or an error detail (the query or table is unknown)."""
         t = self.tables
         table = re.search(r"\bFROM\s+(\w+)", sql, re.IGNORECASE)
-        if table and table.group(1).lower() in self.missing_tables:
-            return f"Search error occurred: Record '{table.group(1)}' was not found."
+        # the shapes public clients record from live accounts (client.refusal_reason)
+        said = "Invalid search query. Detailed unprocessed description follows. "
+        name = table.group(1).lower() if table else ""
+        if name in self.missing_tables:
+            return f"{said}Invalid search type: {name}."
+        if name in self.refused_tables:
+            return f"{said}Search error occurred: Record '{name}' was not found."
+        for column in sorted(self.unknown_columns.get(name, ())):
+            if re.search(rf"\b{re.escape(column)}\b", sql):
+                return (
+                    f"{said}Search error occurred: Unknown identifier '{column}'. Available "
+                    f"identifiers are: {{{name}={name}}}."
+                )
         routes: list[tuple[str, Any]] = [
             (r"^SELECT \* FROM role ORDER BY id$", lambda m: t.roles),
             (
@@ -580,7 +598,7 @@ class FakeNetSuite:
             if match:
                 rows: list[dict[str, str]] = handler(match)
                 return rows
-        return f"Invalid search query: the fake NetSuite does not know {sql!r}"
+        return f"{said}Search error occurred: the fake NetSuite does not know {sql!r}"
 
     def suiteql(self, sql: str, limit: int, offset: int) -> tuple[int, dict[str, Any] | bytes]:
         with self._lock:
@@ -589,7 +607,7 @@ class FakeNetSuite:
             return _error(400, "INVALID_PARAMETER", "limit must be 1..1000")
         rows = self.rows_for(sql)
         if isinstance(rows, str):
-            return _error(400, "INVALID_SEARCH", rows)
+            return _error(400, "INVALID_PARAMETER", rows, query_param="q")
         total = len(rows)
         if offset + min(limit, max(total - offset, 0)) > self.max_query_rows:
             return _error(
@@ -613,13 +631,24 @@ class FakeNetSuite:
         return 200, body
 
 
-def _error(status: int, code: str, detail: str) -> tuple[int, dict[str, Any]]:
-    # NetSuite's REST error format (section_156570709583.html)
+def _error(
+    status: int, code: str, detail: str, *, query_param: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    # NetSuite's REST error format (section_156570709583.html); a SuiteQL search error names
+    # the parameter at fault (o:errorQueryParam "q", as a live answer quoted by a public
+    # client's tests shows)
+    error: dict[str, str] = {"detail": detail, "o:errorCode": code}
+    if query_param is not None:
+        error["o:errorQueryParam"] = query_param
     return status, {
         "type": "https://www.rfc-editor.org/rfc/rfc9110.html",
-        "title": {401: "Unauthorized", 429: "Too Many Requests"}.get(status, "Error"),
+        "title": {
+            400: "Bad Request",
+            401: "Unauthorized",
+            429: "Too Many Requests",
+        }.get(status, "Error"),
         "status": status,
-        "o:errorDetails": [{"detail": detail, "o:errorCode": code}],
+        "o:errorDetails": [error],
     }
 
 

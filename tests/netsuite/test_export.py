@@ -251,6 +251,7 @@ def test_export_recovers_from_429_5xx_dropped_and_slow_pages(
         Fault("slow", delay=3.0),  # longer than the read timeout below
         Fault("status", 500),
         Fault("status", 400, code="SSS_REQUEST_LIMIT_EXCEEDED"),
+        Fault("status", 400, code="CONCURRENCY_LIMIT_EXCEEDED"),
     )
     sleeps: list[float] = []
     # The timeout leaves a page that is not held back time to come on a loaded machine: at
@@ -258,8 +259,8 @@ def test_export_recovers_from_429_5xx_dropped_and_slow_pages(
     client = tba_client(server, sleeps, timeout=2.0)
     result = exported(client, concurrency=2)
     assert same_account(result.snapshot, account)
-    assert server.stats.faults == 7
-    assert result.retries == 7
+    assert server.stats.faults == 8
+    assert result.retries == 8
     assert 7.0 in sleeps  # Retry-After is honoured
     assert server.stats.rejected_signatures == 0  # every retry is signed afresh
 
@@ -314,6 +315,91 @@ def test_a_permission_error_names_the_missing_permission(server: FakeNetSuite) -
     )
     with pytest.raises(QueryError, match=r"lacks the NetSuite permission 'Lists -> Employees'"):
         exported(tba_client(server), concurrency=1)
+
+
+def test_a_table_the_roles_permissions_do_not_reach_says_what_to_grant(
+    account: Snapshot,
+) -> None:
+    # NetSuite answers a 400 "Record 'employee' was not found", not a 403, when the role
+    # lacks the permission to read the table
+    with (
+        FakeNetSuite(account, tba=TBA, refused_tables=["employee"]) as server,
+        pytest.raises(QueryError) as caught,
+    ):
+        exported(tba_client(server), concurrency=1)
+    message = str(caught.value)
+    assert ": the role cannot read 'employee' (HTTP 400 (INVALID_PARAMETER: " in message
+    assert (
+        "grant it Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD)" in message
+    )
+    assert caught.value.reason == "table-refused" and caught.value.not_available
+
+
+def test_a_refused_table_with_a_fallback_reads_the_fallback(account: Snapshot) -> None:
+    with FakeNetSuite(account, tba=TBA, refused_tables=["employeerolesforsearch"]) as server:
+        result = exported(tba_client(server))
+    assert same_account(result.snapshot, account)
+
+
+def test_a_column_netsuite_does_not_know_is_no_missing_table(account: Snapshot) -> None:
+    # "Unknown identifier" on the integration query must not switch silently to the
+    # integrationapp fallback: the export stops and names the column
+    unknown = {"integration": ["applicationid"]}
+    with (
+        FakeNetSuite(account, tba=TBA, unknown_columns=unknown) as server,
+        pytest.raises(QueryError) as caught,
+    ):
+        exported(tba_client(server))
+    assert caught.value.reason == "column" and not caught.value.not_available
+    assert "NetSuite does not know the column 'applicationid'" in str(caught.value)
+    assert not any("FROM integrationapp" in q for q in server.stats.queries)
+
+
+def test_an_optional_querys_unknown_column_is_a_note_naming_it(account: Snapshot) -> None:
+    unknown = {"loginaudit": ["oauthaccesstokenname"]}
+    with FakeNetSuite(account, tba=TBA, unknown_columns=unknown) as server:
+        result = exported(tba_client(server))
+    (note,) = [n for n in result.notes if "loginaudit" in n]
+    assert "does not know the column 'oauthaccesstokenname'" in note
+    assert all(t.last_used is None for t in result.snapshot.tokens)
+
+
+def test_a_table_the_account_lacks_is_told_apart_from_a_refused_one(
+    server: FakeNetSuite,
+) -> None:
+    server.missing_tables.add("role")
+    with pytest.raises(QueryError) as caught:
+        tba_client(server).page("SELECT * FROM role ORDER BY id", 0)
+    assert caught.value.reason == "no-table" and caught.value.not_available
+    assert ": this account has no table 'role' (HTTP 400 (INVALID_PARAMETER: " in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("detail", "reason", "subject"),
+    [
+        (
+            "Invalid search query. Detailed unprocessed description follows. Invalid search "
+            "type: transactiontablethatdoesnotexist.",
+            "no-table",
+            "transactiontablethatdoesnotexist",
+        ),
+        (
+            "Invalid search query. Detailed unprocessed description follows. Search error "
+            "occurred: Unknown identifier 'subsidiary'. Available identifiers are: "
+            "{transaction=transaction}.",
+            "column",
+            "subsidiary",
+        ),
+        ("Record 'employee' was not found.", "table-refused", "employee"),
+        ("Field 'salary' for record 'employee' was not found", "column", "salary"),
+        ("Invalid search query: unexpected token near WHERE.", "", ""),
+        ("", "", ""),
+    ],
+)
+def test_search_errors_are_read_by_what_they_name(detail: str, reason: str, subject: str) -> None:
+    from suitelint.netsuite.client import refusal_reason
+
+    assert refusal_reason(detail) == (reason, subject)
 
 
 def test_after_a_query_fails_no_worker_sends_another_request(server: FakeNetSuite) -> None:

@@ -9,10 +9,13 @@
 * Over the account's concurrency limit REST answers 429 (section_0827103226.html); 5xx
   and dropped connections are transient too. All are retried with exponential backoff
   and full jitter, honouring ``Retry-After`` when present (whether NetSuite sends it is
-  unconfirmed: §5). A 400 carrying ``SSS_REQUEST_LIMIT_EXCEEDED`` is treated the same.
+  unconfirmed: §5). A refusal carrying ``SSS_REQUEST_LIMIT_EXCEEDED`` or
+  ``CONCURRENCY_LIMIT_EXCEEDED`` is treated the same, whatever its status.
 * Errors follow the REST error format: ``o:errorDetails[{detail, o:errorCode}]``
   (section_156570709583.html). A 401/403 becomes an error that says which credential or
-  permission to check, naming the permission when NetSuite's message does.
+  permission to check, naming the permission when NetSuite's message does. A 400 search
+  error is told apart by what it names (:func:`refusal_reason`): a table the role may not
+  read (the error says what to grant), a table the account lacks, or a column.
 
 Thread safety: one ``requests.Session`` per worker thread; the auth objects are safe
 to share (TBA signs statelessly, the client-credentials token cache holds a lock).
@@ -28,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import msgspec
@@ -54,17 +57,77 @@ class QueryError(SourceError):
     """NetSuite refused a query (after retries, if it was transient)."""
 
     def __init__(
-        self, message: str, path: str = "", *, status: int | None = None, code: str = ""
+        self,
+        message: str,
+        path: str = "",
+        *,
+        status: int | None = None,
+        code: str = "",
+        reason: Reason = "",
     ) -> None:
         super().__init__(message, path)
         self.status = status
         self.code = code
+        self.reason = reason
 
     @property
     def not_available(self) -> bool:
-        """The table or column does not exist for this account or role (a 400 search
-        error such as "Record 'x' was not found", or a permission error)."""
-        return self.status in (400, 403, 404)
+        """The table is not there for this account or role: a permission error, or a 400
+        naming the table ("Record 'x' was not found", "Invalid search type: x") or naming
+        nothing suitelint can read. Never a column NetSuite does not know (``reason ==
+        "column"``): that is this account's NetSuite differing from suitelint's query, and
+        reading it as a missing table would switch to a fallback query without a word."""
+        return self.status in (400, 403, 404) and self.reason != "column"
+
+
+#: why NetSuite refused a query, as its message says (:func:`refusal_reason`):
+#: ``"table-refused"`` the role may not read the table, ``"no-table"`` the account has no
+#: such table, ``"column"`` the table has no such column, ``""`` none of these
+Reason = Literal["table-refused", "no-table", "column", ""]
+
+# SuiteQL search errors come as HTTP 400 INVALID_PARAMETER (o:errorQueryParam "q"), "Invalid
+# search query. Detailed unprocessed description follows. ..." and then: "Invalid search
+# type: x." for a table the account lacks and "Search error occurred: Unknown identifier 'c'.
+# Available identifiers are: {...}" for a column (julbrs/netsuite-api-client's tests against
+# a live account; a Databricks Lakeflow connector's tests quote the live answer); "Record 'x'
+# was not found." for a table the role's permissions do not reach (practitioners' notes;
+# suiteql-and-rest.md §A1: employeerolesforsearch under an integration role).
+_UNKNOWN_COLUMN = re.compile(
+    r"Unknown identifier '([^']{1,80})'|Field '([^']{1,80})' for record '[^']{1,80}' was not found",
+    re.IGNORECASE,
+)
+_UNKNOWN_TABLE = re.compile(r"Invalid search type:?\s*'?(\w{1,80})", re.IGNORECASE)
+_REFUSED_TABLE = re.compile(r"Record '([^']{1,80})' was not found", re.IGNORECASE)
+
+
+def refusal_reason(detail: str) -> tuple[Reason, str]:
+    """(why, the table or column named) from a SuiteQL error's detail."""
+    found = _UNKNOWN_COLUMN.search(detail)
+    if found:
+        return "column", found.group(1) or found.group(2)
+    found = _UNKNOWN_TABLE.search(detail)
+    if found:
+        return "no-table", found.group(1)
+    found = _REFUSED_TABLE.search(detail)
+    if found:
+        return "table-refused", found.group(1)
+    return "", ""
+
+
+#: what a role needs to read each table the export queries (docs/export.md, "Permissions
+#: the export role needs"; the oauthtoken and loginaudit ones are inferred there)
+TABLE_PERMISSIONS: dict[str, str] = {
+    "role": "Manage Roles (ADMI_MANAGEROLES)",
+    "rolepermissions": "Manage Roles (ADMI_MANAGEROLES)",
+    "employee": "Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD), View",
+    "employeerolesforsearch": "Employees (LIST_EMPLOYEE) and Employee Record "
+    "(LIST_EMPLOYEE_RECORD), View",
+    "employeeroles": "Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD), View",
+    "employeeempperms": "Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD), "
+    "View",
+    "oauthtoken": "Access Token Management (ADMI_MANAGE_OAUTH_TOKENS)",
+    "loginaudit": "View Login Audit Trail (ADMI_AUDITLOGIN)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +159,12 @@ class Page:
     total: int
     has_more: bool
     offset: int
+
+
+#: error codes of a refusal to be retried like a 429, whatever the status: the request limit
+#: (400 SSS_REQUEST_LIMIT_EXCEEDED, Oracle for RESTlets) and the concurrency refusal
+#: (CONCURRENCY_LIMIT_EXCEEDED, which public clients meet with 429 and with 400)
+_LIMIT_CODES = frozenset({"SSS_REQUEST_LIMIT_EXCEEDED", "CONCURRENCY_LIMIT_EXCEEDED"})
 
 
 def base_url_for(account: str) -> str:
@@ -339,11 +408,7 @@ class SuiteQLClient:
                     delay, why = self._backoff(attempt), "unreadable JSON body"
                 else:
                     code, detail = error_detail(response)
-                    transient = (
-                        status == 429
-                        or status >= 500
-                        or (status == 400 and code == "SSS_REQUEST_LIMIT_EXCEEDED")
-                    )
+                    transient = status == 429 or status >= 500 or code in _LIMIT_CODES
                     if status == 401 and not refreshed and self.auth.invalidate():
                         refreshed = True  # an expired bearer token: get a new one, once
                         continue
@@ -381,6 +446,7 @@ class SuiteQLClient:
 
     def _refusal(self, status: int, code: str, detail: str) -> QueryError:
         detail = self.scrub(detail)
+        reason, subject = refusal_reason(detail) if status == 400 else ("", "")
         said = f" ({code}{': ' + detail if detail else ''})" if code or detail else ""
         if status == 401:
             if isinstance(self.auth, TbaAuth):
@@ -399,6 +465,25 @@ class SuiteQLClient:
                     "(ADMI_LOGIN_OAUTH2)"
                 )
             message = f"NetSuite rejected the login (HTTP 401{said}); {check}"
+        elif reason == "table-refused":
+            grant = TABLE_PERMISSIONS.get(subject.lower())
+            message = (
+                f"the role cannot read {subject!r} (HTTP {status}{said}): NetSuite answers "
+                "so when the role's permissions do not reach that table; "
+                + (f"grant it {grant}" if grant else "grant it view access to that record")
+                + " (see docs/export.md)"
+            )
+        elif reason == "no-table":
+            message = (
+                f"this account has no table {subject!r} (HTTP {status}{said}): a feature that "
+                "is off, or a NetSuite version without it"
+            )
+        elif reason == "column":
+            message = (
+                f"NetSuite does not know the column {subject!r} here (HTTP {status}{said}): "
+                "this account's NetSuite differs from the query suitelint sends; please report "
+                "it, with the query from --debug-log"
+            )
         elif status == 403 or "permission" in detail.lower():
             permission = missing_permission(detail)
             if permission:
@@ -413,7 +498,7 @@ class SuiteQLClient:
                 )
         else:
             message = f"NetSuite refused the query (HTTP {status}{said})"
-        return QueryError(self.scrub(message), self.url, status=status, code=code)
+        return QueryError(self.scrub(message), self.url, status=status, code=code, reason=reason)
 
 
 def token_url_for(base_url: str) -> str:

@@ -233,7 +233,14 @@ class Runner:
                     page = future.result()
                 except QueryError as exc:
                     query = state.query
-                    if not (query.optional or query.fallback) or not exc.not_available:
+                    # An optional query's refusal is a result (a note says why, a column
+                    # NetSuite does not know included); a fallback is tried only when the
+                    # table is not there, never because of a column: that would change the
+                    # query read without a word.
+                    if query.fallback is not None:
+                        if not exc.not_available:
+                            raise
+                    elif not (query.optional and exc.status in (400, 403, 404)):
                         raise
                     state.failed = True
                     log.info("query %s refused: %s", query.key, exc)
