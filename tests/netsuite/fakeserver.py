@@ -238,6 +238,8 @@ class _Tables:
                 "isinactive": _tf(role.inactive),
                 "centertype": role.center_type,
                 "subsidiaryoption": role.subsidiary_option,
+                # the ids of the subsidiaries the role reaches, comma-separated
+                "effectivesubsidiaries": ", ".join(role.subsidiaries) or None,
                 "employeerestriction": role.employee_restriction,
                 "coreadminpermission": _tf(role.core_admin),
                 "iswebserviceonlyrole": _tf(role.web_services_only),

@@ -152,7 +152,9 @@ def test_role_restrictions_are_exported_in_sdf_values_and_unknown_ones_kept(
     roles[0]["subsidiaryoption"] = "User Subsidiary"
     roles[0]["employeerestriction"] = "ownonly"
     roles[1]["subsidiaryoption"] = "OWN_AND_CHILDREN"
-    roles[2]["subsidiaryoption"] = "SELECTED"
+    roles[2]["subsidiaryoption"] = "SELECTED"  # no effectivesubsidiaries: a note
+    roles[3]["subsidiaryoption"] = "SELECTED"
+    roles[3]["effectivesubsidiaries"] = "3, 1,3"  # ids, comma-separated
     result = export(server, tmp_path / "s.json")
     by_id = {r.id: r for r in result.snapshot.roles}
     first, second = by_id[roles[0]["id"]], by_id[roles[1]["id"]]
@@ -163,7 +165,8 @@ def test_role_restrictions_are_exported_in_sdf_values_and_unknown_ones_kept(
         f"column subsidiaryoption has the unexpected value 'OWN_AND_CHILDREN' (role {second.id}); "
         "kept as written and treated as no restriction" in notes
     )
-    assert f"roles {roles[2]['id']} reach SELECTED subsidiaries" in notes
+    assert f"roles {roles[2]['id']} reach SELECTED subsidiaries, but NetSuite returned no " in notes
+    assert by_id[roles[3]["id"]].subsidiaries == ("1", "3")
     assert "department, class and location restrictions of roles are not exported" in notes
     written = load_snapshot(tmp_path / "s.json").snapshot
     assert {r.id: r.subsidiary_option for r in written.roles}[second.id] == "OWN_AND_CHILDREN"

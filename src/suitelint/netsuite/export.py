@@ -643,6 +643,9 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
             column: _restriction_option(row, column, aspect, where, unverified)
             for column, aspect in _ROLE_OPTIONS.items()
         }
+        subsidiaries: tuple[str, ...] = ()
+        if options["subsidiaryoption"] == "SELECTED":
+            subsidiaries = _effective_subsidiaries(row.get("effectivesubsidiaries") or "")
         roles.append(
             Role(
                 id=role_id,
@@ -652,6 +655,7 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
                 center_type=(row.get("centertype") or "").strip() or None,
                 subsidiary_option=options["subsidiaryoption"],
                 employee_restriction=options["employeerestriction"],
+                subsidiaries=subsidiaries,
                 permissions=tuple(sorted(permissions.pop(role_id, ()), key=_PERMKEY)),
                 web_services_only=flags["web_services_only"],
                 two_factor_required=flags["two_factor_required"],
@@ -659,14 +663,14 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
             )
         )
     unverified.flush()
-    selected = [r.id for r in roles if r.subsidiary_option == "SELECTED"]
+    selected = [r.id for r in roles if r.subsidiary_option == "SELECTED" and not r.subsidiaries]
     if selected:
         shown = ", ".join(sorted(selected, key=id_order)[:5])
         more = f" and {len(selected) - 5} more" if len(selected) > 5 else ""
         notes.append(
-            f"roles {shown}{more} reach SELECTED subsidiaries; which ones is not exported (no "
-            "SuiteQL table for it is confirmed): add them as the role's subsidiaries in the "
-            "snapshot if a policy needs them"
+            f"roles {shown}{more} reach SELECTED subsidiaries, but NetSuite returned no "
+            "effectivesubsidiaries for them: which ones is not exported; add them as the "
+            "role's subsidiaries in the snapshot if a policy needs them"
         )
     if rows:
         notes.append(
@@ -679,6 +683,15 @@ def _build_roles(results: Mapping[str, Outcome], notes: list[str]) -> list[Role]
         unknown = ", ".join(sorted(permissions, key=id_order)[:5])
         raise SourceError(f"rolepermissions name roles the role query did not return: {unknown}")
     return roles
+
+
+def _effective_subsidiaries(text: str) -> tuple[str, ...]:
+    """``role.effectivesubsidiaries``: the internal ids of the subsidiaries the role reaches,
+    comma-separated ("1, 3"), as three public SuiteScript and Python clients read it (a
+    SELECTED role's are its selected ones). Each once, ids in numeric order; a value that
+    is no id is kept as written (the snapshot takes names or ids)."""
+    ids = {part.strip() for part in text.split(",") if part.strip()}
+    return tuple(sorted(ids, key=id_order))
 
 
 #: role columns holding a restriction (§3.1: ``subsidiaryoption`` is a CData-listed column,
