@@ -128,3 +128,37 @@ def test_a_key_of_no_permkey_form_is_still_an_input_error(run_cli, tmp_path):
     assert result.exit_code == 2
     assert f"{objects / 'customrole_sync.xml'}:10:" in result.stderr
     assert "'Agentic AI' is no permkey" in result.stderr
+
+
+def test_blast_radius_flags_a_token_holding_a_permission_it_cannot_score(run_cli, tmp_path):
+    account = {
+        "roles": [
+            {
+                "id": "1001",
+                "name": "Sync",
+                "permissions": [
+                    {"permkey": "ADMI_AGENTICAI", "level": "FULL"},
+                    {"permkey": "ADMI_RESTWEBSERVICES", "level": "FULL"},
+                ],
+            },
+            {
+                "id": "1002",
+                "name": "Known",
+                "permissions": [{"permkey": "TRAN_CUSTINVC", "level": "VIEW"}],
+            },
+        ],
+        "users": [{"id": "7", "name": "Sync User", "roles": ["1001", "1002"]}],
+        "tokens": [
+            {"id": "T1", "user": "7", "role": "1001", "name": "new-permission token"},
+            {"id": "T2", "user": "7", "role": "1002", "name": "known token"},
+        ],
+    }
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps(account))
+    result = run_cli("blast-radius", str(path), "--as-of", "2026-11-25", "-f", "json")
+    assert result.exit_code == 0, result
+    flags = {t["name"]: t["flags"] for t in json.loads(result.stdout)["tokens"]}
+    assert "permission unknown to suitelint" in flags["new-permission token"]
+    assert "permission unknown to suitelint" not in flags["known token"]
+    text = run_cli("audit", str(path), "--as-of", "2026-11-25").stdout
+    assert "ADMI_AGENTICAI (not in suitelint's catalog)" in text

@@ -38,7 +38,17 @@ from suitelint.effective import (
     user_link,
 )
 from suitelint.findings import Link
-from suitelint.model import Index, Integration, Level, Role, Snapshot, Subject, Token, User
+from suitelint.model import (
+    Index,
+    Integration,
+    Level,
+    Role,
+    Snapshot,
+    Subject,
+    Token,
+    User,
+    role_permission_values,
+)
 from suitelint.policy.assertions import allow_lists
 from suitelint.policy.compiler import CompiledRule, Policy
 from suitelint.policy.select import select
@@ -381,11 +391,15 @@ class _Shared:
         "ctx",
         "part_cache",
         "tags",
+        "unlisted",
     )
 
     def __init__(self, ctx: Effective) -> None:
         self.ctx = ctx
         self.tags = _Tags(ctx.catalog)
+        #: permkeys held that the catalog does not list (suitelint/unknown-permission):
+        #: what they grant is not scored, so an exposure holding one is flagged
+        self.unlisted = _unlisted(ctx)
         self._caps: dict[int, tuple[Table, tuple[CapabilityHeld, ...]]] = {}
         self._tagged: dict[int, tuple[Table, _Tagged]] = {}
         self._parts: dict[int, tuple[tuple[CapabilityHeld, ...], tuple[ScorePart, ...], int]] = {}
@@ -629,6 +643,8 @@ class _Facts(msgspec.Struct, frozen=True, gc=False):
     explained: bool
     #: roles that reach every subsidiary (a flag, not scored)
     all_subsidiary_roles: tuple[str, ...] = ()
+    #: holds a permission the catalog does not list (a flag: its grant is not scored)
+    unknown_permission: bool = False
 
 
 def score_parts(
@@ -955,10 +971,24 @@ def _scriptid(name: str, fallback: str, taken: set[str]) -> str:
 _Propose = Callable[[Subject, Table, tuple[CompiledRule, ...]], str]
 
 
-def _token_facts(ctx: Effective, token: Token, explained: bool) -> _Facts:
+def _unlisted(ctx: Effective) -> frozenset[str]:
+    catalog = ctx.catalog
+    held = {p.permkey for p in role_permission_values(ctx.snapshot, ctx.index)}
+    held.update(p.permkey for u in ctx.snapshot.users for p in u.global_permissions)
+    return frozenset(k for k in held if not catalog.knows(k) and catalog.unlisted(k) is not None)
+
+
+def _holds_unlisted(unlisted: frozenset[str], table: Table) -> bool:
+    return bool(unlisted) and not unlisted.isdisjoint(table.levels)
+
+
+def _token_facts(
+    ctx: Effective, token: Token, explained: bool, unlisted: frozenset[str] = frozenset()
+) -> _Facts:
     role, user, _ = ctx.token_parts(token)
     everything = role.name if ctx.role_table(role).everything is not None else None
     return _Facts(
+        unknown_permission=_holds_unlisted(unlisted, ctx.token_table(token)),
         everything_role=everything,
         not_wso_roles=() if role.web_services_only else (role.name,),
         all_subsidiary_roles=(role.name,) if _all_subsidiaries(role) else (),
@@ -969,7 +999,9 @@ def _token_facts(ctx: Effective, token: Token, explained: bool) -> _Facts:
     )
 
 
-def _integration_facts(ctx: Effective, tokens: Sequence[Token], explained: bool) -> _Facts:
+def _integration_facts(
+    ctx: Effective, tokens: Sequence[Token], explained: bool, unlisted: frozenset[str] = frozenset()
+) -> _Facts:
     roles: dict[str, Role] = {}
     users: dict[str, User] = {}
     for token in tokens:
@@ -979,6 +1011,7 @@ def _integration_facts(ctx: Effective, tokens: Sequence[Token], explained: bool)
     everything = sorted(r.name for r in roles.values() if ctx.role_table(r).everything is not None)
     dates = [t.created for t in tokens if t.created is not None]
     return _Facts(
+        unknown_permission=any(_holds_unlisted(unlisted, ctx.token_table(t)) for t in tokens),
         everything_role=everything[0] if everything else None,
         not_wso_roles=tuple(sorted(r.name for r in roles.values() if not r.web_services_only)),
         all_subsidiary_roles=tuple(sorted(r.name for r in roles.values() if _all_subsidiaries(r))),
@@ -1097,7 +1130,7 @@ def _token_exposure(
     table = ctx.token_table(token)
     rules = _token_rules(ctx, decl, token)
     caps = shared.capabilities(table)
-    facts = _token_facts(ctx, token, bool(rules))
+    facts = _token_facts(ctx, token, bool(rules), shared.unlisted)
     excess, everything_excess = excess_of(ctx, table, rules) if rules else ((), False)
     # a role is proposed only where it would take something away
     proposal = propose(token, table, rules) if excess or everything_excess else None
@@ -1137,7 +1170,7 @@ def _integration_exposure(
     own = decl.of("integrations", integration.id)
     explained = bool(own) or (bool(tokens) and all(_token_rules(ctx, decl, t) for t in tokens))
     caps, everything = shared.integration_capabilities(tokens)
-    facts = _integration_facts(ctx, tokens, explained)
+    facts = _integration_facts(ctx, tokens, explained, shared.unlisted)
     excess: tuple[Excess, ...] = ()
     everything_excess = False
     proposal = None
@@ -1197,6 +1230,8 @@ def _flags(facts: _Facts, kind: str) -> tuple[str, ...]:
         flags.append("not web-services-only")
     if facts.all_subsidiary_roles:
         flags.append("all subsidiaries")
+    if facts.unknown_permission:
+        flags.append("permission unknown to suitelint")
     return tuple(flags)
 
 

@@ -503,7 +503,12 @@ class Effective:
             # project or only in the account): shown as such, never guessed.
             kind = _CUSTOM_KIND.get(info.category, "custom object")
             return f"{permkey} ({kind} not in the sources)"
-        return info.display if info is not None else permkey
+        if info is not None:
+            return info.display
+        if self.catalog.unlisted(permkey) is not None:
+            # a newer release's permission (suitelint/unknown-permission): said wherever shown
+            return f"{permkey} (not in suitelint's catalog)"
+        return permkey
 
     def perm_link(self, permkey: str, level: Level, grant: Grant) -> Link:
         """The chain's last link: a permission (or global permission) at a level."""
