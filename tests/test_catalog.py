@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from suitelint.catalog import canonical_permkey, glob_matcher, is_custom_permkey, load_catalog
+from suitelint.catalog import (
+    canonical_permkey,
+    glob_matcher,
+    is_custom_permkey,
+    load_catalog,
+    named_permkey,
+)
 from suitelint.model import Level
 
 catalog = load_catalog()
@@ -315,6 +321,17 @@ def test_a_standard_key_the_catalog_does_not_list_sits_on_its_prefix_subtab():
     assert catalog.unlisted("TRAN_CUSTINVC") is None  # listed
     assert catalog.unlisted("customrecord_x") is None  # custom: get() knows it
     for malformed in ("tran_custinvc", "Sales Order", "TRAN_", "_TRAN", "TRAN__X", "", "A" * 101):
+        assert catalog.unlisted(malformed) is None, malformed
+    # a permission a CSV export names that the catalog does not know: kept by its name
+    named = catalog.unlisted(named_permkey(" Bad   Debt "))
+    assert named is not None and (named.permkey, named.name) == ("[name=Bad Debt]", "Bad Debt")
+    for malformed in (
+        "[name= Bad]",
+        "[name=]",
+        "[name=a\x01b]",
+        "[name=a]b]",
+        "[name=" + "a" * 101 + "]",
+    ):
         assert catalog.unlisted(malformed) is None, malformed
 
 

@@ -162,3 +162,27 @@ def test_blast_radius_flags_a_token_holding_a_permission_it_cannot_score(run_cli
     assert "permission unknown to suitelint" not in flags["known token"]
     text = run_cli("audit", str(path), "--as-of", "2026-11-25").stdout
     assert "ADMI_AGENTICAI (not in suitelint's catalog)" in text
+
+
+def test_a_permission_a_csv_export_names_and_the_catalog_does_not_know_is_a_finding(
+    run_cli, tmp_path
+):
+    # Oracle's own permission worksheet names permissions the catalog has no key for
+    # ("Bad Debt"): a role search exporting one is valid data, reported at its row
+    export = tmp_path / "roles.csv"
+    export.write_text("Name,Permission,Level\nAP,Bills,View\nAP,Bad Debt,Full\n")
+    policy = ALLOW_ONLY.replace("TRAN_CUSTINVC", "TRAN_VENDBILL") + (
+        "waivers:\n"
+        f"  - rule: {RULE}\n"
+        "    subject: AP\n"
+        "    permission: '[name=Bad Debt]'\n"
+        "    reason: writes off receivables by design, FIN-3\n"
+        "    expires: 2027-01-31\n"
+    )
+    result = check(run_cli, tmp_path, export, fmt="text")
+    assert result.exit_code == 1, result
+    (line,) = [ln for ln in result.stdout.splitlines() if RULE in ln]
+    assert line.startswith(f"{export}:3: error {RULE} role 'AP' holds 'Bad Debt' at FULL")
+    assert "a permission name suitelint's catalog" in line
+    waived = check(run_cli, tmp_path, export, policy=policy)
+    assert {(f["rule"], f["suppressed"] is not None) for f in findings_of(waived)} >= {(RULE, True)}

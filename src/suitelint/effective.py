@@ -505,9 +505,10 @@ class Effective:
             return f"{permkey} ({kind} not in the sources)"
         if info is not None:
             return info.display
-        if self.catalog.unlisted(permkey) is not None:
+        unlisted = self.catalog.unlisted(permkey)
+        if unlisted is not None:
             # a newer release's permission (suitelint/unknown-permission): said wherever shown
-            return f"{permkey} (not in suitelint's catalog)"
+            return f"{unlisted.name or permkey} (not in suitelint's catalog)"
         return permkey
 
     def perm_link(self, permkey: str, level: Level, grant: Grant) -> Link:

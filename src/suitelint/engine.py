@@ -269,22 +269,25 @@ def _unknown_permissions(ctx: Context, unknown: set[Permission]) -> Iterator[Fin
     hints: dict[str, str] = {}  # a new permkey is held by many roles: suggested once
 
     def message(holder: str, perm: Permission) -> str:
+        info = catalog.unlisted(perm.permkey)
+        name = info.name if info is not None else None
         hint = hints.get(perm.permkey)
         if hint is None:
             import difflib  # only when a key is unknown
 
-            # a misspelling (TRAN_CUSTINV) is a letter away; a new permission is not, and
-            # the catalog's nearest keys would only mislead
-            close = [
-                shown
-                for shown in catalog.suggest(perm.permkey, n=1)
-                if difflib.SequenceMatcher(None, perm.permkey, shown.partition(" ")[0]).ratio()
-                >= 0.85
-            ]
+            # a misspelling (TRAN_CUSTINV, Vendorz) is a letter away; a new permission is
+            # not, and the catalog's nearest keys would only mislead
+            close = []
+            for shown in catalog.suggest(name or perm.permkey, n=1):
+                key, _, rest = shown.partition(" (")
+                versus = rest.removesuffix(")") if name else key
+                if difflib.SequenceMatcher(None, name or perm.permkey, versus).ratio() >= 0.85:
+                    close.append(shown)
             hint = hints[perm.permkey] = f" (did you mean {close[0]}?)" if close else ""
+        held, what = (repr(name), "permission name") if name else (perm.permkey, "permission")
         return (
-            f"{holder} holds {perm.permkey} at {perm.level}, a permission suitelint's catalog "
-            f"({version}) does not list{hint}: what it grants is not judged"
+            f"{holder} holds {held} at {perm.level}, a {what} suitelint's catalog ({version}) "
+            f"does not list{hint}: what it grants is not judged"
         )
 
     if unknown:

@@ -86,14 +86,21 @@ def test_permission_names_as_netsuites_permission_worksheet_writes_them(tmp_path
     }
 
 
-def test_a_permkey_the_catalog_does_not_list_is_read_as_written(tmp_path: Path) -> None:
-    # a newer release's permission exported by its key (a formula column): valid data,
-    # reported by the engine as suitelint/unknown-permission; a name it cannot map stays an error
-    path = write(tmp_path, "Name,Permission,Level\nAI,ADMI_AGENTICAI,Full\nAI,Bills,View\n")
+def test_a_permission_the_catalog_does_not_know_is_kept_by_its_key_or_its_name(
+    tmp_path: Path,
+) -> None:
+    # a newer release's permission, or one the catalog lacks (Oracle's worksheet names
+    # "Bad Debt", with no key for it): valid data, reported by the engine as
+    # suitelint/unknown-permission, never an input error
+    path = write(
+        tmp_path,
+        "Name,Permission,Level\nAI,ADMI_AGENTICAI,Full\nAI,Bills,View\nAI,Bad  Debt,Edit\n",
+    )
     (role,) = load_csv(path).roles
     assert {(p.permkey, p.level) for p in role.permissions} == {
         ("ADMI_AGENTICAI", "FULL"),
         ("TRAN_VENDBILL", "VIEW"),
+        ("[name=Bad Debt]", "EDIT"),
     }
 
 
@@ -108,9 +115,11 @@ def test_a_malformed_row_is_an_error_with_file_and_line() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (
-            "AP Clerk,Vendorz,Create",
-            "unknown permission 'Vendorz'; did you mean 'LIST_VENDOR (Vendors)'",
+        (  # no NetSuite permission is named so (a control character)
+            "AP Clerk,Vendors\x01,Create",
+            "'Vendors\\x01' is no permission name (no NetSuite permission's name holds a "
+            "bracket or a control character, or runs past 100 characters); did you mean "
+            "'LIST_VENDOR (Vendors)'",
         ),
         (
             "AP Clerk,Vendors,Admin",

@@ -56,6 +56,7 @@ __all__ = [
     "glob_matcher",
     "is_custom_permkey",
     "load_catalog",
+    "named_permkey",
 ]
 
 Category = Literal["setup", "transactions", "reports", "lists", "custom_record", "other"]
@@ -77,6 +78,17 @@ _ONLY_NONE = frozenset({"NONE"})
 #: a standard permkey as NetSuite writes one (``TRAN_CUSTPYMT``, ``ADMINDOCS``,
 #: ``SYSTEM_STATUS``); compiled on first use (only a key the catalog does not list asks)
 _STANDARD_SHAPE = lazy(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+#: a permission a CSV export names (NetSuite's role search writes names, not keys) that the
+#: catalog does not know, kept by its name: ``[name=Bad Debt]`` (no control character or
+#: bracket, at most 100 characters)
+_NAMED = lazy(r"\[name=([^\[\]\x00-\x1f\x7f-\x9f]{1,100})\]")
+
+
+def named_permkey(name: str) -> str:
+    """The key of a permission known only by ``name`` (see :meth:`Catalog.unlisted`)."""
+    return f"[name={' '.join(name.split())}]"
+
+
 #: the subtab a standard permkey's prefix puts it on (every listed key of these prefixes sits
 #: there: ``tests/test_catalog.py`` holds the table to the catalog's data)
 PREFIX_CATEGORY: dict[str, Category] = {
@@ -445,20 +457,22 @@ class Catalog:
         catalog does not list: a permission of a newer NetSuite release, or a misspelt key.
         Valid data all the same, so it is modelled (the engine reports it as
         ``suitelint/unknown-permission``): no name, its subtab from its prefix (``other``
-        for a prefix of no subtab), levels unknown. None for a key the catalog lists or
-        recognises (:meth:`get`), and for a key of no permkey form (``sales order``)."""
-        if len(permkey) > 100 or self.knows(permkey):
+        for a prefix of no subtab), levels unknown. So is a permission a CSV export names
+        that the catalog does not know (:func:`named_permkey`: ``[name=Bad Debt]``), with
+        that name, on no subtab. None for a key the catalog lists or recognises
+        (:meth:`get`), and for a key of neither form (``sales order``)."""
+        if len(permkey) > 110 or self.knows(permkey):
             return None
         found = self._unlisted.get(permkey)
         if found is None:
-            if not _STANDARD_SHAPE.fullmatch(permkey):
-                return None
-            found = PermissionInfo(
-                permkey=permkey,
-                name=None,
-                category=PREFIX_CATEGORY.get(permkey.partition("_")[0], "other"),
-                levels=(),
-            )
+            if len(permkey) <= 100 and _STANDARD_SHAPE.fullmatch(permkey):
+                name, category = None, PREFIX_CATEGORY.get(permkey.partition("_")[0], "other")
+            else:
+                named = _NAMED.fullmatch(permkey)
+                if named is None or named.group(1) != " ".join(named.group(1).split()):
+                    return None
+                name, category = named.group(1), "other"
+            found = PermissionInfo(permkey=permkey, name=name, category=category, levels=())
             if len(self._unlisted) < 100_000:  # bound the cache against hostile input
                 self._unlisted[permkey] = found
         return found
