@@ -32,6 +32,27 @@ def check(run_cli, tmp_path: Path, *sources: Path, policy: str = ALLOW_ONLY, fmt
     return run_cli(*args, "--no-config", "--as-of", "2026-11-25", "-f", fmt)
 
 
+def project_holding(tmp_path: Path, permkey: str) -> Path:
+    """The fixture project with its new permission's key replaced by ``permkey``."""
+    project = tmp_path / "project"
+    objects = project / "src" / "Objects"
+    objects.mkdir(parents=True)
+    text = ROLE_FILE.read_text().replace("ADMI_AGENTICAI", permkey)
+    (objects / "customrole_sync.xml").write_text(text)
+    return project
+
+
+def role(role_id: str, name: str, **levels: str) -> dict[str, object]:
+    permissions = [{"permkey": key, "level": level} for key, level in levels.items()]
+    return {"id": role_id, "name": name, "permissions": permissions}
+
+
+def account_file(tmp_path: Path, roles: list, users: list, tokens: list = ()) -> Path:  # type: ignore[type-arg,assignment]
+    path = tmp_path / "account.json"
+    path.write_text(json.dumps({"roles": roles, "users": users, "tokens": list(tokens)}, indent=2))
+    return path
+
+
 def findings_of(result) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
     return list(json.loads(result.stdout)["findings"])
 
@@ -54,11 +75,7 @@ def test_an_allow_only_rule_still_reports_the_newer_permission_as_not_allowed(ru
 
 
 def test_a_misspelt_key_gets_a_suggestion(run_cli, tmp_path):
-    project = tmp_path / "project"
-    objects = project / "src" / "Objects"
-    objects.mkdir(parents=True)
-    text = ROLE_FILE.read_text().replace("ADMI_AGENTICAI", "TRAN_CUSTINV")
-    (objects / "customrole_sync.xml").write_text(text)
+    project = project_holding(tmp_path, "TRAN_CUSTINV")
     (found,) = [f for f in findings_of(check(run_cli, tmp_path, project)) if f["rule"] == RULE]
     assert "did you mean TRAN_CUSTINVC (Invoice)" in found["message"]
 
@@ -95,66 +112,36 @@ def test_a_policy_naming_a_key_the_catalog_does_not_list_is_still_a_policy_error
 
 
 def test_a_users_newer_global_permission_is_reported_on_the_user(run_cli, tmp_path):
-    account = {
-        "roles": [
-            {
-                "id": "1001",
-                "name": "Sync",
-                "permissions": [{"permkey": "TRAN_CUSTINVC", "level": "VIEW"}],
-            }
-        ],
-        "users": [
-            {
-                "id": "7",
-                "name": "Sync User",
-                "roles": ["1001"],
-                "global_permissions": [{"permkey": "LIST_AGENTS", "level": "EDIT"}],
-            }
-        ],
+    user = {
+        "id": "7",
+        "name": "Sync User",
+        "roles": ["1001"],
+        "global_permissions": [{"permkey": "LIST_AGENTS", "level": "EDIT"}],
     }
-    path = tmp_path / "account.json"
-    path.write_text(json.dumps(account, indent=2))
+    path = account_file(tmp_path, [role("1001", "Sync", TRAN_CUSTINVC="VIEW")], [user])
     found = [f for f in findings_of(check(run_cli, tmp_path, path)) if f["rule"] == RULE]
     assert [(f["subject"]["kind"], f["permkey"]) for f in found] == [("user", "LIST_AGENTS")]
 
 
 def test_a_key_of_no_permkey_form_is_still_an_input_error(run_cli, tmp_path):
-    project = tmp_path / "project"
-    objects = project / "src" / "Objects"
-    objects.mkdir(parents=True)
-    text = ROLE_FILE.read_text().replace("ADMI_AGENTICAI", "Agentic AI")
-    (objects / "customrole_sync.xml").write_text(text)
+    project = project_holding(tmp_path, "Agentic AI")
     result = check(run_cli, tmp_path, project)
     assert result.exit_code == 2
-    assert f"{objects / 'customrole_sync.xml'}:10:" in result.stderr
+    assert f"{project / 'src' / 'Objects' / 'customrole_sync.xml'}:10:" in result.stderr
     assert "'Agentic AI' is no permkey" in result.stderr
 
 
 def test_blast_radius_flags_a_token_holding_a_permission_it_cannot_score(run_cli, tmp_path):
-    account = {
-        "roles": [
-            {
-                "id": "1001",
-                "name": "Sync",
-                "permissions": [
-                    {"permkey": "ADMI_AGENTICAI", "level": "FULL"},
-                    {"permkey": "ADMI_RESTWEBSERVICES", "level": "FULL"},
-                ],
-            },
-            {
-                "id": "1002",
-                "name": "Known",
-                "permissions": [{"permkey": "TRAN_CUSTINVC", "level": "VIEW"}],
-            },
-        ],
-        "users": [{"id": "7", "name": "Sync User", "roles": ["1001", "1002"]}],
-        "tokens": [
-            {"id": "T1", "user": "7", "role": "1001", "name": "new-permission token"},
-            {"id": "T2", "user": "7", "role": "1002", "name": "known token"},
-        ],
-    }
-    path = tmp_path / "account.json"
-    path.write_text(json.dumps(account))
+    roles = [
+        role("1001", "Sync", ADMI_AGENTICAI="FULL", ADMI_RESTWEBSERVICES="FULL"),
+        role("1002", "Known", TRAN_CUSTINVC="VIEW"),
+    ]
+    users = [{"id": "7", "name": "Sync User", "roles": ["1001", "1002"]}]
+    tokens = [
+        {"id": "T1", "user": "7", "role": "1001", "name": "new-permission token"},
+        {"id": "T2", "user": "7", "role": "1002", "name": "known token"},
+    ]
+    path = account_file(tmp_path, roles, users, tokens)
     result = run_cli("blast-radius", str(path), "--as-of", "2026-11-25", "-f", "json")
     assert result.exit_code == 0, result
     flags = {t["name"]: t["flags"] for t in json.loads(result.stdout)["tokens"]}

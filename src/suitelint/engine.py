@@ -17,12 +17,13 @@ from typing import Any
 
 from suitelint.catalog import Catalog
 from suitelint.effective import EMPTY_GRANT, Table, role_link, user_link
-from suitelint.findings import Finding, Link, Location, Severity, sort_findings
+from suitelint.findings import Finding, Link, LinkKind, Location, Severity, sort_findings
 from suitelint.model import (
     PLURAL,
     SINGULAR,
     Index,
     Permission,
+    Role,
     Snapshot,
     Subject,
     Token,
@@ -290,45 +291,36 @@ def _unknown_permissions(ctx: Context, unknown: set[Permission]) -> Iterator[Fin
             f"does not list{hint}: what it grants is not judged"
         )
 
+    def finding(subject: Role | User, perm: Permission, first: Link, kind: LinkKind) -> Finding:
+        role = subject if isinstance(subject, Role) else None
+        holder = (
+            f"role {subject.name!r}" if role else f"user {subject.name!r} (a global permission)"
+        )
+        path = role.path if role else None
+        return Finding(
+            rule_id="suitelint/unknown-permission",
+            severity=severity,
+            message=message(holder, perm),
+            subject_kind="role" if role else "user",
+            subject_id=subject.id,
+            subject_name=subject.name,
+            subject_scriptid=role.scriptid if role else None,
+            permkey=perm.permkey,
+            chain=(first, Link(kind, perm.permkey, ctx.display(perm.permkey), perm.level)),
+            location=Location(path, perm.line) if path else None,
+        )
+
     if unknown:
         for role in ctx.snapshot.roles:
-            if unknown.isdisjoint(role.permissions):
-                continue
-            for perm in role.permissions:
-                if perm not in unknown:
-                    continue
-                yield Finding(
-                    rule_id="suitelint/unknown-permission",
-                    severity=severity,
-                    message=message(f"role {role.name!r}", perm),
-                    subject_kind="role",
-                    subject_id=role.id,
-                    subject_name=role.name,
-                    subject_scriptid=role.scriptid,
-                    permkey=perm.permkey,
-                    chain=(
-                        role_link(role),
-                        Link("permission", perm.permkey, ctx.display(perm.permkey), perm.level),
-                    ),
-                    location=Location(role.path, perm.line) if role.path else None,
-                )
+            if not unknown.isdisjoint(role.permissions):
+                link = role_link(role)
+                for perm in role.permissions:
+                    if perm in unknown:
+                        yield finding(role, perm, link, "permission")
     for user in ctx.snapshot.users:
         for perm in user.global_permissions:
-            if catalog.knows(perm.permkey) or catalog.unlisted(perm.permkey) is None:
-                continue
-            yield Finding(
-                rule_id="suitelint/unknown-permission",
-                severity=severity,
-                message=message(f"user {user.name!r} (a global permission)", perm),
-                subject_kind="user",
-                subject_id=user.id,
-                subject_name=user.name,
-                permkey=perm.permkey,
-                chain=(
-                    user_link(user),
-                    Link("global_permission", perm.permkey, ctx.display(perm.permkey), perm.level),
-                ),
-            )
+            if not catalog.knows(perm.permkey) and catalog.unlisted(perm.permkey) is not None:
+                yield finding(user, perm, user_link(user), "global_permission")
 
 
 def data_findings(ctx: Context) -> Iterator[Finding]:
