@@ -53,8 +53,9 @@ ENGINE_RULES = {
     "suitelint/unknown-permission": (
         Severity.ERROR,
         "Permission unknown to suitelint",
-        "The role holds a permission key the catalog does not list: a permission NetSuite "
-        "added after this release of suitelint, or a misspelt key. What it lets the role do "
+        "The role holds a permission the catalog does not list (a permission key, or a name "
+        "a CSV export gives): a permission NetSuite added after this release of suitelint, "
+        "one the catalog lacks, or a misspelt one. What it lets the role do "
         "cannot be judged, so no rule about capabilities can pass it on trust: upgrade "
         "suitelint, or correct the key, or waive the finding once you know what it grants.",
     ),
