@@ -428,7 +428,7 @@ def _walk(folder: Path, inside: Path, skipped: frozenset[str] = _SKIPPED_DIRS) -
         if entry.is_dir(follow_symlinks=False):
             if not entry.name.startswith(".") and entry.name not in skipped:
                 yield from _walk(child, inside, skipped)
-        elif entry.name.lower().endswith(".xml") and not entry.name.lower().endswith(
+        elif (lower := entry.name.lower()).endswith(".xml") and not lower.endswith(
             _TEMPLATE_SUFFIX
         ):
             if entry.is_symlink():
