@@ -47,7 +47,6 @@ from suitelint.model import (
     Subject,
     Token,
     User,
-    role_permission_values,
 )
 from suitelint.policy.assertions import allow_lists
 from suitelint.policy.compiler import CompiledRule, Policy
@@ -399,7 +398,7 @@ class _Shared:
         self.tags = _Tags(ctx.catalog)
         #: permkeys held that the catalog does not list (suitelint/unknown-permission):
         #: what they grant is not scored, so an exposure holding one is flagged
-        self.unlisted = _unlisted(ctx)
+        self.unlisted = ctx.unlisted_permkeys
         self._caps: dict[int, tuple[Table, tuple[CapabilityHeld, ...]]] = {}
         self._tagged: dict[int, tuple[Table, _Tagged]] = {}
         self._parts: dict[int, tuple[tuple[CapabilityHeld, ...], tuple[ScorePart, ...], int]] = {}
@@ -969,13 +968,6 @@ def _scriptid(name: str, fallback: str, taken: set[str]) -> str:
 # -- the whole account ---------------------------------------------------------------------
 #: makes (or reuses) the proposed role for a subject and its declaration; returns its scriptid
 _Propose = Callable[[Subject, Table, tuple[CompiledRule, ...]], str]
-
-
-def _unlisted(ctx: Effective) -> frozenset[str]:
-    catalog = ctx.catalog
-    held = {p.permkey for p in role_permission_values(ctx.snapshot, ctx.index)}
-    held.update(p.permkey for u in ctx.snapshot.users for p in u.global_permissions)
-    return frozenset(k for k in held if not catalog.knows(k) and catalog.unlisted(k) is not None)
 
 
 def _holds_unlisted(unlisted: frozenset[str], table: Table) -> bool:

@@ -19,6 +19,7 @@ built once per role and shared by every token that uses the role.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from itertools import compress, repeat
 from operator import setitem
 from typing import Any, Generic, Protocol, TypeVar, cast
@@ -42,6 +43,7 @@ from suitelint.model import (
     build_index,
     find_integration,
     find_role,
+    role_permission_values,
 )
 from suitelint.sdfref import custom_kind, reference_or_none
 
@@ -279,6 +281,17 @@ class Effective:
         self._selected: dict[int, tuple[object, dict[Level, int], list[int]]] = {}
         self._prefixes: ByIdentity[Subject, tuple[Link, ...]] = ByIdentity()
         self._parts: ByIdentity[Token, tuple[Role, User, Integration | None]] = ByIdentity()
+
+    @cached_property
+    def unlisted_permkeys(self) -> frozenset[str]:
+        """The permkeys the account's roles hold, or its users hold as global permissions,
+        that the catalog does not list (:meth:`Catalog.unlisted`: validation let them
+        through; ``suitelint/unknown-permission`` reports them). Each distinct permkey is
+        asked once, the first time this is read."""
+        held = {p.permkey for p in role_permission_values(self.snapshot, self.index)}
+        held.update(p.permkey for u in self.snapshot.users for p in u.global_permissions)
+        unlisted = self.catalog.unlisted
+        return frozenset(key for key in held if unlisted(key) is not None)
 
     # tables -------------------------------------------------------------------------
     def everything_role(self, role: Role) -> bool:

@@ -261,9 +261,12 @@ def _coverage(ctx: Context, rules: Sequence[CompiledRule]) -> Callable[[Subject]
 _UNJUDGED: Any = object()
 
 
-def _unknown_permissions(ctx: Context, unknown: set[Permission]) -> Iterator[Finding]:
+def _unknown_permissions(ctx: Context) -> Iterator[Finding]:
     """One ``suitelint/unknown-permission`` finding per role row, and per user's global
     permission, of a permkey the catalog does not list (:meth:`Catalog.unlisted`)."""
+    unlisted = ctx.unlisted_permkeys
+    if not unlisted:
+        return
     catalog = ctx.catalog
     severity, _, _ = ENGINE_RULES["suitelint/unknown-permission"]
     version = catalog.version.partition("+")[0]
@@ -311,16 +314,18 @@ def _unknown_permissions(ctx: Context, unknown: set[Permission]) -> Iterator[Fin
             location=Location(path, perm.line) if path else None,
         )
 
-    if unknown:
+    values = role_permission_values(ctx.snapshot, ctx.index)
+    rows = {perm for perm in values if perm.permkey in unlisted}
+    if rows:
         for role in ctx.snapshot.roles:
-            if not unknown.isdisjoint(role.permissions):
+            if not rows.isdisjoint(role.permissions):
                 link = role_link(role)
                 for perm in role.permissions:
-                    if perm in unknown:
+                    if perm in rows:
                         yield finding(role, perm, link, "permission")
     for user in ctx.snapshot.users:
         for perm in user.global_permissions:
-            if not catalog.knows(perm.permkey) and catalog.unlisted(perm.permkey) is not None:
+            if perm.permkey in unlisted:
                 yield finding(user, perm, user_link(user), "global_permission")
 
 
@@ -333,23 +338,17 @@ def data_findings(ctx: Context) -> Iterator[Finding]:
     # Rows differ by line: each permkey's accepted levels are looked up once (a 20-role
     # project holds 1,479 distinct rows of 616 permkeys; 16,000 custom record types, 32,000
     # rows of 16,000 permkeys that accept any level).
-    catalog = ctx.catalog
-    levels_of = catalog.accepted_level_names
+    levels_of = ctx.catalog.accepted_level_names
     accepted: dict[str, frozenset[str] | None] = {}
     rejected: set[Permission] = set()
-    unknown: set[Permission] = set()
-    unlisted: set[str] = set()  # permkeys the catalog does not list (validation let through)
+    yield from _unknown_permissions(ctx)
+    # a permkey the catalog does not list takes any level: reported by the above alone
     for perm in role_permission_values(ctx.snapshot, ctx.index):
         names = accepted.get(perm.permkey, _UNJUDGED)
         if names is _UNJUDGED:
             names = accepted[perm.permkey] = levels_of(perm.permkey)
-            if catalog.unlisted(perm.permkey) is not None:
-                unlisted.add(perm.permkey)
-        if perm.permkey in unlisted:
-            unknown.add(perm)
-        elif names is not None and perm.level not in names:
+        if names is not None and perm.level not in names:
             rejected.add(perm)
-    yield from _unknown_permissions(ctx, unknown)
     if not rejected:
         return
     for role in ctx.snapshot.roles:
