@@ -318,10 +318,12 @@ def test_a_standard_key_the_catalog_does_not_list_sits_on_its_prefix_subtab():
         assert info is not None and (info.category, info.name, info.levels) == (category, None, ())
         assert catalog.category(key) == category and not catalog.knows(key)
         assert catalog.get(key) is None  # a policy naming it is still an error
+        assert catalog.models(key)  # but the data may hold it
     assert catalog.unlisted("TRAN_CUSTINVC") is None  # listed
     assert catalog.unlisted("customrecord_x") is None  # custom: get() knows it
     for malformed in ("tran_custinvc", "Sales Order", "TRAN_", "_TRAN", "TRAN__X", "", "A" * 101):
         assert catalog.unlisted(malformed) is None, malformed
+        assert not catalog.models(malformed), malformed
     # a permission a CSV export names that the catalog does not know: kept by its name
     named = catalog.unlisted(named_permkey(" Bad   Debt "))
     assert named is not None and (named.permkey, named.name) == ("[name=Bad Debt]", "Bad Debt")

@@ -188,7 +188,7 @@ def _levels(table: Table) -> Mapping[str, Level]:
 def _capabilities(catalog: Catalog, permkey: str, level: Level) -> frozenset[str]:
     if permkey == EVERYTHING:
         return frozenset(catalog.capabilities) if level > Level.NONE else frozenset()
-    if not catalog.knows(permkey) and catalog.unlisted(permkey) is None:
+    if not catalog.models(permkey):
         return frozenset()  # loaders reject a key of no permkey form; nothing to claim
     return catalog.capabilities_of(permkey, level)
 

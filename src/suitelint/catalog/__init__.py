@@ -485,6 +485,11 @@ class Catalog:
             raise KeyError(f"permkey {permkey!r} is not in the catalog")
         return info
 
+    def models(self, permkey: str) -> bool:
+        """Whether ``permkey`` is one the data may hold: :meth:`knows` it, or it is
+        :meth:`unlisted` (a key of no permkey form is neither)."""
+        return self.knows(permkey) or self.unlisted(permkey) is not None
+
     def knows(self, permkey: str) -> bool:
         """``get(permkey) is not None``, without building a standard permission's record.
         False for an :meth:`unlisted` key."""

@@ -91,7 +91,7 @@ def _problems(
     def check_permkey(
         section: str, owner: str, permkey: str, path: str | None, line: int | None
     ) -> Iterator[Problem]:
-        if catalog.knows(permkey) or catalog.unlisted(permkey) is not None:
+        if catalog.models(permkey):
             return
         hints = catalog.suggest(permkey)
         hint = did_you_mean(permkey, hints=hints)
@@ -110,7 +110,7 @@ def _problems(
     held = set(map(_PERMKEY, role_permission_values(snapshot, index)))
     # A key the catalog does not list but written as NetSuite writes one (a newer
     # release's permission) is valid data: the engine reports it (unknown-permission).
-    known = {p for p in held if catalog.knows(p) or catalog.unlisted(p) is not None}
+    known = set(filter(catalog.models, held))
     if len(known) != len(held):
         for role in snapshot.roles:
             for perm in role.permissions:
