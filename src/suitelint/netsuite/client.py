@@ -116,15 +116,15 @@ def refusal_reason(detail: str) -> tuple[Reason, str]:
 
 #: what a role needs to read each table the export queries (docs/export.md, "Permissions
 #: the export role needs"; the oauthtoken and loginaudit ones are inferred there)
+_ROLES = "Manage Roles (ADMI_MANAGEROLES)"
+_EMPLOYEES = "Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD), View"
 TABLE_PERMISSIONS: dict[str, str] = {
-    "role": "Manage Roles (ADMI_MANAGEROLES)",
-    "rolepermissions": "Manage Roles (ADMI_MANAGEROLES)",
-    "employee": "Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD), View",
-    "employeerolesforsearch": "Employees (LIST_EMPLOYEE) and Employee Record "
-    "(LIST_EMPLOYEE_RECORD), View",
-    "employeeroles": "Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD), View",
-    "employeeempperms": "Employees (LIST_EMPLOYEE) and Employee Record (LIST_EMPLOYEE_RECORD), "
-    "View",
+    "role": _ROLES,
+    "rolepermissions": _ROLES,
+    "employee": _EMPLOYEES,
+    "employeerolesforsearch": _EMPLOYEES,
+    "employeeroles": _EMPLOYEES,
+    "employeeempperms": _EMPLOYEES,
     "oauthtoken": "Access Token Management (ADMI_MANAGE_OAUTH_TOKENS)",
     "loginaudit": "View Login Audit Trail (ADMI_AUDITLOGIN)",
 }
