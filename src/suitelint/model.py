@@ -348,9 +348,15 @@ def find_integration(index: Index, ref: str) -> Integration | None:
 # --- canonical order ------------------------------------------------------------------
 
 
-def id_order(value: str) -> tuple[int, int, str]:
-    """Numeric ids in numeric order, then the rest."""
-    return (0, int(value), "") if value.isdigit() else (1, 0, value)
+def id_order(value: str) -> tuple[int, int, str, str]:
+    """Numeric ids (ASCII digits) in numeric order, then the rest; total on any text.
+
+    Compared as digit strings, never converted: ``int()`` refuses some characters
+    ``str.isdigit`` accepts (``"²"``) and strings of more than 4,300 digits."""
+    if value.isascii() and value.isdigit():
+        digits = value.lstrip("0")
+        return (0, len(digits), digits, value)
+    return (1, 0, value, "")
 
 
 def _by_permkey(permission: Permission) -> str:
