@@ -173,3 +173,25 @@ def test_a_permission_a_csv_export_names_and_the_catalog_does_not_know_is_a_find
     assert "a permission name suitelint's catalog" in line
     waived = check(run_cli, tmp_path, export, policy=policy)
     assert {(f["rule"], f["suppressed"] is not None) for f in findings_of(waived)} >= {(RULE, True)}
+
+
+def test_an_employees_export_naming_an_unknown_global_permission_is_a_finding_on_the_user(
+    run_cli, tmp_path
+):
+    # The Employees list's Global Permission column is read as the role export's
+    # Permission column is: a name the catalog lacks is kept, and reported at its row
+    roles = tmp_path / "roles.csv"
+    roles.write_text("Name,Permission,Level\nAP,Bills,View\n")
+    employees = tmp_path / "employees.csv"
+    employees.write_text(
+        "Name,Email,Login Access,Inactive,Role,Global Permission,Global Permission Level\n"
+        "Pat,pat@example.com,Yes,No,AP,Make Journal Entry,Edit\n"
+        "Pat,pat@example.com,Yes,No,AP,Bad Debt,Full\n"
+    )
+    policy = ALLOW_ONLY.replace("TRAN_CUSTINVC", "TRAN_VENDBILL")
+    result = check(run_cli, tmp_path, roles, employees, policy=policy, fmt="text")
+    assert result.exit_code == 1, result
+    (line,) = [ln for ln in result.stdout.splitlines() if RULE in ln]
+    assert line.startswith(
+        f"{employees}:3: error {RULE} user 'Pat' (a global permission) holds 'Bad Debt' at FULL"
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from suitelint.catalog import load_catalog
 from suitelint.errors import SourceError
+from suitelint.findings import Location
 from suitelint.sources import load_sources
 from suitelint.sources.csv import read_csv_export, read_csv_exports
 
@@ -309,3 +310,47 @@ def test_a_role_search_carries_subsidiary_and_employee_restrictions(tmp_path: Pa
     )
     assert roles["Regional"].subsidiary_option == "Own Region"
     assert roles["Regional"].employee_restriction == "UNASSIGNED"
+
+
+def test_an_employees_export_adds_the_global_permissions_another_source_lacks(
+    tmp_path: Path,
+) -> None:
+    # A snapshot lists the user without global permissions; the Employees export lists
+    # one: dropping it would pass a user who can post journals as one who cannot
+    snapshot = tmp_path / "account.json"
+    snapshot.write_text(
+        '{"roles": [{"id": "5", "name": "AP Clerk", "permissions": []}],'
+        ' "users": [{"id": "7", "name": "Alex", "email": "alex@example.com", "roles": ["5"]}]}'
+    )
+    employees = write(
+        tmp_path,
+        "employees.csv",
+        "Name,Email,Login Access,Inactive,Role,Global Permission,Global Permission Level\n"
+        "Alex,alex@example.com,Yes,No,AP Clerk,Make Journal Entry,Edit\n",
+    )
+    loaded = load_sources([snapshot, employees], load_catalog())
+    (user,) = loaded.snapshot.users
+    assert [(p.permkey, p.level) for p in user.global_permissions] == [("TRAN_JOURNAL", "EDIT")]
+    assert loaded.locate("users", "7", "TRAN_JOURNAL") == Location(str(employees), 2)
+
+
+def test_a_global_permission_two_sources_give_at_different_levels_is_an_error(
+    tmp_path: Path,
+) -> None:
+    snapshot = tmp_path / "account.json"
+    snapshot.write_text(
+        '{"roles": [{"id": "5", "name": "AP Clerk", "permissions": []}],'
+        ' "users": [{"id": "7", "name": "Alex", "roles": ["5"],'
+        ' "global_permissions": [{"permkey": "TRAN_JOURNAL", "level": "VIEW"}]}]}'
+    )
+    employees = write(
+        tmp_path,
+        "employees.csv",
+        "Name,Login Access,Inactive,Role,Global Permission,Global Permission Level\n"
+        "Alex,Yes,No,AP Clerk,Make Journal Entry,Full\n",
+    )
+    with pytest.raises(SourceError) as caught:
+        load_sources([snapshot, employees], load_catalog())
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == (employees, 2)
+    assert "TRAN_JOURNAL at FULL here and at VIEW in another source" in problem.message

@@ -59,6 +59,11 @@ class Loaded(msgspec.Struct, frozen=True):
         return tuple(f"{note.where}: info: {note.message}" for note in self.notices)
 
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location | None:
+        if permkey is not None:
+            for exact in self._exact_places():
+                found = exact(section, subject_id, permkey)
+                if found is not None:
+                    return found
         for locator in self.locators:
             location = locator.locate(section, subject_id, permkey)
             if location.line is not None:
@@ -77,6 +82,12 @@ class Loaded(msgspec.Struct, frozen=True):
         rows = getattr(self.locators[0], "role_rows", None)
         return rows
 
+    def _exact_places(self) -> list[Callable[[str, str, str], Location | None]]:
+        """The sources that know the row of each permission they read, whichever source
+        its subject came from (``permission_place``): asked first for a permission."""
+        found = (getattr(locator, "permission_place", None) for locator in self.locators)
+        return [exact for exact in found if exact is not None]
+
     def place_all(
         self, asks: Mapping[tuple[str, str], Collection[str | None]]
     ) -> dict[Ask, Location | None]:
@@ -85,6 +96,24 @@ class Loaded(msgspec.Struct, frozen=True):
         each source that places many at once (a snapshot file) does so in one sweep."""
         result: dict[Ask, Location | None] = {}
         remaining: Mapping[tuple[str, str], Collection[str | None]] = asks
+        exacts = self._exact_places()
+        if exacts:
+            # a permission's own row, wherever it was read, before another source's
+            # place of its subject (a user's global permission from an Employees export)
+            left: dict[tuple[str, str], list[str | None]] = {}
+            for subject, permkeys in remaining.items():
+                for permkey in permkeys:
+                    place = None
+                    if permkey is not None:
+                        for exact in exacts:
+                            place = exact(*subject, permkey)
+                            if place is not None:
+                                break
+                    if place is None:
+                        left.setdefault(subject, []).append(permkey)
+                    else:
+                        result[(*subject, permkey)] = place
+            remaining = left
         for locator in self.locators:
             many = getattr(locator, "place_all", None)
             if many is not None:
@@ -99,7 +128,7 @@ class Loaded(msgspec.Struct, frozen=True):
             if not result and len(found) == sum(len(p) for p in remaining.values()):
                 return cast("dict[Ask, Location | None]", found)  # one source placed all
             result.update(found)
-            left: dict[tuple[str, str], list[str | None]] = {}
+            left = {}
             for subject, permkeys in remaining.items():
                 for permkey in permkeys:
                     if (*subject, permkey) not in found:

@@ -1199,11 +1199,16 @@ class CsvLocator:
     places: Mapping[tuple[str, str], tuple[str, int]]
     permission_lines: Mapping[tuple[str, str, str], tuple[str, int]]
 
+    def permission_place(self, section: str, subject_id: str, permkey: str) -> Location | None:
+        """The row permission ``permkey`` of the subject was read from, or None."""
+        place = self.permission_lines.get((section, subject_id, permkey))
+        return Location(place[0], place[1]) if place is not None else None
+
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location:
         if permkey is not None:
-            place = self.permission_lines.get((section, subject_id, permkey))
-            if place is not None:
-                return Location(place[0], place[1])
+            found = self.permission_place(section, subject_id, permkey)
+            if found is not None:
+                return found
         place = self.places.get((section, subject_id))
         if place is None:
             return Location(self.path)
@@ -1232,6 +1237,33 @@ def _role_keys(ref: str) -> tuple[str, ...]:
     if standard is None:
         return (ref,)
     return tuple(k for k in (ref, standard.id, standard.scriptid) if k)
+
+
+def _merge_global_permissions(
+    base: User, listed: User, path: str, problems: Problems
+) -> User | None:
+    """``base`` (the user as the other sources give it) with the global permissions the
+    employees export lists for it and the sources do not, or None when it lists none
+    new. A permission held at another level than the sources say is a conflict, reported
+    at its row: neither level is a guess."""
+    held = {perm.permkey: perm for perm in base.global_permissions}
+    added: list[Permission] = []
+    for perm in listed.global_permissions:
+        known = held.get(perm.permkey)
+        if known is None:
+            added.append(perm)
+        elif known.level != perm.level:
+            problems.row(
+                path,
+                f"user {listed.name!r} holds global permission {perm.permkey} at "
+                f"{perm.level} here and at {known.level} in another source; a conflict "
+                "between sources is not resolved silently",
+                perm.line,
+            )
+    if not added:
+        return None
+    permissions = sorted((*base.global_permissions, *added), key=lambda p: p.permkey)
+    return msgspec.structs.replace(base, global_permissions=tuple(permissions))
 
 
 def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = False) -> Combined:
@@ -1360,12 +1392,20 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
             except _RowProblem as problem:
                 problems.row(part.path, problem.message, line)
                 continue
+            for perm in candidate.global_permissions:
+                if perm.line is not None:
+                    permission_lines.setdefault(
+                        ("users", found or candidate.id, perm.permkey), (part.path, perm.line)
+                    )
             if found is None:
                 users[candidate.id] = candidate
                 user_names.add(candidate)
                 places[("users", candidate.id)] = (part.path, line)
                 continue
             base_user = users[found]
+            merged = _merge_global_permissions(base_user, candidate, part.path, problems)
+            if merged is not None:
+                base_user = users[found] = merged
             if base_user.inactive != candidate.inactive or set(base_user.roles) != set(
                 candidate.roles
             ):
