@@ -354,3 +354,16 @@ def test_a_global_permission_two_sources_give_at_different_levels_is_an_error(
     (problem,) = caught.value.problems
     assert (problem.path, problem.line) == (employees, 2)
     assert "TRAN_JOURNAL at FULL here and at VIEW in another source" in problem.message
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".XLSX", ".pdf"])
+def test_an_excel_or_pdf_export_is_refused_with_how_to_export_csv(
+    run_cli, tmp_path: Path, suffix: str
+) -> None:  # type: ignore[no-untyped-def]
+    # NetSuite's list pages offer Export - CSV beside Export - Microsoft Excel and PDF
+    sheet = tmp_path / f"Roles{suffix}"
+    sheet.write_text('<?xml version="1.0"?><Workbook/>')
+    result = run_cli("check", str(sheet))
+    assert result.exit_code == 2
+    assert f"{sheet}: source error: an export saved as {suffix}, which suitelint" in (result.stderr)
+    assert "Export - CSV" in result.stderr

@@ -177,11 +177,22 @@ def _read_one(path: Path) -> _Read:
     if is_snapshot_path(path):
         loaded = load_snapshot(path)
         return loaded.snapshot, loaded.locator, (), ()
+    if path.suffix.lower() in _SPREADSHEETS:
+        raise SourceError(
+            f"an export saved as {path.suffix}, which suitelint does not read; export the list "
+            "or saved search again with NetSuite's Export - CSV button (docs/export.md), "
+            "or save this sheet as CSV (UTF-8)",
+            str(path),
+        )
     raise SourceError(
         "unknown kind of source; expected an SDF project folder, a .xml object, "
         "a .csv export, or a .json/.yaml snapshot",
         str(path),
     )
+
+
+#: what NetSuite's Export - Microsoft Excel and PDF buttons, and spreadsheet programs, save
+_SPREADSHEETS = frozenset({".xls", ".xlsx", ".xlsm", ".ods", ".numbers", ".pdf"})
 
 
 def _is_csv(raw: str) -> bool:
