@@ -253,6 +253,51 @@ def test_doctype_text_inside_cdata_of_another_object_is_not_a_dtd(tmp_path):
     assert len(load_sdf(tmp_path).roles) == 1
 
 
+def test_a_control_character_reference_sdf_writes_in_record_instances_loads(tmp_path):
+    # SDF separates the values of a multi-select field of a custom record instance with
+    # U+0005, written &#x5;: XML 1.0 forbids the reference, libxml2 refuses it, SDF
+    # deploys it. It is read as the control's picture (U+2405), and nothing else moves.
+    write_role(
+        tmp_path,
+        "  <permissions>\n    <permission>\n"
+        "      <permkey>customrecord_rule</permkey>\n      <permlevel>VIEW</permlevel>\n"
+        "    </permission>\n  </permissions>\n",
+    )
+    (tmp_path / "customrecord_rule.xml").write_text(
+        '<customrecordtype scriptid="customrecord_rule">\n'
+        "  <recordname><![CDATA[Rule &#x5; as written]]></recordname>\n"
+        "  <instances>\n"
+        '    <instance scriptid="val_1_sb1">\n'
+        "      <custrecord_rule_text>Staff&#x5;PR&#5;Other&#x1F;&#65;</custrecord_rule_text>\n"
+        "    </instance>\n"
+        "  </instances>\n"
+        "</customrecordtype>\n"
+    )
+    project = load_sdf(tmp_path)
+    (record,) = project.custom_objects
+    assert record.name == "Rule &#x5; as written"  # CDATA is text: no reference in it
+    (role,) = project.roles
+    assert [(p.permkey, p.line) for p in role.permissions] == [("customrecord_rule", 5)]
+
+
+def test_a_name_holding_such_a_reference_shows_the_controls_picture(tmp_path):
+    (tmp_path / "customrole_x.xml").write_text(
+        '<role scriptid="customrole_x">\n  <name>Sync&#x7;Bell&#0;</name>\n</role>\n'
+    )
+    (role,) = load_sdf(tmp_path).roles
+    assert role.name == "Sync\N{SYMBOL FOR BELL}Bell\N{SYMBOL FOR NULL}"
+
+
+def test_a_malformed_character_reference_is_still_malformed(tmp_path):
+    (tmp_path / "customrole_x.xml").write_text(
+        '<role scriptid="customrole_x">\n  <name>X&#xZZ;</name>\n</role>\n'
+    )
+    with pytest.raises(SourceError) as raised:
+        load_sdf(tmp_path)
+    assert raised.value.line == 2
+    assert "malformed XML" in str(raised.value)
+
+
 def restriction_on(segment: str) -> str:
     return (
         "  <recordrestrictions>\n    <recordrestriction>\n"

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import functools
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -545,6 +547,8 @@ def _parse(
             shown,
             text.count("\n", 0, at) + 1,
         )
+    if b"&#" in data:
+        data = _readable_char_refs(data)
     try:
         root = lx.fromstring(data, parser)
     except lx.XMLSyntaxError as exc:
@@ -566,6 +570,36 @@ def _parse(
     for node in root.iter(lx.Entity):
         raise SourceError("entity references are not allowed in SDF object XML", shown, _line(node))
     return root
+
+
+@functools.cache
+def _char_refs() -> re.Pattern[bytes]:
+    # CDATA sections and comments first: a reference in them is text, left as it is
+    return re.compile(
+        rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,10}));", re.S
+    )
+
+
+def _readable_char(match: re.Match[bytes]) -> bytes:
+    hexa, decimal = match.group(1), match.group(2)
+    if hexa is None and decimal is None:
+        return match.group()
+    code = int(hexa, 16) if hexa is not None else int(decimal)
+    if code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD:
+        return match.group()
+    if 0x10000 <= code <= 0x10FFFF:
+        return match.group()
+    # U+2400..U+241F are the control pictures: U+0005 is shown as U+2405
+    return b"&#x%X;" % (0x2400 + code if code < 0x20 else 0xFFFD)
+
+
+def _readable_char_refs(data: bytes) -> bytes:
+    """``data`` with each character reference XML 1.0 forbids (``&#x5;``: SDF writes a
+    multi-select custom field's values of a custom record instance separated by U+0005)
+    made one to the control's picture (U+2405), or to U+FFFD: libxml2 refuses such a
+    reference as malformed, and SDF deploys the file. Lines are kept; a column after
+    such a reference on its line moves by the few characters the reference grew by."""
+    return _char_refs().sub(_readable_char, data)
 
 
 def _line(element: etree._Element) -> int | None:
