@@ -320,18 +320,26 @@ def test_an_employees_export_adds_the_global_permissions_another_source_lacks(
     snapshot = tmp_path / "account.json"
     snapshot.write_text(
         '{"roles": [{"id": "5", "name": "AP Clerk", "permissions": []}],'
-        ' "users": [{"id": "7", "name": "Alex", "email": "alex@example.com", "roles": ["5"]}]}'
+        ' "users": [{"id": "7", "name": "Alex", "email": "alex@example.com", "roles": ["5"],'
+        ' "global_permissions": [{"permkey": "LIST_EMPLOYEE", "level": "VIEW"}]}]}'
     )
     employees = write(
         tmp_path,
         "employees.csv",
         "Name,Email,Login Access,Inactive,Role,Global Permission,Global Permission Level\n"
-        "Alex,alex@example.com,Yes,No,AP Clerk,Make Journal Entry,Edit\n",
+        "Alex,alex@example.com,Yes,No,AP Clerk,Make Journal Entry,Edit\n"
+        "Alex,alex@example.com,Yes,No,AP Clerk,Employees,View\n",
     )
     loaded = load_sources([snapshot, employees], load_catalog())
     (user,) = loaded.snapshot.users
-    assert [(p.permkey, p.level) for p in user.global_permissions] == [("TRAN_JOURNAL", "EDIT")]
+    assert [(p.permkey, p.level) for p in user.global_permissions] == [
+        ("LIST_EMPLOYEE", "VIEW"),
+        ("TRAN_JOURNAL", "EDIT"),
+    ]
     assert loaded.locate("users", "7", "TRAN_JOURNAL") == Location(str(employees), 2)
+    # the permission both give is placed where the first source gave it
+    place = loaded.locate("users", "7", "LIST_EMPLOYEE")
+    assert place is not None and place.path == str(snapshot)
 
 
 def test_a_global_permission_two_sources_give_at_different_levels_is_an_error(

@@ -1392,8 +1392,11 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
             except _RowProblem as problem:
                 problems.row(part.path, problem.message, line)
                 continue
+            # a finding on a global permission is placed at the export's row, unless
+            # another source gave the permission first (then at that source's place)
+            given = {p.permkey for p in users[found].global_permissions} if found else set()
             for perm in candidate.global_permissions:
-                if perm.line is not None:
+                if perm.line is not None and perm.permkey not in given:
                     permission_lines.setdefault(
                         ("users", found or candidate.id, perm.permkey), (part.path, perm.line)
                     )
