@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import EXAMPLES
 
 
@@ -183,6 +185,48 @@ def test_several_formats_at_once_write_files(run_cli, tmp_path):
     assert result.exit_code == 1
     assert "FAIL:" in result.stdout
     assert out.read_text().startswith("{")
+
+
+def test_output_writes_the_one_format_that_names_no_file(run_cli, tmp_path):
+    # -f sarif -o out.sarif, as other linters spell it, is -f sarif=out.sarif
+    out = tmp_path / "out.sarif"
+    result = run_cli("check", EXAMPLES / "account.json", "-f", "sarif", "-o", out)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert '"version": "2.1.0"' in out.read_text()
+    text, data = tmp_path / "report.txt", tmp_path / "report.json"
+    both = run_cli(
+        "check", EXAMPLES / "account.json", "--output", text, "--add-format", f"json={data}"
+    )
+    assert both.exit_code == 1 and both.stdout == ""  # no -f: the text report, to the file
+    assert "FAIL:" in text.read_text() and data.read_text().startswith("{")
+
+
+@pytest.mark.parametrize(
+    ("formats", "message"),
+    [
+        (["-f", "text", "-f", "json"], "2 formats name no file"),
+        (["-f", "json=report.json"], "every format already names its file"),
+    ],
+)
+def test_output_names_one_file_for_exactly_one_format(run_cli, tmp_path, formats, message):
+    result = run_cli("check", EXAMPLES / "account.json", *formats, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt", "start"),
+    [("blast-radius", "html", "<!DOCTYPE html>"), ("audit", "json", "{"), ("audit", None, "")],
+)
+def test_the_report_commands_take_output_too(run_cli, tmp_path, command, fmt, start):
+    out = tmp_path / "report"
+    formats = ["-f", fmt] if fmt else []
+    result = run_cli(
+        command, EXAMPLES / "account.json", *formats, "-o", out, "--as-of", "2026-11-25"
+    )
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert out.read_text().startswith(start) and out.stat().st_size > 0
 
 
 def test_text_output_names_the_catalog_version_and_has_no_colour_off_a_terminal(run_cli):

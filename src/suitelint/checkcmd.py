@@ -148,6 +148,23 @@ def parse_format(spec: str, known: Collection[str] | None = None) -> tuple[str, 
     return name, (path or None)
 
 
+def to_output(formats: list[str], output: str, known: Collection[str] | None = None) -> list[str]:
+    """``--output PATH``: the one format of ``formats`` that names no file, written to
+    ``PATH`` instead of stdout (``-f sarif -o out.sarif`` is ``-f sarif=out.sarif``)."""
+    if not output or "\x00" in output:
+        raise UsageError("--output: expected a file path")
+    to_stdout = [i for i, spec in enumerate(formats) if parse_format(spec, known)[1] is None]
+    if len(to_stdout) != 1:
+        raise UsageError(
+            f"--output {output!r}: every format already names its file (NAME=PATH)"
+            if not to_stdout
+            else f"--output {output!r}: {len(to_stdout)} formats name no file; give one "
+            "format with -o, or NAME=PATH for each"
+        )
+    index = to_stdout[0]
+    return [*formats[:index], f"{formats[index]}={output}", *formats[index + 1 :]]
+
+
 def parse_formats(
     specs: Sequence[str], known: Collection[str] | None = None
 ) -> list[tuple[str, str | None]]:
@@ -293,6 +310,7 @@ def check_command(
     sources: list[str] | None,
     policy: list[str] | None,
     format: list[str] | None,
+    output: str | None,
     fail_on: FailOn | None,
     allow_empty: bool,
     as_of: str | None,
@@ -327,7 +345,10 @@ def check_command(
     # the config's paths this run uses stay inside its folder; the command line's need not
     used = settings.confined(sources=not sources, policies=not policy, baseline=not baseline)
     enter(fsutil.input_rules(confine=used, project=Path(settings.folder)))
-    formats = list(format or settings.formats or ["text"]) + list(add_format or ())
+    formats = list(format or settings.formats or ["text"])
+    if output is not None:
+        formats = to_output(formats, output)
+    formats += list(add_format or ())
     options = CheckOptions(
         sources=tuple(sources or settings.sources),
         policies=tuple(policy or settings.policies or (DEFAULT_POLICY,)),
@@ -442,6 +463,7 @@ class Option:
 OPTIONS = (
     Option("policy", ("--policy", "-p"), MANY),
     Option("format", ("--format", "-f"), MANY),
+    Option("output", ("--output", "-o"), VALUE),
     Option("fail_on", ("--fail-on",), VALUE, FailOn),
     Option("allow_empty", ("--allow-empty",), FLAG),
     Option("as_of", ("--as-of",), VALUE),

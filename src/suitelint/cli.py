@@ -42,12 +42,15 @@ from suitelint.checkcmd import (
     parse_formats,
     say,
     tell_sources,
+    to_output,
     use_color,
     write_outputs,
 )
 from suitelint.errors import SuitelintError, UsageError, did_you_mean
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from suitelint.catalog import Catalog
     from suitelint.policy.compiler import Policy
     from suitelint.sources import Loaded
@@ -155,6 +158,23 @@ ReportFormats = Annotated[
 ]
 
 
+ReportOutput = Annotated[
+    str | None,
+    _output_option(
+        "Write the report to this file (atomically) instead of stdout: the one format of "
+        "-f that names no file (default text)."
+    ),
+]
+
+
+def _report_formats(
+    format: list[str] | None, output: str | None, known: Collection[str]
+) -> list[tuple[str, str | None]]:
+    """``-f`` and ``-o`` of a report command: each format and its file (None: stdout)."""
+    specs = list(format or ["text"])
+    return parse_formats(to_output(specs, output, known) if output else specs, known)
+
+
 def for_this_run(ctx: typer.Context, scope: contextlib.AbstractContextManager[object]) -> None:
     """Enter ``scope`` until the command (or, from the group's callback, the whole
     invocation) ends: per-run settings, undone after, never left in the process."""
@@ -215,6 +235,14 @@ def check(
         list[str] | None,
         _format_option(
             "Output format NAME or NAME=PATH (text, json, ...). Repeatable; default text."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        _output_option(
+            "Write the report to this file (atomically) instead of stdout: the one format "
+            "of -f (or the config) that names no file. -f sarif -o out.sarif is -f "
+            "sarif=out.sarif."
         ),
     ] = None,
     fail_on: FailOn | None = typer.Option(
@@ -322,6 +350,7 @@ def check(
         sources=sources,
         policy=policy,
         format=format,
+        output=output,
         fail_on=fail_on,
         allow_empty=allow_empty,
         as_of=as_of,
@@ -548,6 +577,7 @@ def blast_radius_command(
     sources: AccountSources,
     policy: DeclaringPolicies = None,
     format: ReportFormats = None,
+    output: ReportOutput = None,
     as_of: Annotated[
         str | None, _as_of_option("Judge token ages as of this date (YYYY-MM-DD).")
     ] = None,
@@ -569,7 +599,7 @@ def blast_radius_command(
     from suitelint.fsutil import atomic_write_text
     from suitelint.report.blast import BLAST_FORMATS, BLAST_STREAMS
 
-    specs = parse_formats(format or [], BLAST_FORMATS)
+    specs = _report_formats(format, output, BLAST_FORMATS)
     today, catalog, loaded, policies = _judged_account(
         sources, policy, as_of, allow_empty, date_format
     )
@@ -611,6 +641,7 @@ def audit(
     sources: AccountSources,
     policy: DeclaringPolicies = None,
     format: ReportFormats = None,
+    output: ReportOutput = None,
     as_of: Annotated[
         str | None, _as_of_option("Judge ages and idle times as of this date (YYYY-MM-DD).")
     ] = None,
@@ -624,7 +655,7 @@ def audit(
     from suitelint.audit import audit as run_audit
     from suitelint.report.audit import AUDIT_FORMATS
 
-    specs = parse_formats(format or [], AUDIT_FORMATS)
+    specs = _report_formats(format, output, AUDIT_FORMATS)
     today, catalog, loaded, policies = _judged_account(
         sources, policy, as_of, allow_empty, date_format
     )
@@ -657,6 +688,7 @@ def drift(
             "text, markdown or json; NAME=PATH writes a file. Repeatable; default text."
         ),
     ] = None,
+    output: ReportOutput = None,
     fail_on_unmanaged: bool = typer.Option(
         False,
         "--fail-on-unmanaged",
@@ -671,7 +703,7 @@ def drift(
     from suitelint.report.drift import DRIFT_FORMATS
     from suitelint.sources import load_sources
 
-    specs = parse_formats(format or [], DRIFT_FORMATS)
+    specs = _report_formats(format, output, DRIFT_FORMATS)
     check_date_format(date_format)
     catalog = load_catalog()
     repo_side = load_spec(repo, [], catalog, date_format=date_format)
