@@ -204,6 +204,44 @@ def test_git_errors_are_exit_2_with_a_message(run_cli, repo, args, message):
     assert "Traceback" not in result.stderr
 
 
+def test_a_link_out_of_the_repository_in_the_base_is_left_out_not_fatal(run_cli, repo):
+    # SDF projects commit IDE links such as .idea/netsuite.pkey -> ../../Credentials/x.pkey
+    git(repo, "checkout", "-q", "main")
+    (repo / "src" / ".idea").mkdir()
+    (repo / "src" / ".idea" / "netsuite.pkey").symlink_to("../../../Credentials/netsuite.pkey")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "ide link")
+    git(repo, "checkout", "-q", "raise")
+    git(repo, "merge", "-q", "--no-edit", "main")
+    result = run_cli("check", "src", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 1, result.stderr
+    assert "TRAN_SALESORD" in result.stdout
+
+
+def test_an_error_in_the_base_names_its_files_as_the_base_has_them(run_cli, repo):
+    git(repo, "checkout", "-q", "main")
+    (repo / ROLE_PATH).with_name("customrole_copy.xml").write_text((repo / ROLE_PATH).read_text())
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "the role twice")
+    git(repo, "checkout", "-q", "raise")
+    result = run_cli("check", "src", "--policy", "policy.yaml", "--base", "main")
+    assert result.exit_code == 2
+    assert "is defined twice, in main:src/" in result.stderr
+    assert "suitelint-base-" not in result.stderr
+
+
+def test_a_base_missing_from_a_shallow_clone_says_how_to_fetch_it(run_cli, repo, tmp_path):
+    # actions/checkout clones the pull request's one commit: origin/main is not there
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "raise", repo.as_uri(), str(shallow))
+    result = run_cli("check", shallow / "src", "--policy", "policy.yaml", "--base", "origin/main")
+    assert result.exit_code == 2
+    assert "unknown git ref 'origin/main'" in result.stderr
+    assert "this clone is shallow" in result.stderr and "fetch-depth: 0" in result.stderr
+    plain = run_cli("check", "src", "--base", "no-such-branch")
+    assert "shallow" not in plain.stderr
+
+
 def test_base_in_a_repository_without_commits_says_so(run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("HOME", str(tmp_path))

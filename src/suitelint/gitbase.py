@@ -110,8 +110,19 @@ def resolve_ref(top: Path, ref: str) -> str:
             f"git ref {ref!r}: the repository {top} has no commits yet, so there is nothing "
             "to compare with (commit first, or check without --base)"
         ) from None
+    shallow = ""
+    try:
+        if _git(top, "rev-parse", "--is-shallow-repository").strip() == "true":
+            # actions/checkout fetches one commit of the pull request by default
+            shallow = (
+                "; this clone is shallow, as actions/checkout makes it by default: fetch "
+                "the base too (git fetch --depth=1 origin main), or check out with "
+                "fetch-depth: 0"
+            )
+    except _GitFailed:
+        pass
     raise SourceError(
-        f"unknown git ref {ref!r} in {top} (fetch it first, e.g. git fetch origin main)"
+        f"unknown git ref {ref!r} in {top} (fetch it first, e.g. git fetch origin main)" + shallow
     )
 
 
@@ -152,9 +163,22 @@ def _extract(repo: Repo, rel: str, dest: Path) -> None:
         archive.seek(0)
         try:
             with tarfile.open(fileobj=archive, mode="r:") as tar:
-                tar.extractall(dest, filter="data")
+                tar.extractall(dest, filter=_inside)
         except (tarfile.TarError, OSError) as exc:
-            raise SourceError(f"cannot unpack {rel or '.'} at {repo.commit[:12]}: {exc}") from None
+            why = str(exc).replace(str(dest) + os.sep, "")  # paths as the repository has them
+            raise SourceError(f"cannot unpack {rel or '.'} at {repo.commit[:12]}: {why}") from None
+
+
+def _inside(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """tarfile's ``data`` filter, except that a link pointing out of the folder (an IDE's
+    ``.idea/x.pkey -> ../../Credentials/x.pkey``) is left out instead of failing the
+    whole base: it is not SDF XML, and the work tree's reader does not follow it either.
+    Every other refusal of the filter (an absolute or ``..`` member name) still fails."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except (tarfile.LinkOutsideDestinationError, tarfile.AbsoluteLinkError):
+        log.debug("%s links out of the checkout: left out", member.name)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +193,18 @@ class Checkout:
 
     def rename(self, error: SuitelintError) -> SuitelintError:
         """The error with temporary paths shown as ``REF:path``."""
-        problems = [Problem(self.show(p.path), p.message, p.line, p.column) for p in error.problems]
+        problems = [
+            Problem(self.show(p.path), self._show_in(p.message), p.line, p.column)
+            for p in error.problems
+        ]
         return type(error)("", problems=problems)
+
+    def _show_in(self, message: str) -> str:
+        """``message`` with the temporary paths it names (a scriptid defined twice, in
+        two files) shown as ``REF:path`` too."""
+        for temp, shown in self.shown.items():
+            message = message.replace(temp, shown)
+        return message
 
     def show(self, path: str) -> str:
         for temp, shown in self.shown.items():
