@@ -158,3 +158,17 @@ def test_a_fifo_is_not_read(tmp_path):
     os.mkfifo(tmp_path / "customrole_fifo.xml")
     with pytest.raises(SourceError, match="must be a regular file, found a FIFO"):
         load_sdf(tmp_path)
+
+
+@pytest.mark.parametrize("opening", [b"<![CDATA[", b"<!--"])
+def test_unterminated_sections_after_a_control_reference_are_malformed_not_rescanned(
+    tmp_path, opening
+):
+    # Reading &#x5; as text skips CDATA sections and comments. An unterminated one runs
+    # to the end of the file in one step, however often a hostile file repeats it (a
+    # search for its end from each repetition would read the file once per repetition).
+    role = tmp_path / "customrole_x.xml"
+    role.write_bytes(b'<role scriptid="customrole_x">\n<name>X&#x5;</name>\n' + opening * 50_000)
+    with pytest.raises(SourceError) as raised:
+        load_sdf(tmp_path)
+    assert "malformed XML" in str(raised.value)

@@ -574,9 +574,12 @@ def _parse(
 
 @functools.cache
 def _char_refs() -> re.Pattern[bytes]:
-    # CDATA sections and comments first: a reference in them is text, left as it is
+    # CDATA sections and comments first: a reference in them is text, left as it is. An
+    # unterminated one runs to the end (the parser refuses it): each byte is read once,
+    # however many "<![CDATA[" a hostile file repeats without "]]>".
     return re.compile(
-        rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,10}));", re.S
+        rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)|&#(?:x([0-9a-fA-F]{1,8})|([0-9]{1,10}));",
+        re.S,
     )
 
 
