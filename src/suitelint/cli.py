@@ -172,7 +172,7 @@ def _report_formats(
 ) -> list[tuple[str, str | None]]:
     """``-f`` and ``-o`` of a report command: each format and its file (None: stdout)."""
     specs = list(format or ["text"])
-    return parse_formats(to_output(specs, output, known) if output else specs, known)
+    return parse_formats(to_output(specs, output, known) if output is not None else specs, known)
 
 
 def for_this_run(ctx: typer.Context, scope: contextlib.AbstractContextManager[object]) -> None:
