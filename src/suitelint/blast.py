@@ -38,16 +38,7 @@ from suitelint.effective import (
     user_link,
 )
 from suitelint.findings import Link
-from suitelint.model import (
-    Index,
-    Integration,
-    Level,
-    Role,
-    Snapshot,
-    Subject,
-    Token,
-    User,
-)
+from suitelint.model import Index, Integration, Level, Role, Snapshot, Subject, Token, User
 from suitelint.policy.assertions import allow_lists
 from suitelint.policy.compiler import CompiledRule, Policy
 from suitelint.policy.select import select
@@ -390,15 +381,11 @@ class _Shared:
         "ctx",
         "part_cache",
         "tags",
-        "unlisted",
     )
 
     def __init__(self, ctx: Effective) -> None:
         self.ctx = ctx
         self.tags = _Tags(ctx.catalog)
-        #: permkeys held that the catalog does not list (suitelint/unknown-permission):
-        #: what they grant is not scored, so an exposure holding one is flagged
-        self.unlisted = ctx.unlisted_permkeys
         self._caps: dict[int, tuple[Table, tuple[CapabilityHeld, ...]]] = {}
         self._tagged: dict[int, tuple[Table, _Tagged]] = {}
         self._parts: dict[int, tuple[tuple[CapabilityHeld, ...], tuple[ScorePart, ...], int]] = {}
@@ -970,17 +957,18 @@ def _scriptid(name: str, fallback: str, taken: set[str]) -> str:
 _Propose = Callable[[Subject, Table, tuple[CompiledRule, ...]], str]
 
 
-def _holds_unlisted(unlisted: frozenset[str], table: Table) -> bool:
+def _holds_unlisted(ctx: Effective, table: Table) -> bool:
+    """Whether ``table`` holds a permkey the catalog does not list (suitelint/unknown-
+    permission): what it grants is not scored, so the exposure is flagged."""
+    unlisted = ctx.unlisted_permkeys
     return bool(unlisted) and not unlisted.isdisjoint(table.levels)
 
 
-def _token_facts(
-    ctx: Effective, token: Token, explained: bool, unlisted: frozenset[str] = frozenset()
-) -> _Facts:
+def _token_facts(ctx: Effective, token: Token, explained: bool) -> _Facts:
     role, user, _ = ctx.token_parts(token)
     everything = role.name if ctx.role_table(role).everything is not None else None
     return _Facts(
-        unknown_permission=_holds_unlisted(unlisted, ctx.token_table(token)),
+        unknown_permission=_holds_unlisted(ctx, ctx.token_table(token)),
         everything_role=everything,
         not_wso_roles=() if role.web_services_only else (role.name,),
         all_subsidiary_roles=(role.name,) if _all_subsidiaries(role) else (),
@@ -991,9 +979,7 @@ def _token_facts(
     )
 
 
-def _integration_facts(
-    ctx: Effective, tokens: Sequence[Token], explained: bool, unlisted: frozenset[str] = frozenset()
-) -> _Facts:
+def _integration_facts(ctx: Effective, tokens: Sequence[Token], explained: bool) -> _Facts:
     roles: dict[str, Role] = {}
     users: dict[str, User] = {}
     for token in tokens:
@@ -1003,7 +989,7 @@ def _integration_facts(
     everything = sorted(r.name for r in roles.values() if ctx.role_table(r).everything is not None)
     dates = [t.created for t in tokens if t.created is not None]
     return _Facts(
-        unknown_permission=any(_holds_unlisted(unlisted, ctx.token_table(t)) for t in tokens),
+        unknown_permission=any(_holds_unlisted(ctx, ctx.token_table(t)) for t in tokens),
         everything_role=everything[0] if everything else None,
         not_wso_roles=tuple(sorted(r.name for r in roles.values() if not r.web_services_only)),
         all_subsidiary_roles=tuple(sorted(r.name for r in roles.values() if _all_subsidiaries(r))),
@@ -1122,7 +1108,7 @@ def _token_exposure(
     table = ctx.token_table(token)
     rules = _token_rules(ctx, decl, token)
     caps = shared.capabilities(table)
-    facts = _token_facts(ctx, token, bool(rules), shared.unlisted)
+    facts = _token_facts(ctx, token, bool(rules))
     excess, everything_excess = excess_of(ctx, table, rules) if rules else ((), False)
     # a role is proposed only where it would take something away
     proposal = propose(token, table, rules) if excess or everything_excess else None
@@ -1162,7 +1148,7 @@ def _integration_exposure(
     own = decl.of("integrations", integration.id)
     explained = bool(own) or (bool(tokens) and all(_token_rules(ctx, decl, t) for t in tokens))
     caps, everything = shared.integration_capabilities(tokens)
-    facts = _integration_facts(ctx, tokens, explained, shared.unlisted)
+    facts = _integration_facts(ctx, tokens, explained)
     excess: tuple[Excess, ...] = ()
     everything_excess = False
     proposal = None
