@@ -60,10 +60,9 @@ class Loaded(msgspec.Struct, frozen=True):
 
     def locate(self, section: str, subject_id: str, permkey: str | None = None) -> Location | None:
         if permkey is not None:
-            for exact in self._exact_places():
-                found = exact(section, subject_id, permkey)
-                if found is not None:
-                    return found
+            found = self._exact_place(self._exact_places(), section, subject_id, permkey)
+            if found is not None:
+                return found
         for locator in self.locators:
             location = locator.locate(section, subject_id, permkey)
             if location.line is not None:
@@ -88,6 +87,19 @@ class Loaded(msgspec.Struct, frozen=True):
         found = (getattr(locator, "permission_place", None) for locator in self.locators)
         return [exact for exact in found if exact is not None]
 
+    @staticmethod
+    def _exact_place(
+        exacts: list[Callable[[str, str, str], Location | None]],
+        section: str,
+        subject_id: str,
+        permkey: str,
+    ) -> Location | None:
+        for exact in exacts:
+            place = exact(section, subject_id, permkey)
+            if place is not None:
+                return place
+        return None
+
     def place_all(
         self, asks: Mapping[tuple[str, str], Collection[str | None]]
     ) -> dict[Ask, Location | None]:
@@ -105,10 +117,7 @@ class Loaded(msgspec.Struct, frozen=True):
                 for permkey in permkeys:
                     place = None
                     if permkey is not None:
-                        for exact in exacts:
-                            place = exact(*subject, permkey)
-                            if place is not None:
-                                break
+                        place = self._exact_place(exacts, *subject, permkey)
                     if place is None:
                         left.setdefault(subject, []).append(permkey)
                     else:
