@@ -178,6 +178,17 @@ def test_a_project_new_since_the_base_reports_everything(run_cli, repo):
     assert "suppressed" not in result.stdout
 
 
+def test_diff_reads_a_project_the_base_lacks_as_empty_as_check_base_does(run_cli, repo):
+    new = repo / "other" / "customrole_new.xml"
+    new.parent.mkdir()
+    new.write_text(ROLE.replace("customrole_invoice_sync", "customrole_new"))
+    git(repo, "add", "other")
+    result = run_cli("diff", "main:other", "other")
+    assert result.exit_code == 1, result  # every permission of the new role is an escalation
+    assert "customrole_new" in result.stdout
+    assert "other does not exist at main: read as an empty project" in result.stderr
+
+
 def test_a_broken_base_is_reported_as_the_base(run_cli, repo):
     git(repo, "checkout", "-q", "main")
     (repo / ROLE_PATH).write_text("<role>")
@@ -194,7 +205,8 @@ def test_a_broken_base_is_reported_as_the_base(run_cli, repo):
         (("check", "src", "--base", "no-such-branch"), "unknown git ref 'no-such-branch'"),
         (("check", "src", "--base", "--upload-pack=x"), "is not a git ref"),
         (("diff", "no-such-branch:src", "src"), "unknown git ref 'no-such-branch'"),
-        (("diff", "main:missing", "src"), "missing does not exist at main"),
+        # the after side missing would read as everything removed, a pass: an error
+        (("diff", "src", "main:missing"), "missing does not exist at main"),
     ],
 )
 def test_git_errors_are_exit_2_with_a_message(run_cli, repo, args, message):
@@ -202,6 +214,17 @@ def test_git_errors_are_exit_2_with_a_message(run_cli, repo, args, message):
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_base_is_told_together_with_what_is_wrong_in_the_sources(run_cli, repo):
+    (repo / "empty").mkdir()
+    (repo / "empty" / "manifest.xml").write_text(
+        "<manifest><projectname>x</projectname></manifest>"
+    )
+    result = run_cli("check", "empty", "--base", "no-such-branch")
+    assert result.exit_code == 2
+    assert "unknown git ref 'no-such-branch'" in result.stderr
+    assert "hold no roles" in result.stderr
 
 
 def test_a_link_out_of_the_repository_in_the_base_is_left_out_not_fatal(run_cli, repo):

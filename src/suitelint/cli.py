@@ -521,7 +521,7 @@ def diff(
     check_date_format(date_format)
     catalog = load_catalog()
     extra = list(with_sources or ())
-    old_side = load_spec(old, extra, catalog, date_format=date_format)
+    old_side = load_spec(old, extra, catalog, date_format=date_format, absent_is_empty=True)
     new_side = load_spec(new, extra, catalog, date_format=date_format)
     tell_sources(
         dict.fromkeys([*old_side.notices, *new_side.notices]),

@@ -213,11 +213,18 @@ class Checkout:
         return path
 
 
-@contextlib.contextmanager
-def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> Iterator[Checkout]:
-    """Materialise ``sources`` as they are at ``ref`` in a temporary folder, removed on
-    exit. Raises SourceError when no source is inside a git work tree (if
-    ``require_repo``) or when ``ref`` is unknown."""
+def verify_ref(ref: str, sources: Sequence[str]) -> None:
+    """Raise the SourceError :func:`checkout` would for ``ref`` (not a repository, an
+    unknown ref), without reading anything: so that a run can report it together with
+    what is wrong with the sources themselves."""
+    _commits(ref, sources, require_repo=True)
+
+
+def _commits(
+    ref: str, sources: Sequence[str], *, require_repo: bool
+) -> tuple[list[Path | None], dict[Path, str]]:
+    """The work tree of each source (None outside any), and the commit ``ref`` names in
+    each of them."""
     tops = [repo_of(Path(source)) for source in sources]
     if require_repo and not any(tops):
         raise SourceError(
@@ -228,6 +235,15 @@ def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> 
     for top in tops:
         if top is not None and top not in commits:
             commits[top] = resolve_ref(top, ref)
+    return tops, commits
+
+
+@contextlib.contextmanager
+def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> Iterator[Checkout]:
+    """Materialise ``sources`` as they are at ``ref`` in a temporary folder, removed on
+    exit. Raises SourceError when no source is inside a git work tree (if
+    ``require_repo``) or when ``ref`` is unknown."""
+    tops, commits = _commits(ref, sources, require_repo=require_repo)
     temp = Path(tempfile.mkdtemp(prefix="suitelint-base-"))
     try:
         paths: list[str | None] = []
@@ -320,12 +336,22 @@ class Side(msgspec.Struct, frozen=True):
 
 
 def load_spec(
-    spec: str, extra: Sequence[str], catalog: Catalog, *, date_format: str | None = None
+    spec: str,
+    extra: Sequence[str],
+    catalog: Catalog,
+    *,
+    date_format: str | None = None,
+    absent_is_empty: bool = False,
 ) -> Side:
     """The snapshot ``spec`` names (a path, or ``GIT-REF:path`` read through git), merged
     with the ``extra`` sources (as they are in the work tree). Files read from git are
     shown as ``REF:path`` in locations and errors. An empty side is allowed here: the
-    caller decides whether "nothing" is an error. ``date_format``: of the CSV exports."""
+    caller decides whether "nothing" is an error. ``date_format``: of the CSV exports.
+
+    A path the ref does not have is an error, unless ``absent_is_empty`` (the before side
+    of ``diff``: a project the change adds, as ``check --base`` reads it): then it is
+    read as an empty project, with a warning that says so (a mistyped path then shows
+    every role as added, an escalation, never a pass)."""
     from suitelint.sources import load_sources
 
     ref, path = split_spec(spec)
@@ -335,7 +361,15 @@ def load_spec(
     with checkout(ref, [path]) as tree:
         (local,) = tree.paths
         if local is None:
-            raise SourceError(f"{path} does not exist at {ref}", spec)
+            if not absent_is_empty:
+                raise SourceError(f"{path} does not exist at {ref}", spec)
+            note = f"{path} does not exist at {ref}: read as an empty project (all of it is new)"
+            if not extra:
+                from suitelint.model import Snapshot
+
+                return Side(Snapshot(), (), (note,))
+            loaded = load_sources(extra, catalog, allow_empty=True, date_format=date_format)
+            return Side(loaded.snapshot, loaded.notice_lines(), (note, *loaded.notes))
         try:
             loaded = load_sources(
                 [local, *extra], catalog, allow_empty=True, date_format=date_format

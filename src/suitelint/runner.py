@@ -15,7 +15,14 @@ import msgspec
 from suitelint import __version__
 from suitelint.catalog import Catalog, load_catalog
 from suitelint.engine import ENGINE_RULES, evaluate, subject_counts
-from suitelint.errors import ConfigError, PolicyError, Problem, Problems, did_you_mean
+from suitelint.errors import (
+    ConfigError,
+    PolicyError,
+    Problem,
+    Problems,
+    SourceError,
+    did_you_mean,
+)
 from suitelint.findings import Finding, Location, Report, RuleDoc, Severity, sort_findings
 from suitelint.model import CustomObject, Snapshot
 from suitelint.policy import compiledcache
@@ -404,13 +411,25 @@ def configure_rules(
 def run_check(options: CheckOptions) -> Report:
     catalog = load_catalog()
     today = options.today or dt.date.today()
-    loaded, policy = load_checked(
-        options.sources,
-        options.policies,
-        catalog,
-        allow_empty=options.allow_empty,
-        date_format=options.date_format,
-    )
+    problems = Problems()  # an unknown --base ref is told with what is wrong in the sources
+    if options.base is not None:
+        from suitelint.gitbase import verify_ref
+
+        with problems.collect():
+            verify_ref(options.base, options.sources)
+    try:
+        loaded, policy = load_checked(
+            options.sources,
+            options.policies,
+            catalog,
+            allow_empty=options.allow_empty,
+            date_format=options.date_format,
+        )
+    except SourceError as error:
+        problems.extend(error)
+        problems.raise_if_any(SourceError)
+        raise  # not reached: the problems hold the error's
+    problems.raise_if_any(SourceError)
     chosen = rule_filter(policy, options.select, options.ignore)
     configured = policy  # the config's `rules:` may name a rule --select leaves out
     names = rule_names(configured, ENGINE_RULES)
