@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import FIXTURES
 from suitelint.errors import SourceError
 from suitelint.model import Permission, RecordRestriction
-from suitelint.sources.sdf import load_sdf
+from suitelint.sources.sdf import load_sdf, read_sdf
 
 PROJECT = FIXTURES / "sdf" / "project"
 OBJECTS = PROJECT / "src" / "Objects"
@@ -213,6 +213,27 @@ def test_a_role_that_breaks_the_sdf_schema_is_located(tmp_path, body, line, mess
         load_sdf(tmp_path)
     assert (caught.value.path, caught.value.line) == (str(path), line)
     assert message in str(caught.value)
+
+
+def test_a_permkey_listed_twice_reads_the_higher_level_and_says_so_at_the_second_row(tmp_path):
+    # a merge can leave two rows of one permission; a reviewer reading the first would
+    # miss a higher second one
+    row = "    <permission><permkey>{}</permkey><permlevel>{}</permlevel></permission>\n"
+    body = (
+        "  <permissions>\n"
+        + row.format("TRAN_SALESORD", "VIEW")
+        + row.format("LIST_CUSTJOB", "VIEW")
+        + row.format("TRAN_SALESORD", "FULL")
+        + "  </permissions>\n"
+    )
+    path = write_role(tmp_path, body)
+    project = read_sdf(tmp_path)
+    (notice,) = project.notices
+    assert (notice.path, notice.line) == (str(path), 6)
+    assert notice.message == (
+        "TRAN_SALESORD is listed again (first on line 4, at VIEW; here at FULL): "
+        "the highest level of its rows, FULL, is read"
+    )
 
 
 def test_a_role_without_name_is_an_error(tmp_path):

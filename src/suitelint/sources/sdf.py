@@ -25,7 +25,7 @@ import fnmatch
 import functools
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -237,7 +237,9 @@ def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfPro
             for problem in broken:  # beside the object's own problems, all at once
                 problems.add(problem, SourceError)
             if tag == "role":
-                roles.append(_role(root, scriptid, shown, canonical))
+                role = _role(root, scriptid, shown, canonical)
+                roles.append(role)
+                notices.extend(_listed_again(role.permissions, shown))
             elif tag == "integration":
                 integrations.append(
                     Integration(
@@ -757,6 +759,31 @@ def _role(
         path=shown,
         line=_line(root),
     )
+
+
+def _listed_again(permissions: Sequence[Permission], shown: str) -> list[Problem]:
+    """A notice at each permission row whose permkey an earlier row of the role lists (a
+    merge can leave both): the highest level of the rows holds, and a reviewer reading
+    only the first row would miss a higher second one."""
+    if len({perm.permkey for perm in permissions}) == len(permissions):
+        return []  # the common case, at the cost of one set
+    rows: dict[str, list[Permission]] = {}
+    for perm in permissions:
+        rows.setdefault(perm.permkey, []).append(perm)
+    notices: list[Problem] = []
+    for permkey, listed in rows.items():
+        first = listed[0]
+        top = max(listed, key=lambda perm: LEVEL_BY_NAME[perm.level]).level
+        for perm in listed[1:]:
+            notices.append(
+                Problem(
+                    shown,
+                    f"{permkey} is listed again (first on line {first.line}, at {first.level}; "
+                    f"here at {perm.level}): the highest level of its rows, {top}, is read",
+                    perm.line,
+                )
+            )
+    return notices
 
 
 def _elements(parent: etree._Element) -> Iterator[etree._Element]:
