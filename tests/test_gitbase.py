@@ -430,6 +430,28 @@ def test_check_base_markdown_tells_what_rose_and_what_fell(run_cli, repo):
     assert "EDIT → **FULL**" in row and "delete-records" in row
 
 
+def test_check_base_markdown_that_passes_says_when_the_change_widens_access(run_cli, repo):
+    # no rule covers Sales Order: the check passes, yet the change raises it to FULL
+    (repo / "journal.yaml").write_text(SALES_ORDERS.replace("Sales Order", "Make Journal Entry"))
+    result = run_cli("check", "src", "--policy", "journal.yaml", "--base", "main", "-f", "markdown")
+    assert result.exit_code == 0, result
+    head = result.stdout.splitlines()[:3]
+    assert head[0] == "## suitelint ✅ passed"
+    assert head[2] == (
+        "⚠️ **The change widens access**: 1 subject of 1 changed gains access, and no rule "
+        "fails on it (see *What rose, what fell* below)."
+    )
+
+
+def test_check_base_markdown_without_an_escalation_says_nothing_of_it(run_cli, repo):
+    git(repo, "checkout", "-q", "main")
+    (repo / "journal.yaml").write_text(SALES_ORDERS.replace("Sales Order", "Make Journal Entry"))
+    result = run_cli("check", "src", "--policy", "journal.yaml", "--base", "main", "-f", "markdown")
+    assert result.exit_code == 0, result
+    assert result.stdout.startswith("## suitelint ✅ passed")
+    assert "widens access" not in result.stdout
+
+
 def test_diff_as_json_and_sarif(run_cli, repo, shared):
     import json
 

@@ -137,6 +137,18 @@ def render(report: Report, *, color: bool = False) -> str:
     verdict = "❌ failed" if report.failing else "✅ passed"
     page = _Page(MAX_CHARS)
     page.add(f"## suitelint {verdict}", "")
+    changes = report.changes
+    if not report.failing and changes is not None and changes.escalated:
+        # the policy passes, but the change widens access: a reviewer must not read
+        # "passed" as "nothing rose"
+        rose = sum(subject.escalated for subject in changes.subjects)
+        page.add(
+            f"⚠️ **The change widens access**: {_plural(rose, 'subject')} of "
+            f"{len(changes.subjects)} changed {'gains' if rose == 1 else 'gain'} access, "
+            "and no rule fails on it "
+            "(see *What rose, what fell* below).",
+            "",
+        )
     parts = [
         f"{_ICON[s]} **{_plural(counts[s.label], s.label)}**"
         for s in sorted(Severity, reverse=True)
