@@ -213,18 +213,19 @@ class Checkout:
         return path
 
 
-def verify_ref(ref: str, sources: Sequence[str]) -> None:
+#: the work tree of each source (None outside any), and the commit a ref names in each
+Commits = tuple[list[Path | None], dict[Path, str]]
+
+
+def verify_ref(ref: str, sources: Sequence[str]) -> Commits:
     """Raise the SourceError :func:`checkout` would for ``ref`` (not a repository, an
     unknown ref), without reading anything: so that a run can report it together with
-    what is wrong with the sources themselves."""
-    _commits(ref, sources, require_repo=True)
+    what is wrong with the sources themselves. What it resolved is handed to
+    :func:`checkout` (``resolved``), which then asks git none of it again."""
+    return _commits(ref, sources, require_repo=True)
 
 
-def _commits(
-    ref: str, sources: Sequence[str], *, require_repo: bool
-) -> tuple[list[Path | None], dict[Path, str]]:
-    """The work tree of each source (None outside any), and the commit ``ref`` names in
-    each of them."""
+def _commits(ref: str, sources: Sequence[str], *, require_repo: bool) -> Commits:
     tops = [repo_of(Path(source)) for source in sources]
     if require_repo and not any(tops):
         raise SourceError(
@@ -239,11 +240,20 @@ def _commits(
 
 
 @contextlib.contextmanager
-def checkout(ref: str, sources: Sequence[str], *, require_repo: bool = True) -> Iterator[Checkout]:
+def checkout(
+    ref: str,
+    sources: Sequence[str],
+    *,
+    require_repo: bool = True,
+    resolved: Commits | None = None,
+) -> Iterator[Checkout]:
     """Materialise ``sources`` as they are at ``ref`` in a temporary folder, removed on
     exit. Raises SourceError when no source is inside a git work tree (if
-    ``require_repo``) or when ``ref`` is unknown."""
-    tops, commits = _commits(ref, sources, require_repo=require_repo)
+    ``require_repo``) or when ``ref`` is unknown; ``resolved``: what :func:`verify_ref`
+    found for the same ref and sources."""
+    if resolved is None:
+        resolved = _commits(ref, sources, require_repo=require_repo)
+    tops, commits = resolved
     temp = Path(tempfile.mkdtemp(prefix="suitelint-base-"))
     try:
         paths: list[str | None] = []

@@ -41,6 +41,7 @@ from suitelint.sources import Loaded, load_sources
 
 if TYPE_CHECKING:
     from suitelint.diff import SnapshotDiff
+    from suitelint.gitbase import Commits
     from suitelint.sources.inline import InlineSuppression
     from suitelint.sources.snapshot import LoadedSnapshot
 
@@ -275,17 +276,19 @@ def compare_with_base(
     *,
     inline: InlineRun | None = None,
     suppressions: Sequence[InlineSuppression] = (),
+    resolved: Commits | None = None,
 ) -> tuple[tuple[Finding, ...], SnapshotDiff | None]:
     """:func:`against_base`, and what rose and fell from the base to ``after`` (the
     sources as checked), for the report. With ``inline``, the base's own inline
     suppressions are applied to its findings as they are to ``findings``, and each of
     ``suppressions`` (the work tree's) that the base lacks is reported
-    (``suitelint/new-suppression``): a reviewer sees every comment a change adds."""
+    (``suitelint/new-suppression``): a reviewer sees every comment a change adds.
+    ``resolved``: :func:`suitelint.gitbase.verify_ref` of ``ref`` and ``sources``."""
     from suitelint.diff import diff_snapshots
     from suitelint.errors import SuitelintError
     from suitelint.gitbase import checkout, mark_base
 
-    with checkout(ref, sources) as base:
+    with checkout(ref, sources, resolved=resolved) as base:
         paths = [path for path in base.paths if path is not None]
         before: tuple[Finding, ...] = ()
         old: Loaded | None = None
@@ -412,11 +415,12 @@ def run_check(options: CheckOptions) -> Report:
     catalog = load_catalog()
     today = options.today or dt.date.today()
     problems = Problems()  # an unknown --base ref is told with what is wrong in the sources
+    resolved = None
     if options.base is not None:
         from suitelint.gitbase import verify_ref
 
         with problems.collect():
-            verify_ref(options.base, options.sources)
+            resolved = verify_ref(options.base, options.sources)
     try:
         loaded, policy = load_checked(
             options.sources,
@@ -457,6 +461,7 @@ def run_check(options: CheckOptions) -> Report:
             loaded.snapshot,
             inline=inline,
             suppressions=loaded.suppressions,
+            resolved=resolved,
         )
     if options.select or options.ignore:
         findings = tuple(f for f in findings if chosen(f.rule_id))
