@@ -271,6 +271,42 @@ def test_date_format_override_decides_and_contradictions_fail(tmp_path: Path) ->
         read_csv_export(late, date_format="DD/MM/YYYY")
 
 
+#: NetSuite's sixteen Date Format choices, each with March 5, 2025 as it writes it
+NETSUITE_DATE_FORMATS = [
+    ("M/D/YYYY", "3/5/2025"),
+    ("MM/DD/YYYY", "03/05/2025"),
+    ("D/M/YYYY", "5/3/2025"),
+    ("DD/MM/YYYY", "05/03/2025"),
+    ("D.M.YYYY", "5.3.2025"),
+    ("DD.MM.YYYY", "05.03.2025"),
+    ("YYYY/M/D", "2025/3/5"),
+    ("YYYY/MM/DD", "2025/03/05"),
+    ("YYYY-M-D", "2025-3-5"),
+    ("YYYY-MM-DD", "2025-03-05"),
+    ("D-Mon-YYYY", "5-Mar-2025"),
+    ("DD-Mon-YYYY", "05-Mar-2025"),
+    ("D-MONTH-YYYY", "5-March-2025"),
+    ("DD-MONTH-YYYY", "05-March-2025"),
+    ("D MONTH, YYYY", "5 March, 2025"),
+    ("DD MONTH, YYYY", "05 March, 2025"),
+]
+
+
+@pytest.mark.parametrize(("date_format", "written"), NETSUITE_DATE_FORMATS)
+def test_every_netsuite_date_format_is_a_date_format_option(
+    tmp_path: Path, date_format: str, written: str
+) -> None:
+    # the name NetSuite's preference shows is what a user passes; without it, only the
+    # day-first slash formats are read otherwise (as M/D/YYYY, NetSuite's default)
+    text = f'Token Name,Application,User,Role,Created\nT,App,U,R,"{written} 4:02 pm"\n'
+    path = write(tmp_path, text)
+    (token,) = read_csv_export(path, date_format=date_format).snapshot.tokens
+    assert token.created == dt.date(2025, 3, 5)
+    (token,) = read_csv_export(path).snapshot.tokens
+    day_first_slashes = date_format in ("D/M/YYYY", "DD/MM/YYYY")
+    assert token.created == (dt.date(2025, 5, 3) if day_first_slashes else dt.date(2025, 3, 5))
+
+
 def test_duplicate_token_names_need_internal_ids(tmp_path: Path) -> None:
     text = "Token Name,Application,User,Role\nT,A,U,R\nT,A,V,R\n"
     with pytest.raises(SourceError, match=r":3: token 'T' appears twice \(first on line 2\)"):

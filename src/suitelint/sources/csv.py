@@ -567,7 +567,11 @@ _NAMED_MONTH_FIRST = re.compile(r"^([A-Za-z]{3,})\.? (\d{1,2}),? (\d{4})$")
 
 DateOrder = Literal["day-first", "month-first"]
 
-#: ``--date-format`` values: NetSuite's Date Format preference (section_N249143.html)
+#: ``--date-format`` values: the sixteen choices of NetSuite's Date Format preference
+#: (Home > Set Preferences; Oracle section_N249143.html shows six of them, SuiteScript's
+#: ``runtime.getCurrentUser().getPreference({name: 'DATEFORMAT'})`` returns any of them),
+#: plus ``month-first`` and ``day-first``. None: a format whose dates tell their order
+#: themselves (the year first, or the month named).
 DATE_FORMATS: Mapping[str, DateOrder | None] = {
     "m/d/yyyy": "month-first",
     "mm/dd/yyyy": "month-first",
@@ -577,17 +581,23 @@ DATE_FORMATS: Mapping[str, DateOrder | None] = {
     "dd.mm.yyyy": "day-first",
     "month-first": "month-first",
     "day-first": "day-first",
-    "yyyy-mm-dd": None,
+    "yyyy/m/d": None,
     "yyyy/mm/dd": None,
+    "yyyy-m-d": None,
+    "yyyy-mm-dd": None,
     "d-mon-yyyy": None,
+    "dd-mon-yyyy": None,
+    "d-month-yyyy": None,
     "dd-month-yyyy": None,
+    "d month, yyyy": None,
+    "dd month, yyyy": None,
 }
 
 
 def parse_date_format(text: str, what: str = "--date-format") -> DateOrder | None:
     """``--date-format`` (or the setting ``what``) → the order of numeric dates;
     :class:`UsageError` if unknown."""
-    found = DATE_FORMATS.get(text.strip().lower(), "?")
+    found = DATE_FORMATS.get(" ".join(text.split()).lower(), "?")
     if found == "?":
         raise UsageError(
             f"{what} {text!r}: expected a NetSuite date format such as M/D/YYYY, "
