@@ -232,3 +232,60 @@ def test_an_object_file_that_breaks_xml_is_still_an_error(tmp_path: Path):
     project = files_project(tmp_path, {"customrole_ap.xml": ROLE.replace("</role>", "")})
     with pytest.raises(SourceError, match=r"customrole_ap\.xml:1"):
         read_sdf(project)
+
+
+def test_a_folder_of_several_projects_reads_each_as_sdf_deploys_it(tmp_path: Path):
+    # a repository of SuiteCloud projects (Oracle's samples hold dozens): each project's
+    # own deploy.xml and manifest.xml decide what it is, and its files beside Objects
+    # (deploy.xml, manifest.xml, InstallationPreferences) are no objects
+    repo = tmp_path / "repo"
+    for name in ("wms", "wms-copy"):
+        shutil.copytree(DEPLOY, repo / "projects" / name)
+    prefs = repo / "projects" / "wms" / "src" / "InstallationPreferences"
+    prefs.mkdir()
+    (prefs / "locking.xml").write_text("<preference type='LOCKING'><not closed>")
+    found = read_sdf(repo)
+    alone = read_sdf(repo / "projects" / "wms").snapshot
+    assert found.snapshot == alone  # the copy's objects are the same: read once, at wms
+    summary = found.notices[0]
+    assert summary.path == str(repo)
+    assert summary.message == (
+        f"2 SuiteCloud projects read as one account: {repo / 'projects' / 'wms' / 'src'}, "
+        f"{repo / 'projects' / 'wms-copy' / 'src'}"
+    )
+    skipped = [n.path for n in found.notices[1:]]
+    assert skipped == [
+        str(repo / "projects" / name / "src" / "deploy.xml") for name in ("wms", "wms-copy")
+    ]
+
+
+def test_two_projects_that_define_one_role_differently_are_a_conflict_naming_both(
+    tmp_path: Path,
+):
+    repo = tmp_path / "repo"
+    for name in ("prod", "sandbox"):
+        shutil.copytree(DEPLOY, repo / name)
+    picker = repo / "sandbox" / "src" / "Objects" / "current" / "customrole_picker.xml"
+    picker.write_text(picker.read_text().replace("<permlevel>EDIT", "<permlevel>FULL"))
+    with pytest.raises(SourceError) as raised:
+        read_sdf(repo)
+    message = str(raised.value)
+    assert "role 'customrole_picker' is defined differently by" in message
+    assert str(repo / "prod" / "src") in message and str(repo / "sandbox" / "src") in message
+
+
+def test_object_xml_outside_the_projects_of_a_folder_is_read_beside_them(tmp_path: Path):
+    repo = tmp_path / "repo"
+    shutil.copytree(DEPLOY, repo / "wms")
+    loose = repo / "exports" / "customrole_loose.xml"
+    loose.parent.mkdir(parents=True)
+    loose.write_text('<role scriptid="customrole_loose">\n  <name>Loose</name>\n</role>\n')
+    found = read_sdf(repo)
+    assert sorted(r.scriptid for r in found.snapshot.roles) == [
+        "customrole_loose",
+        "customrole_picker",
+        "customrole_top",
+    ]
+    assert found.notices[0].message.startswith(
+        "1 SuiteCloud project and the SDF XML outside it read as one account: "
+    )

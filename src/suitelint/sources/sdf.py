@@ -143,12 +143,45 @@ def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfPro
     ``contents``: the bytes of files read already (by :mod:`.sdfcache`, which keys its
     entries by them), used instead of reading those files again.
     """
-    from suitelint.catalog import canonical_permkey
-
-    layout = _layout(path)
+    layouts = _layout(path)
     given = contents or {}
     parser = _parser()  # lxml is imported here, lazily: `suitelint --version` stays fast
     problems = Problems()
+    parts = [_read_project(layout, given, parser, problems) for layout in layouts]
+    problems.raise_if_any(SourceError)
+    if len(parts) == 1:
+        return parts[0]
+    # A folder of several projects: each read as SDF reads it, together one account, as
+    # several sources are (an object two projects define alike is one object; defined
+    # otherwise, a conflict naming both)
+    from suitelint.sources.merge import merge_snapshots
+
+    labels = [str(layout.root) if layout.root is not None else str(path) for layout in layouts]
+    projects = sum(1 for layout in layouts if layout.root is not None)
+    shown = ", ".join(labels[:5]) + (f" and {len(labels) - 5} more" if len(labels) > 5 else "")
+    loose = ""
+    if projects < len(layouts):
+        loose = f" and the SDF XML outside {'them' if projects != 1 else 'it'}"
+    many = f"{projects} SuiteCloud project{'s' if projects != 1 else ''}"
+    summary = Problem(str(path), f"{many}{loose} read as one account: {shown}")
+    return SdfProject(
+        merge_snapshots(
+            [(label, part.snapshot) for label, part in zip(labels, parts, strict=True)]
+        ),
+        (summary, *(notice for part in parts for notice in part.notices)),
+        tuple(suppression for part in parts for suppression in part.suppressions),
+    )
+
+
+def _read_project(
+    layout: _Layout,
+    given: Mapping[Path, bytes],
+    parser: etree.XMLParser,
+    problems: Problems,
+) -> SdfProject:
+    """One project of :func:`read_sdf` (its problems go to ``problems``)."""
+    from suitelint.catalog import canonical_permkey
+
     notices: list[Problem] = []
     own_appid: str | None = None
     if layout.manifest is not None:
@@ -262,7 +295,6 @@ def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfPro
                         line=_line(root),
                     )
                 )
-    problems.raise_if_any(SourceError)
     snapshot = Snapshot(
         roles=tuple(roles),
         integrations=tuple(integrations),
@@ -275,6 +307,8 @@ def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfPro
 
 
 class _Layout(msgspec.Struct, frozen=True):
+    """One project's object files, and what decides which of them SDF deploys."""
+
     files: list[Path]
     #: the project root that deploy.xml paths start from (``~``), if there is one
     root: Path | None = None
@@ -282,25 +316,24 @@ class _Layout(msgspec.Struct, frozen=True):
     manifest: Path | None = None
 
 
-def _layout(path: Path) -> _Layout:
-    files = _object_files(path)
-    try:
-        is_dir = path.is_dir()
-    except OSError:  # pragma: no cover - _object_files already stat'ed it
-        is_dir = False
-    if not is_dir:
-        return _Layout(files)
-    for root in (path / "src", path):
-        if (root / "Objects").is_dir():
-            deploy = root / "deploy.xml"
-            manifest = root / "manifest.xml"
-            return _Layout(
-                files,
-                root,
-                deploy if deploy.is_file() else None,
-                manifest if manifest.is_file() else None,
-            )
-    return _Layout(files)
+def _layout(path: Path) -> tuple[_Layout, ...]:
+    """The projects under ``path`` (:func:`_object_files`): one, or each SuiteCloud project
+    of a folder that holds several, and the SDF XML outside any of them."""
+    found = _object_files(path)
+    if isinstance(found, list):
+        return (_Layout(found),)
+    return found
+
+
+def _project(root: Path) -> _Layout:
+    """The project whose ``Objects`` folder is in ``root`` (a project's ``src``)."""
+    top = root / "Objects"
+    files = sorted(_walk(top, top.resolve()), key=lambda p: p.relative_to(top).as_posix())
+    deploy = root / "deploy.xml"
+    manifest = root / "manifest.xml"
+    return _Layout(
+        files, root, deploy if deploy.is_file() else None, manifest if manifest.is_file() else None
+    )
 
 
 def _deploy_patterns(
@@ -382,7 +415,7 @@ def _manifest_appid(
     return f"{publisher}.{project}" if publisher and project else None
 
 
-def _object_files(path: Path) -> list[Path]:
+def _object_files(path: Path) -> list[Path] | tuple[_Layout, ...]:
     """The object files of ``path``: a file itself, a project's ``Objects`` folder (empty
     is no error: a project may hold files only), else every XML file below ``path``.
 
@@ -392,7 +425,13 @@ def _object_files(path: Path) -> list[Path]:
     BFO markup with a DOCTYPE and FreeMarker directives, section_4454208098), and,
     outside an Objects folder, the File Cabinet (``FileCabinet``: any files the project
     uploads, section_4724963992). A folder with a ``manifest.xml`` (or ``src/manifest.xml``)
-    is a SuiteCloud project: without an Objects folder it has no objects."""
+    is a SuiteCloud project: without an Objects folder it has no objects.
+
+    A folder below ``path`` that holds an ``Objects`` folder is a project of its own (a
+    repository of several SuiteCloud projects, such as Oracle's samples): its layout is
+    what SDF reads of it (:func:`_project`: its ``Objects`` only, its deploy.xml and
+    manifest.xml), and nothing else in it is read. Then the projects are returned, with
+    the XML found outside all of them as one more layout."""
     try:
         is_dir = path.is_dir()
         exists = is_dir or path.exists()
@@ -404,16 +443,19 @@ def _object_files(path: Path) -> list[Path]:
         if path.suffix.lower() != ".xml":
             raise SourceError("expected an SDF project folder or an .xml object file", str(path))
         return [path]
-    for sub in (Path("src", "Objects"), Path("Objects")):
-        if (path / sub).is_dir():
-            top = path / sub
-            return sorted(_walk(top, top.resolve()), key=lambda p: p.relative_to(top).as_posix())
+    for root in (path / "src", path):
+        if (root / "Objects").is_dir():
+            return (_project(root),)
     if (path / "manifest.xml").is_file() or (path / "src" / "manifest.xml").is_file():
         return []  # a project of files only
+    roots: list[Path] = []
     files = sorted(
-        _walk(path, path.resolve(), _SKIPPED_OUTSIDE_OBJECTS),
+        _walk(path, path.resolve(), _SKIPPED_OUTSIDE_OBJECTS, roots),
         key=lambda p: p.relative_to(path).as_posix(),
     )
+    if roots:
+        projects = tuple(_project(root) for root in roots)
+        return (*projects, _Layout(files)) if files else projects
     if not files:
         raise SourceError(
             "no SDF objects found: expected src/Objects/*.xml or a folder of SDF object XML",
@@ -422,16 +464,28 @@ def _object_files(path: Path) -> list[Path]:
     return files
 
 
-def _walk(folder: Path, inside: Path, skipped: frozenset[str] = _SKIPPED_DIRS) -> Iterator[Path]:
+def _walk(
+    folder: Path,
+    inside: Path,
+    skipped: frozenset[str] = _SKIPPED_DIRS,
+    roots: list[Path] | None = None,
+) -> Iterator[Path]:
+    """The object files below ``folder`` in sorted order. ``roots``: outside an Objects
+    folder, a folder holding one is a project's root, noted there and not walked."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
         raise SourceError(f"cannot list folder: {exc.strerror or exc}", str(folder)) from None
+    if roots is not None and any(
+        entry.name == "Objects" and entry.is_dir(follow_symlinks=False) for entry in entries
+    ):
+        roots.append(folder)
+        return
     for entry in entries:
         child = folder / entry.name
         if entry.is_dir(follow_symlinks=False):
             if not entry.name.startswith(".") and entry.name not in skipped:
-                yield from _walk(child, inside, skipped)
+                yield from _walk(child, inside, skipped, roots)
         elif (lower := entry.name.lower()).endswith(".xml") and not lower.endswith(
             _TEMPLATE_SUFFIX
         ):

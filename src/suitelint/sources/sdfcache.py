@@ -148,11 +148,11 @@ def read_sdf_cached(path: Path) -> SdfProject:
     if where is None:
         return read_sdf(path)
     try:
-        layout = _layout(path)
         contents: dict[Path, bytes] = {}
-        for file in (layout.manifest, layout.deploy, *layout.files):
-            if file is not None:
-                contents[file] = _read(file, str(file))
+        for layout in _layout(path):  # a folder of several projects: each of them
+            for file in (layout.manifest, layout.deploy, *layout.files):
+                if file is not None:
+                    contents[file] = _read(file, str(file))
     except SuitelintError:
         return read_sdf(path)  # it reports the problem as it always does
     key = key_of(path, contents)
