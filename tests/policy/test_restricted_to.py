@@ -223,3 +223,49 @@ def test_without_subsidiary_data_forbid_findings_say_nothing_of_subsidiaries(run
         "role 'Unsaid' holds Make Journal Entry (TRAN_JOURNAL) at FULL; forbidden: Make "
         "Journal Entry (TRAN_JOURNAL)"
     ]
+
+
+def _messages(run_cli, tmp_path: Path, roles: list[dict[str, object]], body: str) -> list[str]:  # type: ignore[no-untyped-def]
+    account = tmp_path / "account.json"
+    account.write_text(json.dumps({"suitelint_snapshot": 1, "roles": roles}))
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"suitelint: 1\nrules:\n  - id: r\n    applies_to: roles\n    {body}\n")
+    result = run_cli("check", account, "-p", policy, "--as-of", "2026-11-25", "-f", "json")
+    return sorted(f["message"] for f in json.loads(result.stdout)["findings"] if f["rule"] == "r")
+
+
+BILLS = [
+    {"permkey": "TRAN_VENDBILL", "level": "FULL"},
+    {"permkey": "TRAN_VENDPYMT", "level": "FULL"},
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "allow_only: {Customers: view}",
+            "role 'Wide' holds Bills (TRAN_VENDBILL) at FULL, which is not in its allow-list",
+        ),
+        (
+            "max_level: view",
+            "role 'Wide' holds Bills (TRAN_VENDBILL) at FULL; at most VIEW is allowed",
+        ),
+        (
+            "forbid_together: [[Bills, Pay Bills]]",
+            "role 'Wide' combines Bills (TRAN_VENDBILL) at FULL and Pay Bills (TRAN_VENDPYMT) "
+            "at FULL (segregation of duties)",
+        ),
+    ],
+)
+def test_every_finding_on_held_permissions_says_how_far_the_role_reaches(
+    run_cli, tmp_path, body, message
+):
+    # as forbid's do: the same grant is a wider risk in every subsidiary than in its own
+    wide = {"id": "1", "name": "Wide", "subsidiary_option": "ALL", "permissions": BILLS}
+    found = _messages(run_cli, tmp_path, [wide], body)
+    assert f"{message}; unrestricted: all subsidiaries" in found
+    assert all(m.endswith("; unrestricted: all subsidiaries") for m in found)
+    # without subsidiary data (no OneWorld), nothing is added
+    plain = {"id": "1", "name": "Wide", "permissions": BILLS}
+    assert message in _messages(run_cli, tmp_path, [plain], body)

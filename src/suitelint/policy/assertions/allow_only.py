@@ -13,7 +13,7 @@ role. A rule with ``allow_only`` also *describes* its subjects: ``require: {cove
 allow_only}`` and ``blast-radius`` (excess, proposed roles) read it.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -22,6 +22,7 @@ from suitelint.effective import EVERY_PERMISSION, Table
 from suitelint.findings import Finding
 from suitelint.model import Level
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
+from suitelint.policy.assertions.restricted_to import reach_note
 from suitelint.policy.compiling import Compiler
 from suitelint.policy.selectors import LevelEntry
 from suitelint.yamlsrc import PathKey
@@ -36,17 +37,20 @@ class AllowOnly(msgspec.Struct, frozen=True):
         return f"allows only: {listed}; everything else must be NONE"
 
     def bind(self, ctx: Context, rule_id: str) -> Check:
-        return self.check
+        note = reach_note(ctx)
 
-    def check(self, em: Emitter, table: Table) -> None:
-        cap_levels(
-            em,
-            table,
-            self.entries,
-            Level.NONE,
-            "only the listed permissions are allowed",
-            allow_list=True,
-        )
+        def check(em: Emitter, table: Table) -> None:
+            cap_levels(
+                em,
+                table,
+                self.entries,
+                Level.NONE,
+                "only the listed permissions are allowed",
+                allow_list=True,
+                note=note,
+            )
+
+        return check
 
 
 def cap_levels(
@@ -57,23 +61,31 @@ def cap_levels(
     everything: str,
     *,
     allow_list: bool = False,
+    note: Callable[[Emitter], str] | None = None,
 ) -> None:
     """Findings for each held permission above the level its first entry allows (or above
     ``default`` where no entry names it; None: unlisted permissions are not capped).
     ``everything`` ends the message for a subject that holds every permission;
-    ``allow_list``: an unlisted permission is "not in its allow-list"."""
+    ``allow_list``: an unlisted permission is "not in its allow-list"; ``note``: what each
+    message ends with, worked out once per subject (how far its role reaches,
+    :func:`~suitelint.policy.assertions.restricted_to.reach_note`)."""
     ctx = em.ctx
     if table.everything is not None:
         if not em.role_forbidden:
             em.emit(
                 f"{em.describe()} holds every permission through "
-                f"{table.everything.via[-1].name!r}; {everything}",
+                f"{table.everything.via[-1].name!r}; {everything}"
+                + (note(em) if note is not None else ""),
                 grant=table.everything,
                 chain_tail=(EVERY_PERMISSION,),
                 qualifier="everything",
             )
         return
+    above = list(_above(ctx, table, entries, default))
+    if not above:
+        return
     subject = em.describe()
+    tail = note(em) if note is not None else ""  # once per subject, not per finding
     shared = em.one_grant(table)
     if shared is not None:
         # One grant for every permission and no file line per permission (a snapshot's
@@ -81,7 +93,7 @@ def cap_levels(
         kind, subject_id, label, scriptid, chain, place, rows, links = shared
         grant, perm_link = table.grant, ctx.perm_link
         append, rule_id, severity = em.out.append, em.rule_id, em.severity
-        for permkey, level, allowed in _above(ctx, table, entries, default):
+        for permkey, level, allowed in above:
             link = links[level].get(permkey)
             if link is None:
                 link = links[level][permkey] = perm_link(permkey, level, grant)
@@ -89,7 +101,7 @@ def cap_levels(
                 Finding(
                     rule_id,
                     severity,
-                    _message(subject, link.name, link.detail, allowed, allow_list),
+                    _message(subject, link.name, link.detail, allowed, allow_list) + tail,
                     kind,
                     subject_id,
                     label,
@@ -101,9 +113,9 @@ def cap_levels(
                 )
             )
         return
-    for permkey, level, allowed in _above(ctx, table, entries, default):
+    for permkey, level, allowed in above:
         grant = table.grant_of(permkey)
-        message = _message(subject, ctx.display(permkey), level.name, allowed, allow_list)
+        message = _message(subject, ctx.display(permkey), level.name, allowed, allow_list) + tail
         em.emit_held(message, permkey, grant, em.perm_link(permkey, level, grant))
 
 

@@ -11,7 +11,7 @@ the first match (by permkey) of each selector. A subject that holds every permis
 (Administrator, Full Access) combines every group, unless the same rule forbids that role.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -19,6 +19,7 @@ import msgspec
 from suitelint.effective import EVERY_PERMISSION, Table
 from suitelint.model import Level
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
+from suitelint.policy.assertions.restricted_to import reach_note
 from suitelint.policy.compiling import Compiler
 from suitelint.policy.selectors import PermSelector
 from suitelint.yamlsrc import PathKey
@@ -40,9 +41,10 @@ class ForbidTogether(msgspec.Struct, frozen=True):
         return "forbids together (segregation of duties): " + "; ".join(groups)
 
     def bind(self, ctx: Context, rule_id: str) -> Check:
-        return self.check
+        note = reach_note(ctx)
+        return lambda em, table: self.check(em, table, note)
 
-    def check(self, em: Emitter, table: Table) -> None:
+    def check(self, em: Emitter, table: Table, note: Callable[[Emitter], str]) -> None:
         ctx = em.ctx
         for group, singles in zip(self.groups, self._alone, strict=True):
             qualifier = " + ".join(s.text for s in group)
@@ -51,7 +53,7 @@ class ForbidTogether(msgspec.Struct, frozen=True):
                     em.emit(
                         f"{em.describe()} holds every permission through "
                         f"{table.everything.via[-1].name!r}, "
-                        f"so it combines {' and '.join(s.describe() for s in group)}",
+                        f"so it combines {' and '.join(s.describe() for s in group)}" + note(em),
                         grant=table.everything,
                         chain_tail=(EVERY_PERMISSION,),
                         qualifier=qualifier,
@@ -68,7 +70,7 @@ class ForbidTogether(msgspec.Struct, frozen=True):
                 tail = tuple(em.perm_link(k, lv, table.grant_of(k)) for k, lv in held)
                 first = held[0][0]
                 em.emit(
-                    f"{em.describe()} combines {parts} (segregation of duties)",
+                    f"{em.describe()} combines {parts} (segregation of duties)" + note(em),
                     permkey=None,
                     grant=table.grant_of(first),
                     chain_tail=tail,

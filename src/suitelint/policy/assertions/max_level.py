@@ -21,6 +21,7 @@ from suitelint.effective import Table
 from suitelint.model import Level, parse_level
 from suitelint.policy.assertions._base import Assertion, Check, Context, Emitter, Kind
 from suitelint.policy.assertions.allow_only import cap_levels
+from suitelint.policy.assertions.restricted_to import reach_note
 from suitelint.policy.compiling import Compiler
 from suitelint.policy.selectors import LevelEntry
 from suitelint.yamlsrc import PathKey
@@ -39,10 +40,14 @@ class MaxLevel(msgspec.Struct, frozen=True):
         return "caps levels: " + ", ".join(parts)
 
     def bind(self, ctx: Context, rule_id: str) -> Check:
-        return self.check
+        note = reach_note(ctx)
 
-    def check(self, em: Emitter, table: Table) -> None:
-        cap_levels(em, table, self.entries, self.default, "levels are capped by this rule")
+        def check(em: Emitter, table: Table) -> None:
+            cap_levels(
+                em, table, self.entries, self.default, "levels are capped by this rule", note=note
+            )
+
+        return check
 
 
 def compile(c: Compiler, raw: Any, at: PathKey, applies_to: str) -> Sequence[Assertion]:

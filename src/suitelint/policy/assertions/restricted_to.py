@@ -28,7 +28,7 @@ unrestricted: an unknown restriction never passes.
 Subjects: roles, tokens, users, integrations. Cases: ``tests/policy/test_restricted_to.py``.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 import msgspec
@@ -58,6 +58,19 @@ def knows_subsidiaries(ctx: Context) -> bool:
     accessible subsidiaries): a OneWorld account, where "all subsidiaries" is a risk worth
     saying in findings. Without OneWorld there is nothing to restrict to."""
     return any(r.subsidiary_option or r.subsidiaries for r in ctx.snapshot.roles)
+
+
+def reach_note(ctx: Context) -> Callable[[Emitter], str]:
+    """What a finding about held permissions adds on how far the subject's role reaches:
+    :func:`subsidiary_note` on OneWorld data (:func:`knows_subsidiaries`, judged once,
+    when a rule is bound), else nothing."""
+    if knows_subsidiaries(ctx):
+        return subsidiary_note
+    return _no_note
+
+
+def _no_note(em: Emitter) -> str:
+    return ""
 
 
 def subsidiary_note(em: Emitter) -> str:
