@@ -307,6 +307,21 @@ def test_every_netsuite_date_format_is_a_date_format_option(
     assert token.created == (dt.date(2025, 5, 3) if day_first_slashes else dt.date(2025, 3, 5))
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "3/5/2025 4:02 pm PST",
+        "3/5/2025 4:02 pm GMT-08:00",
+        "3/5/2025 16:02 UTC+1",
+        "3/5/2025 4:02:11 PM",
+    ],
+)
+def test_a_time_after_the_date_is_read_past_whatever_zone_it_names(tmp_path: Path, written: str):
+    text = f'Token Name,Application,User,Role,Created\nT,App,U,R,"{written}"\n'
+    (token,) = read_csv_export(write(tmp_path, text)).snapshot.tokens
+    assert token.created == dt.date(2025, 3, 5)
+
+
 def test_duplicate_token_names_need_internal_ids(tmp_path: Path) -> None:
     text = "Token Name,Application,User,Role\nT,A,U,R\nT,A,V,R\n"
     with pytest.raises(SourceError, match=r":3: token 'T' appears twice \(first on line 2\)"):
