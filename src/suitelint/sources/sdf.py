@@ -119,7 +119,7 @@ def read_sdf(path: Path, contents: Mapping[Path, bytes] | None = None) -> SdfPro
     of files only, has no objects), a project's ``src`` folder (its ``Objects`` is read),
     any other folder of SDF object XML (read recursively, skipping hidden folders,
     ``node_modules`` and the File Cabinet), or one ``.xml`` file; advanced PDF templates'
-    ``*.template.xml`` files are no objects and are not read (:func:`_object_files`).
+    ``*.template.xml`` files are no objects and are not read (:func:`_layout`).
     Files are read in sorted order, so the snapshot is the same on every machine.
 
     When the project root (the folder holding ``Objects``) has a ``deploy.xml``, only the
@@ -316,15 +316,6 @@ class _Layout(msgspec.Struct, frozen=True):
     manifest: Path | None = None
 
 
-def _layout(path: Path) -> tuple[_Layout, ...]:
-    """The projects under ``path`` (:func:`_object_files`): one, or each SuiteCloud project
-    of a folder that holds several, and the SDF XML outside any of them."""
-    found = _object_files(path)
-    if isinstance(found, list):
-        return (_Layout(found),)
-    return found
-
-
 def _project(root: Path) -> _Layout:
     """The project whose ``Objects`` folder is in ``root`` (a project's ``src``)."""
     top = root / "Objects"
@@ -415,9 +406,10 @@ def _manifest_appid(
     return f"{publisher}.{project}" if publisher and project else None
 
 
-def _object_files(path: Path) -> list[Path] | tuple[_Layout, ...]:
-    """The object files of ``path``: a file itself, a project's ``Objects`` folder (empty
-    is no error: a project may hold files only), else every XML file below ``path``.
+def _layout(path: Path) -> tuple[_Layout, ...]:
+    """The object files of ``path``, as the projects they belong to: a file itself, a
+    project's ``Objects`` folder (empty is no error: a project may hold files only), else
+    every XML file below ``path``.
 
     Not object files, and never read (they need not be well-formed XML, and are never
     object definitions): ``*.template.xml``, the template an ``advancedpdftemplate``
@@ -442,12 +434,12 @@ def _object_files(path: Path) -> list[Path] | tuple[_Layout, ...]:
     if not is_dir:
         if path.suffix.lower() != ".xml":
             raise SourceError("expected an SDF project folder or an .xml object file", str(path))
-        return [path]
+        return (_Layout([path]),)
     for root in (path / "src", path):
         if (root / "Objects").is_dir():
             return (_project(root),)
     if (path / "manifest.xml").is_file() or (path / "src" / "manifest.xml").is_file():
-        return []  # a project of files only
+        return (_Layout([]),)  # a project of files only
     roots: list[Path] = []
     files = sorted(
         _walk(path, path.resolve(), _SKIPPED_OUTSIDE_OBJECTS, roots),
@@ -461,7 +453,7 @@ def _object_files(path: Path) -> list[Path] | tuple[_Layout, ...]:
             "no SDF objects found: expected src/Objects/*.xml or a folder of SDF object XML",
             str(path),
         )
-    return files
+    return (_Layout(files),)
 
 
 def _walk(
