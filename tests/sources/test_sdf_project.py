@@ -289,3 +289,17 @@ def test_object_xml_outside_the_projects_of_a_folder_is_read_beside_them(tmp_pat
     assert found.notices[0].message.startswith(
         "1 SuiteCloud project and the SDF XML outside it read as one account: "
     )
+
+
+def test_a_project_whose_source_folder_is_not_src_is_found_and_read_as_sdf_reads_it(
+    tmp_path: Path,
+):
+    # suitecloud.config.js may name any defaultProjectFolder (a public one: source/assets)
+    project = tmp_path / "project"
+    shutil.copytree(DEPLOY / "src", project / "source" / "assets")
+    (project / "suitecloud.config.js").write_text(
+        'module.exports = { defaultProjectFolder: "source/assets", commands: {} };\n'
+    )
+    found = read_sdf(project)
+    assert found.snapshot == read_sdf(project / "source" / "assets").snapshot
+    assert [n.path for n in found.notices] == [str(project / "source" / "assets" / "deploy.xml")]
