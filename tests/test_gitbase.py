@@ -479,3 +479,25 @@ def test_diff_as_json_and_sarif(run_cli, repo, shared):
     assert region["startLine"] == line_of(
         repo / ROLE_PATH, "      <permkey>TRAN_SALESORD</permkey>"
     )
+
+
+def test_diff_of_a_folder_of_projects_at_a_ref_names_them_as_the_ref_has_them(run_cli, repo):
+    # what the notices say of the base side names its files as REF:path, never the
+    # temporary folder git's files were unpacked into
+    for name in ("a", "b"):
+        (repo / "apps" / name / "src" / "Objects").mkdir(parents=True)
+        (repo / "apps" / name / "src" / "Objects" / "customrole_invoice_sync.xml").write_text(ROLE)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two projects")
+    result = run_cli("diff", "HEAD:apps", "apps")
+    assert result.exit_code == 0, result.stderr
+    assert "suitelint-base-" not in result.stderr
+    assert "HEAD:apps: info: 2 SuiteCloud projects read as one account: " in result.stderr
+    assert "HEAD:apps/a/src, HEAD:apps/b/src" in result.stderr
+
+
+def test_a_temporary_folder_that_begins_another_is_not_taken_for_it():
+    from suitelint.gitbase import Checkout
+
+    tree = Checkout("main", (), {"/t/1": "main:a", "/t/10": "main:b"})
+    assert tree.show_in("in /t/10/x.xml and /t/1/y.xml") == "in main:b/x.xml and main:a/y.xml"

@@ -194,15 +194,17 @@ class Checkout:
     def rename(self, error: SuitelintError) -> SuitelintError:
         """The error with temporary paths shown as ``REF:path``."""
         problems = [
-            Problem(self.show(p.path), self._show_in(p.message), p.line, p.column)
+            Problem(self.show(p.path), self.show_in(p.message), p.line, p.column)
             for p in error.problems
         ]
         return type(error)("", problems=problems)
 
-    def _show_in(self, message: str) -> str:
+    def show_in(self, message: str) -> str:
         """``message`` with the temporary paths it names (a scriptid defined twice, in
-        two files) shown as ``REF:path`` too."""
-        for temp, shown in self.shown.items():
+        two files; the projects of a folder read as one account) shown as ``REF:path``
+        too. The longest first: one source's folder (``.../1``) begins another's
+        (``.../10``)."""
+        for temp, shown in sorted(self.shown.items(), key=lambda item: -len(item[0])):
             message = message.replace(temp, shown)
         return message
 
@@ -386,8 +388,8 @@ def load_spec(
             )
         except SuitelintError as error:
             raise tree.rename(error) from None
-        notices = tuple(tree.show(line) for line in loaded.notice_lines())
-        notes = tuple(tree.show(note) for note in loaded.notes)
+        notices = tuple(tree.show_in(line) for line in loaded.notice_lines())
+        notes = tuple(tree.show_in(note) for note in loaded.notes)
     snapshot = loaded.snapshot
     shown = msgspec.structs.replace(
         snapshot,
