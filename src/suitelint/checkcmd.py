@@ -92,6 +92,8 @@ def fail_lines(error: SuitelintError) -> int:
     """Every problem of ``error`` on stderr, one safe line each; the exit code (2)."""
     from suitelint import sanitize
 
+    for notice in error.notices:  # what reading noticed: why the account is empty, say
+        echo(f"{sanitize.line(notice.where)}: info: {sanitize.line(notice.message)}", err=True)
     for problem in error.problems:  # one line each, whatever the path or message holds
         where = sanitize.line(problem.where) if problem.path else "suitelint"
         echo(f"{where}: {error.kind}: {sanitize.line(problem.message)}", err=True)

@@ -61,9 +61,13 @@ class SuitelintError(Exception):
         column: int | None = None,
         *,
         problems: Iterable[Problem] = (),
+        notices: Iterable[Problem] = (),
     ) -> None:
         listed = tuple(problems)
         self.problems: tuple[Problem, ...] = listed or (Problem(path, message, line, column),)
+        #: what reading noticed on the way (info lines shown before the error: why an
+        #: account came out empty, say), not problems themselves
+        self.notices: tuple[Problem, ...] = tuple(notices)
         first = self.problems[0]
         self.path = first.path
         self.line = first.line
@@ -129,6 +133,7 @@ class Problems:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.notices: list[Problem] = []
         self._kinds: set[type[SuitelintError]] = set()
 
     def __bool__(self) -> bool:
@@ -145,6 +150,7 @@ class Problems:
     def extend(self, error: SuitelintError) -> None:
         """Keep every problem of ``error``."""
         self.problems.extend(error.problems)
+        self.notices.extend(error.notices)
         self._kinds.add(type(error))
 
     @contextlib.contextmanager
@@ -161,7 +167,7 @@ class Problems:
         if not self.problems:
             return
         kind = next(iter(self._kinds)) if len(self._kinds) == 1 else default
-        raise kind("", problems=capped(self.problems))
+        raise kind("", problems=capped(self.problems), notices=self.notices)
 
 
 class Omitted(Problem, frozen=True):

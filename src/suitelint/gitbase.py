@@ -193,11 +193,11 @@ class Checkout:
 
     def rename(self, error: SuitelintError) -> SuitelintError:
         """The error with temporary paths shown as ``REF:path``."""
-        problems = [
-            Problem(self.show(p.path), self.show_in(p.message), p.line, p.column)
-            for p in error.problems
-        ]
-        return type(error)("", problems=problems)
+        problems, notices = (
+            [Problem(self.show(p.path), self.show_in(p.message), p.line, p.column) for p in listed]
+            for listed in (error.problems, error.notices)
+        )
+        return type(error)("", problems=problems, notices=notices)
 
     def show_in(self, message: str) -> str:
         """``message`` with the temporary paths it names (a scriptid defined twice, in

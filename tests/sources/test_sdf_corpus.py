@@ -69,13 +69,21 @@ def test_projects_load_as_sdf_deploys_them(shared):
     root = shared / "corpus" / "sdf"
     manthan = read_sdf(root / "ManthanLaad__Advanced-SuiteScript-SDF")
     assert manthan.snapshot.roles == ()
-    (notice,) = manthan.notices
+    *unmatched, notice = manthan.notices
     assert notice.path.endswith("src/deploy.xml")
     objects = list(
         (root / "ManthanLaad__Advanced-SuiteScript-SDF" / "src" / "Objects").rglob("*.xml")
     )
-    # the corpus holds the project's roles only, not the script and search it deploys
     assert notice.message.startswith(f"{len(objects)} object files outside")
+    assert f"; {len(objects)} of them roles: Objects/customrole1000.xml," in notice.message
+    # the corpus holds the project's roles only, not the script and search it deploys
+    assert [(n.line, n.message) for n in unmatched] == [
+        (6, "deploy.xml path '~/Objects/customscript_ml_ue_hello_world.xml' names no object file"),
+        (
+            7,
+            "deploy.xml path '~/Objects/customsearch_ml_ss_so_updt_today.xml' names no object file",
+        ),
+    ]
     hms = read_sdf(root / HMS)
     assert len(hms.snapshot.roles) == 31 and hms.notices == ()
 

@@ -27,8 +27,13 @@ def test_only_objects_under_deploy_paths_are_read_and_the_rest_are_counted():
     assert record.name == "Bin (current)"
     (notice,) = project.notices
     assert notice.path == str(DEPLOY / "src" / "deploy.xml")
-    # archive/ (a role, a record type) and the stray role are not deployed
-    assert notice.message.startswith("3 object files outside the deploy.xml <objects> paths")
+    # archive/ (a role, a record type) and the stray role are not deployed, and the roles
+    # among them are named: a project whose only role is left out must show why it is empty
+    assert notice.message == (
+        "3 object files outside the deploy.xml <objects> paths skipped (SDF does not deploy "
+        "them); 2 of them roles: Objects/archive/customrole_picker.xml, "
+        "Objects/customrole_stray.xml"
+    )
 
 
 def test_a_suiteapps_own_appid_names_its_own_objects():
@@ -79,6 +84,72 @@ def test_deploy_xml_with_recursive_objects_path_reads_subfolders(tmp_path: Path)
         "customrole_top",
     ]
     assert found.notices == ()
+
+
+def test_a_deploy_path_that_names_no_object_file_is_said_at_its_line(tmp_path: Path):
+    project = copy(tmp_path)
+    (project / "src" / "deploy.xml").write_text(
+        "<deploy>\n  <objects>\n    <path>~/Objects/current/*</path>\n"
+        "    <path>~/Objects/test/*</path>\n    <path>~/Objects/customrole_gone.xml</path>\n"
+        "    <path>~/Objects/customrole_top.xml</path>\n    <path>~/Objects/customrole_t?p.xml</path>\n"
+        "    <path>~/Objects/*.json</path>\n  </objects>\n</deploy>\n"
+    )
+    found = read_sdf(project)
+    deploy = str(project / "src" / "deploy.xml")
+    assert [(n.path, n.line, n.message) for n in found.notices] == [
+        (deploy, 4, "deploy.xml path '~/Objects/test/*' names no object file"),
+        (deploy, 5, "deploy.xml path '~/Objects/customrole_gone.xml' names no object file"),
+        (deploy, 8, "deploy.xml path '~/Objects/*.json' names no object file"),
+        (
+            deploy,
+            None,
+            "3 object files outside the deploy.xml <objects> paths skipped (SDF does not "
+            "deploy them); 2 of them roles: Objects/archive/customrole_picker.xml, "
+            "Objects/customrole_stray.xml",
+        ),
+    ]
+
+
+def test_one_role_left_out_is_named_as_one(tmp_path: Path):
+    project = copy(tmp_path)
+    (project / "src" / "Objects" / "customrole_stray.xml").unlink()
+    (notice,) = read_sdf(project).notices
+    assert notice.message.endswith("); one a role: Objects/archive/customrole_picker.xml")
+
+
+def test_many_deploy_paths_of_single_files_each_take_their_file(tmp_path: Path):
+    objects = tmp_path / "src" / "Objects"
+    objects.mkdir(parents=True)
+    names = [f"customrole_{i:04}" for i in range(2000)]
+    for name in names:
+        (objects / f"{name}.xml").write_text(f"<role scriptid='{name}'><name>{name}</name></role>")
+    listed = "".join(f"<path>~/Objects/{name}.xml</path>" for name in names[::2])
+    (tmp_path / "src" / "deploy.xml").write_text(f"<deploy><objects>{listed}</objects></deploy>")
+    found = read_sdf(tmp_path)
+    assert [r.scriptid for r in found.snapshot.roles] == names[::2]
+    (notice,) = found.notices
+    assert notice.message.endswith(
+        "; 1000 of them roles: Objects/customrole_0001.xml, Objects/customrole_0003.xml, "
+        "Objects/customrole_0005.xml and 997 more"
+    )
+
+
+def test_an_account_emptied_by_deploy_xml_says_why_before_the_error(tmp_path: Path, run_cli):
+    project = copy(tmp_path)
+    (project / "src" / "deploy.xml").write_text(
+        "<deploy>\n<objects>\n<path>~/Objects/test/*</path>\n</objects>\n</deploy>\n"
+    )
+    result = run_cli("check", project, "--as-of", "2026-11-25")
+    assert result.exit_code == 2
+    deploy = project / "src" / "deploy.xml"
+    assert result.stderr.splitlines() == [
+        f"{deploy}:3: info: deploy.xml path '~/Objects/test/*' names no object file",
+        f"{deploy}: info: 6 object files outside the deploy.xml <objects> paths skipped (SDF "
+        "does not deploy them); 4 of them roles: Objects/archive/customrole_picker.xml, "
+        "Objects/current/customrole_picker.xml, Objects/customrole_stray.xml and 1 more",
+        f"{project}: source error: the sources hold no roles, users, integrations or tokens; "
+        "an empty account passes nothing (use --allow-empty if that is really expected)",
+    ]
 
 
 def test_a_deploy_path_without_tilde_is_a_located_error(tmp_path: Path):

@@ -290,8 +290,8 @@ def load_sources(
     if merged.is_empty and not allow_empty:
         raise SourceError(
             "the sources hold no roles, users, integrations or tokens; an empty account "
-            "passes nothing (use --allow-empty if that is really expected)"
-            + "".join(f"; {note}" for note in notices),
+            "passes nothing (use --allow-empty if that is really expected)",
             ", ".join(labels),
+            notices=notices,
         )
     return loaded

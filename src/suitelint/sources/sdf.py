@@ -21,6 +21,7 @@ Field facts (element names, enums, ``T``/``F`` booleans, which line to report) a
 from __future__ import annotations
 
 import codecs
+import contextlib
 import fnmatch
 import functools
 import os
@@ -189,24 +190,15 @@ def _read_project(
             own_appid = _manifest_appid(layout.manifest, parser, given.get(layout.manifest))
     files = layout.files
     if layout.deploy is not None:
-        patterns: tuple[str, ...] | None = None
+        patterns: tuple[_DeployPath, ...] | None = None
         with problems.collect():
             patterns = _deploy_patterns(layout.deploy, parser, given.get(layout.deploy))
         if patterns is None:
             files = []  # what is deployed is unknown: reading every copy would mislead
         else:
             assert layout.root is not None
-            chosen = [f for f in files if _deployed(f, layout.root, patterns)]
-            skipped = len(files) - len(chosen)
-            if skipped:
-                notices.append(
-                    Problem(
-                        str(layout.deploy),
-                        f"{skipped} object file{'s' if skipped != 1 else ''} outside the "
-                        "deploy.xml <objects> paths skipped (SDF does not deploy them)",
-                    )
-                )
-            files = chosen
+            files, unmatched = _deployed(files, layout.root, patterns)
+            notices.extend(_deploy_notices(layout, files, unmatched))
     roles: list[Role] = []
     integrations: list[Integration] = []
     custom_objects: list[CustomObject] = []
@@ -327,9 +319,16 @@ def _project(root: Path) -> _Layout:
     )
 
 
+class _DeployPath(msgspec.Struct, frozen=True):
+    """One ``<objects><path>`` entry of deploy.xml: relative to the project root (no ``~/``)."""
+
+    pattern: str
+    line: int | None
+
+
 def _deploy_patterns(
     deploy: Path, parser: etree.XMLParser, data: bytes | None = None
-) -> tuple[str, ...]:
+) -> tuple[_DeployPath, ...]:
     """The ``<objects><path>`` entries of deploy.xml, relative to the project root.
 
     Oracle (section_4737888643): the sections are ``<configuration>``, ``<files>``,
@@ -348,7 +347,7 @@ def _deploy_patterns(
             shown,
             _line(root),
         )
-    patterns: list[str] = []
+    patterns: list[_DeployPath] = []
     problems = Problems()
     for section in _elements(root):
         if section.tag != "objects":
@@ -363,26 +362,79 @@ def _deploy_patterns(
                         shown,
                         _line(element),
                     )
-                patterns.append(text[2:])
+                patterns.append(_DeployPath(text[2:], _line(element)))
     problems.raise_if_any(SourceError)
     return tuple(patterns)
 
 
-def _deployed(file: Path, root: Path, patterns: tuple[str, ...]) -> bool:
-    try:
-        relative = file.relative_to(root).as_posix()
-    except ValueError:
-        return False
-    for pattern in patterns:
-        if pattern.endswith("/*"):
-            if relative.startswith(pattern[:-1]):  # the folder and its subfolders
-                return True
-        elif "*" in pattern or "?" in pattern:
-            if fnmatch.fnmatchcase(relative, pattern):
-                return True
-        elif relative == pattern:
-            return True
-    return False
+def _deployed(
+    files: list[Path], root: Path, patterns: tuple[_DeployPath, ...]
+) -> tuple[list[Path], list[_DeployPath]]:
+    """The files a deploy path takes, in their order, and the paths that take none.
+
+    A project's deploy.xml may name each of thousands of files: those exact paths are
+    looked up in a set; each folder (``x/*``, the folder and its subfolders) or wildcard
+    pattern is tried in turn."""
+    relative: dict[Path, str] = {}
+    for file in files:
+        with contextlib.suppress(ValueError):  # outside the root: never deployed
+            relative[file] = file.relative_to(root).as_posix()
+    exact = {p.pattern for p in patterns if "*" not in p.pattern and "?" not in p.pattern}
+    wild = [p for p in patterns if p.pattern not in exact]
+    taken: set[str] = set()  # the patterns that took a file
+
+    def deployed(name: str) -> bool:
+        found = name in exact
+        if found:
+            taken.add(name)
+        for path in wild:
+            pattern = path.pattern
+            if pattern.endswith("/*"):
+                hit = name.startswith(pattern[:-1])
+            else:
+                hit = fnmatch.fnmatchcase(name, pattern)
+            if hit:
+                taken.add(pattern)
+                found = True
+                if len(taken) >= len(exact) + len(wild):
+                    break
+        return found
+
+    chosen = [f for f in files if f in relative and deployed(relative[f])]
+    unmatched = [p for p in patterns if p.pattern not in taken]
+    return chosen, unmatched
+
+
+def _deploy_notices(
+    layout: _Layout, chosen: list[Path], unmatched: list[_DeployPath]
+) -> list[Problem]:
+    """What deploy.xml left out, said at info level: how many object files (naming the
+    roles and integrations among them: a project whose only role is not deployed is an
+    empty account, and the user must see why) and each path that takes no object file."""
+    assert layout.deploy is not None
+    shown = str(layout.deploy)
+    notices = [
+        Problem(shown, f"deploy.xml path {'~/' + p.pattern!r} names no object file", p.line)
+        for p in unmatched
+    ]
+    kept = set(chosen)
+    skipped = [f for f in layout.files if f not in kept]
+    if skipped:
+        message = (
+            f"{len(skipped)} object file{'s' if len(skipped) != 1 else ''} outside the "
+            "deploy.xml <objects> paths skipped (SDF does not deploy them)"
+        )
+        for kind, prefix in (("role", "customrole"), ("integration", "custinteg")):
+            # SDF names each object's file after its scriptid, whose prefix is its type's
+            named = [f for f in skipped if f.name.lower().startswith(prefix)]
+            if named:
+                assert layout.root is not None
+                shown_files = ", ".join(f.relative_to(layout.root).as_posix() for f in named[:3])
+                more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+                many = f"{len(named)} of them {kind}s" if len(named) > 1 else f"one a {kind}"
+                message += f"; {many}: {shown_files}{more}"
+        notices.append(Problem(shown, message))
+    return notices
 
 
 def _manifest_appid(
