@@ -362,6 +362,74 @@ def test_object_xml_outside_the_projects_of_a_folder_is_read_beside_them(tmp_pat
     )
 
 
+#: what a repository keeps beside its projects, saved as .xml: an e-mail template (HTML,
+#: not well-formed), one opening with a FreeMarker comment, and a PDF template
+TEMPLATES = {
+    "Email Templates/DUNNING 1ST REMINDER.xml": "<img src='logo.png'>\n<p>Dear ${customer}</p>\n",
+    "Email Templates/Transactions.xml": "<#--FM:BEGIN-->\n\t<#if record.memo == 'T'>x</#if>\n",
+    "PDF Templates/Invoice.xml": PDF_TEMPLATE,
+    "PDF Templates/Statement.xml": PDF_TEMPLATE,
+}
+
+
+def test_templates_outside_the_projects_are_counted_not_read_and_block_nothing(tmp_path: Path):
+    repo = tmp_path / "repo"
+    shutil.copytree(DEPLOY, repo / "wms")
+    for name, text in TEMPLATES.items():
+        (repo / "client" / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "client" / name).write_text(text)
+    found = read_sdf(repo)
+    assert found.snapshot == read_sdf(repo / "wms").snapshot
+    (notice,) = [n for n in found.notices if "not read" in n.message]
+    assert notice.path == str(repo / "client")
+    assert notice.message == (
+        "4 XML files outside every Objects folder not read: no SDF object suitelint reads, "
+        "and not plain XML (a DOCTYPE, or not well-formed: e-mail and PDF templates); root "
+        "elements <#…> 1, <img> 1, <pdf> 2; Email Templates/DUNNING 1ST REMINDER.xml, "
+        "Email Templates/Transactions.xml, PDF Templates/Invoice.xml and 1 more"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an object suitelint reads is read, whatever precedes it: refused, never skipped
+        '<?xml version="1.0"?>\n<!DOCTYPE role PUBLIC "x" "y.dtd">\n<role scriptid="customrole_x"/>',
+        '<!DOCTYPE pdf [<!ENTITY e "x">]>\n<pdf>&e;</pdf>',  # entities: never peeked past
+        "<acme:role xmlns:acme='urn:x' scriptid='customrole_x'><name>X</name></acme:role>",
+        "<role scriptid='customrole_x'><name>X</name>",  # not well-formed
+        "Dear ${customer}, <p>your invoice</p>",  # text first: what it is cannot be told
+        "",
+    ],
+    ids=["doctype-role", "internal-subset", "namespaced-role", "broken-role", "text", "empty"],
+)
+def test_loose_xml_that_may_be_an_object_is_read_and_refused_at_its_line(tmp_path: Path, text: str):
+    repo = tmp_path / "repo"
+    shutil.copytree(DEPLOY, repo / "wms")
+    (repo / "customrole_x.xml").write_text(text)
+    with pytest.raises(SourceError) as raised:
+        read_sdf(repo)
+    assert [p.path for p in raised.value.problems] == [str(repo / "customrole_x.xml")]
+
+
+def test_a_folder_of_object_xml_without_projects_skips_templates_too(tmp_path: Path):
+    folder = tmp_path / "objects"
+    (folder / "templates").mkdir(parents=True)
+    (folder / "templates" / "invoice.xml").write_text(PDF_TEMPLATE)
+    (folder / "customrole_ap.xml").write_text(ROLE)
+    found = read_sdf(folder)
+    assert [r.scriptid for r in found.snapshot.roles] == ["customrole_ap"]
+    (notice,) = found.notices
+    assert notice.path == str(folder / "templates")
+
+
+def test_a_template_inside_an_objects_folder_is_still_an_error(tmp_path: Path):
+    # SDF deploys every file of Objects as an object: one that is none is refused
+    project = files_project(tmp_path, {"customrole_ap.xml": ROLE, "invoice.xml": PDF_TEMPLATE})
+    with pytest.raises(SourceError, match=r"Objects/invoice\.xml:2: document type declarations"):
+        read_sdf(project)
+
+
 def test_a_project_whose_source_folder_is_not_src_is_found_and_read_as_sdf_reads_it(
     tmp_path: Path,
 ):

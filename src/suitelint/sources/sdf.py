@@ -227,10 +227,25 @@ def _read_project(
             return None  # the <permission> is reported as broken on its own
 
     suppressions: list[InlineSuppression] = []
+    unread: list[tuple[Path, str]] = []  # loose XML that is no object and not readable
     for file in files:
         shown = str(file)
         with problems.collect(), reading(file):  # a bug in what follows names the file
-            root = _parse(file, shown, parser, given.get(file))
+            data = given.get(file)
+            if layout.loose:
+                # Outside every Objects folder a repository keeps any XML: a file that is
+                # plainly no object suitelint reads need not be well-formed (an e-mail
+                # template) and may carry a DOCTYPE (a PDF template): not read, counted.
+                # An object (or a file whose root cannot be told) is read as ever.
+                data = data if data is not None else _read(file, shown)
+                name = _not_an_object(data, shown)
+                if name is not None:
+                    try:
+                        root = _parse(file, shown, parser, data)
+                    except SourceError:
+                        unread.append((file, name))
+                    continue  # well-formed: an object suitelint does not judge
+            root = _parse(file, shown, parser, data)
             tag = root.tag
             if isinstance(tag, str) and tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1] in (
                 "role",
@@ -287,12 +302,33 @@ def _read_project(
                         line=_line(root),
                     )
                 )
+    if unread:
+        notices.append(_unread_notice(unread))
     snapshot = Snapshot(
         roles=tuple(roles),
         integrations=tuple(integrations),
         custom_objects=tuple(custom_objects),
     )
     return SdfProject(snapshot, tuple(notices), tuple(suppressions))
+
+
+def _unread_notice(unread: list[tuple[Path, str]]) -> Problem:
+    """The loose XML files that are no SDF objects suitelint reads and could not be read
+    as XML (a DOCTYPE, not well-formed), counted by root element, with a few examples."""
+    counts: dict[str, int] = {}
+    for _, name in unread:
+        counts[name] = counts.get(name, 0) + 1
+    roots = ", ".join(f"<{name}> {count}" for name, count in sorted(counts.items()))
+    where = Path(os.path.commonpath([file.parent for file, _ in unread]))
+    examples = ", ".join(file.relative_to(where).as_posix() for file, _ in unread[:3])
+    more = f" and {len(unread) - 3} more" if len(unread) > 3 else ""
+    many = len(unread) != 1
+    return Problem(
+        str(where),
+        f"{len(unread)} XML file{'s' if many else ''} outside every Objects folder not "
+        f"read: no SDF object suitelint reads, and not plain XML (a DOCTYPE, or not "
+        f"well-formed: e-mail and PDF templates); root elements {roots}; {examples}{more}",
+    )
 
 
 # --- files --------------------------------------------------------------------------------
@@ -306,6 +342,9 @@ class _Layout(msgspec.Struct, frozen=True):
     root: Path | None = None
     deploy: Path | None = None
     manifest: Path | None = None
+    #: XML found by walking a folder outside every Objects folder: any XML a repository
+    #: keeps (e-mail and PDF templates saved as .xml), not only SDF objects
+    loose: bool = False
 
 
 def _project(root: Path) -> _Layout:
@@ -499,13 +538,13 @@ def _layout(path: Path) -> tuple[_Layout, ...]:
     )
     if roots:
         projects = tuple(_project(root) for root in roots)
-        return (*projects, _Layout(files)) if files else projects
+        return (*projects, _Layout(files, loose=True)) if files else projects
     if not files:
         raise SourceError(
             "no SDF objects found: expected src/Objects/*.xml or a folder of SDF object XML",
             str(path),
         )
-    return (_Layout(files),)
+    return (_Layout(files, loose=True),)
 
 
 def _walk(
@@ -605,26 +644,70 @@ def _declaration_in_prolog(text: str) -> int | None:
     """Where a ``<!...>`` declaration (DOCTYPE, ENTITY) stands before the root element,
     skipping the XML declaration, processing instructions, comments (which may hold
     ``<a`` or ``<!DOCTYPE`` as text) and white space, as an XML parser reads a prolog."""
+    return _prolog(text)[0]
+
+
+def _prolog(text: str) -> tuple[int | None, str | None]:
+    """Where the first ``<!...>`` declaration of the prolog stands (or None), and the name
+    of the root element when the prolog shows it plainly: past the XML declaration,
+    processing instructions, comments, white space and a DOCTYPE without an internal
+    subset (``<!DOCTYPE pdf PUBLIC "-//big.faceless.org//report" "report-1.1.dtd">``, as
+    BFO templates begin). Anything else (an internal subset, an unterminated construct,
+    text before the root) leaves the name None: unknown."""
     i = 1 if text.startswith("\ufeff") else 0
     n = len(text)
+    declaration: int | None = None
     while i < n:
         if text[i] in " \t\r\n":
             i += 1
         elif text.startswith("<!--", i):
             end = text.find("-->", i + 4)
             if end < 0:
-                return None  # unterminated: the parser says so
+                return declaration, None  # unterminated: the parser says so
             i = end + 3
         elif text.startswith("<?", i):
             end = text.find("?>", i + 2)
             if end < 0:
-                return None
+                return declaration, None
             i = end + 2
         elif text.startswith("<!", i):
-            return i
+            if declaration is None:
+                declaration = i
+            if not text.startswith("<!DOCTYPE", i):
+                return declaration, None
+            match = _DOCTYPE.match(text, i)
+            if match is None:  # an internal subset (entities), or unterminated
+                return declaration, None
+            i = match.end()
         else:
-            return None  # the root element, or text the parser refuses first
-    return None
+            match = _ROOT_NAME.match(text, i)
+            if match is None:
+                return declaration, None
+            return declaration, match.group(1) or f"{match.group(2)}…"
+    return declaration, None
+
+
+#: a DOCTYPE without an internal subset: quoted identifiers may hold ">"
+_DOCTYPE = re.compile(r"""<!DOCTYPE(?:[^>"'\[]|"[^"]*"|'[^']*')*>""")
+#: the root element's name, or a FreeMarker directive (``<#if record??>``: templates begin
+#: so), which no XML document can begin with
+_ROOT_NAME = re.compile(r"<(?:([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)[\s/>]|([#@]))")
+
+#: the root elements of the objects suitelint reads (a namespace prefix aside)
+_READ_KINDS = frozenset(("role", "integration", *_CUSTOM_OBJECT_KINDS))
+
+
+def _not_an_object(data: bytes, shown: str) -> str | None:
+    """The root element's name when the head of ``data`` shows plainly that it is none
+    of the objects suitelint reads; else None (an object, or unknown: read it)."""
+    _, name = _prolog(_prolog_text(data[:_PEEK_BYTES], shown))
+    if name is None or name.rsplit(":", 1)[-1] in _READ_KINDS:
+        return None
+    return name
+
+
+#: how much of a loose file is read for its root element (a prolog is short)
+_PEEK_BYTES = 65536
 
 
 def _parse(
