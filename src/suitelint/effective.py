@@ -132,7 +132,7 @@ class Grant(msgspec.Struct, frozen=True):
             ):
                 return Location(self.role.path, line)  # what <coreadminpermission>T grants
             if perm is not None and perm.line is not None:
-                return Location(self.role.path, perm.line)
+                return Location(perm.path or self.role.path, perm.line)
         return Location(self.role.path, self.role.line)
 
     @property

@@ -300,7 +300,7 @@ def _unknown_permissions(ctx: Context) -> Iterator[Finding]:
         holder = (
             f"role {subject.name!r}" if role else f"user {subject.name!r} (a global permission)"
         )
-        path = role.path if role else None
+        path = (perm.path or role.path) if role else None
         return Finding(
             rule_id="suitelint/unknown-permission",
             severity=severity,
@@ -358,7 +358,8 @@ def data_findings(ctx: Context) -> Iterator[Finding]:
             if perm in rejected:
                 info = ctx.catalog.get(perm.permkey)
                 documented = ", ".join(lv.name for lv in info.levels) if info else ""
-                location = Location(role.path, perm.line) if role.path else None
+                path = perm.path or role.path
+                location = Location(path, perm.line) if path else None
                 yield Finding(
                     rule_id="suitelint/undocumented-level",
                     severity=severity,

@@ -66,6 +66,9 @@ class Permission(
     restriction: str | None = None
     #: line of the element in ``Role.path`` (SDF: the ``<permkey>`` line), set by loaders
     line: int | None = None
+    #: the file of the row when it is not ``Role.path``: SDF grants a role a custom record
+    #: in the record type's own permission list too (``<permittedrole>``, at ``line``)
+    path: str | None = None
 
     @property
     def lvl(self) -> Level:

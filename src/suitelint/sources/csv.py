@@ -1305,7 +1305,7 @@ def combine(base: Snapshot, exports: Sequence[CsvExport], *, account: bool = Fal
         for perm in role.permissions:
             if role.path is not None and perm.line is not None:
                 permission_lines.setdefault(
-                    ("roles", role.id, perm.permkey), (role.path, perm.line)
+                    ("roles", role.id, perm.permkey), (perm.path or role.path, perm.line)
                 )
 
     def role_refs(ref: str) -> list[str]:

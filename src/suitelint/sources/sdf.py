@@ -228,6 +228,7 @@ def _read_project(
 
     suppressions: list[InlineSuppression] = []
     unread: list[tuple[Path, str]] = []  # loose XML that is no object and not readable
+    grants: list[_Grant] = []  # custom record access given in the record's own list
     for file in files:
         shown = str(file)
         with problems.collect(), reading(file):  # a bug in what follows names the file
@@ -293,6 +294,8 @@ def _read_project(
             else:
                 kind = _CUSTOM_OBJECT_KINDS[tag]
                 name = _text(root.find(_CUSTOM_OBJECT_NAME[tag]))
+                if kind != "customsegment":
+                    grants.extend(_record_grants(root, scriptid, shown, canonical, own_appid))
                 custom_objects.append(
                     CustomObject(
                         scriptid=scriptid,
@@ -304,6 +307,8 @@ def _read_project(
                 )
     if unread:
         notices.append(_unread_notice(unread))
+    if grants:
+        roles = _with_grants(roles, grants)
     snapshot = Snapshot(
         roles=tuple(roles),
         integrations=tuple(integrations),
@@ -940,6 +945,124 @@ def _role(
         path=shown,
         line=_line(root),
     )
+
+
+class _Grant(msgspec.Struct, frozen=True):
+    """A row of a custom record or transaction type's permission list: ``role`` (a
+    scriptid, lower case) holds ``row`` (the type's permkey, at the row's file and line)."""
+
+    role: str
+    row: Permission
+
+
+#: a custom role in a permission list: ``[scriptid=customrole_x]``, maybe with the appid of
+#: the SuiteApp it belongs to; a bare name (``ADMINISTRATOR``) is a standard role
+_ROLE_REFERENCE = lazy(
+    r"\[\s*(?:appid\s*=\s*([^,\]\s]+)\s*,\s*)?scriptid\s*=\s*(customrole\w*)\s*\]",
+    re.IGNORECASE,
+)
+
+
+def _record_grants(
+    root: etree._Element,
+    scriptid: str,
+    shown: str,
+    canonical_permkey: Callable[[str], str],
+    own_appid: str | None,
+) -> list[_Grant]:
+    """What a custom record type's or custom transaction type's ``<permissions>`` list
+    grants custom roles (Oracle SDFxml_2290236535, SDFxml_2149453001: ``<permission>`` of
+    ``permittedrole``, ``permittedlevel``, ``restriction``).
+
+    A record type's list counts only with ``<accesstype>USEPERMISSIONLIST</accesstype>``
+    (Oracle section_N2879388: "Use Permission List" grants the roles of the type's
+    Permissions subtab; "Require Custom Record Entries Permission", the default, takes the
+    roles' own rows; "No Permission Required" opens the type to every internal role). A
+    transaction type has no access type: its list is how roles get it. A standard role
+    (``ADMINISTRATOR``), a role of another SuiteApp and level NONE grant nothing here.
+    Every problem of a row is located (the list is data suitelint reads)."""
+    if root.tag == "customrecordtype" and _text(root.find("accesstype")) != "USEPERMISSIONLIST":
+        return []
+    element = root.find("permissions")
+    if element is None:
+        return []
+    permkey = canonical_permkey(f"[scriptid={scriptid}]")
+    grants: list[_Grant] = []
+    problems = Problems()
+    for row in _elements(element):
+        with problems.collect():
+            _expect(row, "permission", "permissions", shown)
+            fields = _children(row, shown)
+            role = _text(fields.get("permittedrole"))
+            level = _text(fields.get("permittedlevel")) or "NONE"  # Oracle: the default
+            if level not in _LEVEL_SET:
+                raise SourceError(
+                    f"<permittedlevel> {level!r} is not a permission level; expected one of "
+                    f"{', '.join(_LEVELS)}",
+                    shown,
+                    _line(fields["permittedlevel"]),
+                )
+            restriction = _text(fields.get("restriction")) or None
+            if restriction is not None and restriction not in _PERMISSION_RESTRICTION_SET:
+                raise SourceError(
+                    f"<restriction> {restriction!r} is not a restriction; expected one of "
+                    f"{', '.join(_PERMISSION_RESTRICTIONS)}",
+                    shown,
+                    _line(fields["restriction"]),
+                )
+            match = _ROLE_REFERENCE.fullmatch(role)
+            if match is None or level == "NONE":
+                continue
+            appid = match.group(1)
+            if appid is not None and appid.lower() != own_appid:
+                continue
+            at = fields.get("permittedrole")
+            grants.append(
+                _Grant(
+                    match.group(2).lower(),
+                    Permission(
+                        permkey=permkey,
+                        level=level,  # type: ignore[arg-type]  # one of _LEVELS
+                        restriction=restriction,
+                        line=_line(at) if at is not None else _line(row),
+                        path=shown,
+                    ),
+                )
+            )
+    problems.raise_if_any(SourceError)
+    return grants
+
+
+def _with_grants(roles: list[Role], grants: list[_Grant]) -> list[Role]:
+    """``roles`` with the rows custom record and transaction types' permission lists grant
+    them: a role holds what either side gives (the highest level when both do: one file
+    of a pull request can widen access the other does not show), and a row the role's own
+    file lists at that level or higher is not added again."""
+    by_role: dict[str, list[Permission]] = {}
+    for grant in grants:
+        by_role.setdefault(grant.role, []).append(grant.row)
+    out: list[Role] = []
+    for role in roles:
+        rows = by_role.get(role.scriptid.lower()) if role.scriptid else None
+        if not rows:
+            out.append(role)
+            continue
+        held: dict[str, int] = {}
+        for perm in role.permissions:
+            level = LEVEL_BY_NAME[perm.level]
+            if level > held.get(perm.permkey, -1):
+                held[perm.permkey] = level
+        added = []
+        for row in rows:
+            if LEVEL_BY_NAME[row.level] > held.get(row.permkey, -1):
+                held[row.permkey] = LEVEL_BY_NAME[row.level]
+                added.append(row)
+        out.append(
+            msgspec.structs.replace(role, permissions=(*role.permissions, *added))
+            if added
+            else role
+        )
+    return out
 
 
 def _listed_again(permissions: Sequence[Permission], shown: str) -> list[Problem]:

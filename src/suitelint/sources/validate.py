@@ -115,7 +115,9 @@ def _problems(
         for role in snapshot.roles:
             for perm in role.permissions:
                 if perm.permkey not in known:
-                    yield from check_permkey("roles", role.id, perm.permkey, role.path, perm.line)
+                    yield from check_permkey(
+                        "roles", role.id, perm.permkey, perm.path or role.path, perm.line
+                    )
     for user in snapshot.users:
         for perm in user.global_permissions:
             if perm.permkey not in known:
