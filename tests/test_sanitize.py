@@ -263,3 +263,25 @@ def test_a_notice_naming_a_hostile_folder_is_one_safe_line(run_cli, tmp_path: Pa
     assert "object files outside the deploy.xml" in result.stderr
     assert_log_safe(result.stderr)
     assert all("deploy.xml" in line for line in result.stderr.strip("\n").split("\n"))
+
+
+def test_notices_naming_hostile_role_and_template_files_are_safe_lines(
+    run_cli, tmp_path: Path
+) -> None:
+    # deploy.xml leaves out a role whose file name is hostile, and a template outside the
+    # project has one too: the notices name both files, and the account-empty error follows
+    objects = tmp_path / "repo" / "proj" / "src" / "Objects"
+    objects.mkdir(parents=True)
+    (objects / "customrole_x\n::error::forged\x1b[2J.xml").write_text(
+        "<role scriptid='customrole_x'><name>X</name></role>"
+    )
+    (objects.parent / "deploy.xml").write_text(
+        "<deploy><objects><path>~/Objects/none/*</path></objects></deploy>"
+    )
+    (tmp_path / "repo" / "mail\n##[add-mask]x.xml").write_text("<img src=x>\n<p>Dear ${c}")
+    result = run_cli("check", tmp_path / "repo")
+    assert result.exit_code == 2, result
+    assert "one a role: Objects/customrole_x" in result.stderr
+    assert "outside every Objects folder not read" in result.stderr
+    assert_log_safe(result.stderr)
+    assert len(result.stderr.strip("\n").split("\n")) == 5
